@@ -1,0 +1,34 @@
+/*
+ * Namespace names accepted by `jshim-spawn --ns` and their clone flags.
+ */
+#ifndef JSHIM_NS_H
+#define JSHIM_NS_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* Mask of every CLONE_NEW* flag jshim_ns_parse can produce. */
+int jshim_ns_supported_mask (void);
+
+/*
+ * Map one namespace name to its CLONE_NEW* flag.  Returns the flag, 0 for an
+ * unknown name and -1 for a known but unsupported one ("user").
+ */
+int jshim_ns_flag (const char *name, size_t len);
+
+/*
+ * Parse a comma separated list such as "pid,uts,mnt".  An empty string means
+ * "no new namespaces".  Duplicates are harmless.  On success stores the
+ * CLONE_NEW* flags in *FLAGS and returns 0; otherwise fills ERR (stage ARGS,
+ * errno EINVAL) and returns -1.
+ */
+int jshim_ns_parse (const char *list, int *flags, jshim_error_t *err);
+
+/*
+ * Describe clone flags for messages, e.g. "CLONE_NEWPID|CLONE_PARENT|SIGCHLD".
+ * Always NUL terminates BUF (when CAP > 0); returns BUF.
+ */
+char *jshim_clone_flags_str (int flags, char *buf, size_t cap);
+
+#endif /* JSHIM_NS_H */

@@ -1,0 +1,32 @@
+/*
+ * Filesystem setup done by the workload before exec: mount propagation,
+ * a fresh /proc for a new pid namespace, and switching to the container root.
+ */
+#ifndef JSHIM_ROOTFS_H
+#define JSHIM_ROOTFS_H
+
+#include "error.h"
+
+/* mount(NULL, "/", NULL, MS_REC|MS_PRIVATE): stop propagation to the host. */
+int jshim_make_root_private (jshim_error_t *err);
+
+/*
+ * Mount a new proc filesystem (nosuid, nodev, noexec) on TARGET, creating the
+ * directory with mode 0555 when it does not exist.
+ */
+int jshim_mount_proc (const char *target, jshim_error_t *err);
+
+/*
+ * Prepare the filesystem view of the workload according to the clone flags
+ * it was created with (CLONE_NEWNS / CLONE_NEWPID):
+ *   - ROOT given, new mount ns: bind ROOT on itself, fresh proc at ROOT/proc
+ *     when there is also a new pid ns, then pivot_root into it and detach
+ *     the old root;
+ *   - ROOT given, no mount ns: chroot(ROOT);
+ *   - no ROOT, new pid and mount ns: fresh proc over /proc.
+ * Always ends with the working directory at "/" when ROOT is given.
+ * The caller must already have made "/" private when in a new mount ns.
+ */
+int jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err);
+
+#endif /* JSHIM_ROOTFS_H */

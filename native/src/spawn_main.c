@@ -1,0 +1,259 @@
+/*
+ * jshim-spawn: start one container process for the jshim daemon.
+ *
+ *   jshim-spawn [--ns LIST] [--hostname NAME] [--root DIR] [--cwd DIR]
+ *               [--uid N] [--gid N] -- PROG [ARGS...]
+ *
+ * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
+ * environment is the container's environment.  The workload is cloned with
+ * CLONE_PARENT so that the daemon (our parent) becomes its parent.  See
+ * README.md for the record protocol spoken on fd 3.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "ns.h"
+#include "sync.h"
+#include "workload.h"
+
+#define EXIT_SPAWN_OK 0
+#define EXIT_SPAWN_FAILED 1
+#define EXIT_SPAWN_USAGE 2
+
+#define CLONE_STACK_SIZE (1024 * 1024)
+
+#define USAGE_TEXT                                                          \
+  "jshim-spawn [--ns LIST] [--hostname NAME] [--root DIR] [--cwd DIR] "     \
+  "[--uid N] [--gid N] -- PROG [ARGS...]"
+
+extern char **environ;
+
+static void
+reset_signals (void)
+{
+  struct sigaction sa;
+  sigset_t empty;
+  int sig;
+
+  sigemptyset (&empty);
+  sigprocmask (SIG_SETMASK, &empty, NULL);
+
+  memset (&sa, 0, sizeof (sa));
+  sa.sa_handler = SIG_DFL;
+  sigemptyset (&sa.sa_mask);
+  for (sig = 1; sig < _NSIG; sig++)
+    {
+      if (sigaction (sig, &sa, NULL) == 0 || errno != EINVAL
+          || sig == SIGKILL || sig == SIGSTOP)
+        continue;
+      /*
+       * glibc refuses the real-time signals it reserves for itself (32, 33),
+       * but an ignored disposition for them can be inherited (GNU make, for
+       * one, leaves them ignored) and would survive execve.  Go to the
+       * kernel directly: an all-zero kernel sigaction is SIG_DFL, no flags,
+       * empty mask, whatever the architecture's layout.
+       */
+      {
+        unsigned long zero[8] = { 0 };
+        syscall (SYS_rt_sigaction, sig, zero, NULL, (size_t) (_NSIG - 1) / 8);
+      }
+    }
+}
+
+static int
+parse_id (const char *opt, const char *text, unsigned *out, jshim_error_t *err)
+{
+  char *end;
+  unsigned long v;
+
+  if (text[0] < '0' || text[0] > '9')
+    goto bad;
+  errno = 0;
+  v = strtoul (text, &end, 10);
+  if (errno != 0 || *end != '\0' || v >= 0xffffffffUL)
+    goto bad;
+  *out = (unsigned) v;
+  return 0;
+
+bad:
+  return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                     "invalid %s \"%s\": expected a decimal number from 0 to "
+                     "4294967294",
+                     opt, text);
+}
+
+/* Matches "--name VALUE" and "--name=VALUE"; advances *I past the value. */
+static int
+option_value (int argc, char **argv, int *i, const char *name,
+              const char **value, jshim_error_t *err)
+{
+  const char *arg = argv[*i];
+  size_t len = strlen (name);
+
+  if (strncmp (arg, name, len) != 0)
+    return 0;
+  if (arg[len] == '=')
+    {
+      *value = arg + len + 1;
+      return 1;
+    }
+  if (arg[len] != '\0')
+    return 0;
+  if (*i + 1 >= argc)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "option %s needs a value; usage: " USAGE_TEXT, name);
+  *i += 1;
+  *value = argv[*i];
+  return 1;
+}
+
+static int
+parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
+            jshim_error_t *err)
+{
+  int i;
+
+  for (i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      const char *val = NULL;
+      unsigned id;
+      int r;
+
+      if (strcmp (arg, "--") == 0)
+        {
+          i++;
+          break;
+        }
+      if (arg[0] != '-')
+        break; /* PROG without a leading "--" */
+
+      if ((r = option_value (argc, argv, &i, "--ns", &val, err)) != 0)
+        {
+          if (r < 0 || jshim_ns_parse (val, &cfg->ns_flags, err) < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--hostname", &val, err))
+               != 0)
+        {
+          if (r < 0)
+            return -1;
+          cfg->hostname = val;
+        }
+      else if ((r = option_value (argc, argv, &i, "--root", &val, err)) != 0)
+        {
+          if (r < 0)
+            return -1;
+          if (*val == '\0')
+            return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                               "--root must not be empty (expected a "
+                               "directory path)");
+          cfg->root = val;
+        }
+      else if ((r = option_value (argc, argv, &i, "--cwd", &val, err)) != 0)
+        {
+          if (r < 0)
+            return -1;
+          if (*val == '\0')
+            return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                               "--cwd must not be empty (expected a "
+                               "directory path)");
+          cfg->cwd = val;
+        }
+      else if ((r = option_value (argc, argv, &i, "--uid", &val, err)) != 0)
+        {
+          if (r < 0 || parse_id ("--uid", val, &id, err) < 0)
+            return -1;
+          cfg->has_uid = true;
+          cfg->uid = (uid_t) id;
+        }
+      else if ((r = option_value (argc, argv, &i, "--gid", &val, err)) != 0)
+        {
+          if (r < 0 || parse_id ("--gid", val, &id, err) < 0)
+            return -1;
+          cfg->has_gid = true;
+          cfg->gid = (gid_t) id;
+        }
+      else
+        return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                           "unknown option \"%s\"; usage: " USAGE_TEXT, arg);
+    }
+
+  if (i >= argc || argv[i][0] == '\0')
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "missing program to run; usage: " USAGE_TEXT);
+  cfg->argv = argv + i;
+  return 0;
+}
+
+static int
+workload_entry (void *arg)
+{
+  jshim_workload_run (arg);
+}
+
+int
+main (int argc, char **argv)
+{
+  static struct jshim_spawn_config cfg;
+  jshim_error_t err;
+  char flags_text[256];
+  char *stack;
+  int clone_flags;
+  pid_t pid;
+  int rc;
+
+  reset_signals ();
+  jshim_close_fds_from (JSHIM_SYNC_FD + 1);
+
+  if (fcntl (JSHIM_SYNC_FD, F_GETFD) < 0)
+    {
+      /* Nobody to report to: this only happens when run by hand. */
+      fprintf (stderr, "jshim-spawn: fd %d (the sync socket) is not open\n"
+               "usage: " USAGE_TEXT "\n", JSHIM_SYNC_FD);
+      return EXIT_SPAWN_USAGE;
+    }
+
+  jshim_error_clear (&err);
+  cfg.sync_fd = JSHIM_SYNC_FD;
+  cfg.envp = environ;
+  if (parse_args (argc, argv, &cfg, &err) < 0)
+    {
+      jshim_send_error (JSHIM_SYNC_FD, &err);
+      return EXIT_SPAWN_USAGE;
+    }
+
+  clone_flags = cfg.ns_flags | CLONE_PARENT | SIGCHLD;
+  jshim_clone_flags_str (clone_flags, flags_text, sizeof (flags_text));
+
+  stack = malloc (CLONE_STACK_SIZE);
+  if (stack == NULL)
+    {
+      jshim_fail_sys (&err, JSHIM_STAGE_CLONE, ENOMEM,
+                      "allocate the clone stack");
+      jshim_send_error (JSHIM_SYNC_FD, &err);
+      return EXIT_SPAWN_FAILED;
+    }
+
+  /* Without CLONE_VM the child gets its own copy of this stack. */
+  pid = clone (workload_entry, stack + CLONE_STACK_SIZE, clone_flags, &cfg);
+  if (pid < 0)
+    {
+      jshim_fail_sys (&err, JSHIM_STAGE_CLONE, errno, "clone with flags %s",
+                      flags_text);
+      jshim_send_error (JSHIM_SYNC_FD, &err);
+      return EXIT_SPAWN_FAILED;
+    }
+
+  rc = jshim_send_pid (JSHIM_SYNC_FD, pid);
+  return rc < 0 ? EXIT_SPAWN_FAILED : EXIT_SPAWN_OK;
+}

@@ -1,0 +1,333 @@
+/*
+ * jshim-testbin: a tiny statically linked multi-call program used as the
+ * container workload in jshim's tests.  It only needs the kernel, so it can
+ * be copied alone into an otherwise empty root filesystem.
+ *
+ *   jshim-testbin CMD [ARGS...]
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+  "usage: jshim-testbin CMD [ARGS...]\n"
+  "commands:\n"
+  "  exit N               exit with status N\n"
+  "  sleep SECONDS        sleep (fractions allowed), then exit 0\n"
+  "  echo WORDS...        print WORDS to stdout\n"
+  "  stderr WORDS...      print WORDS to stderr\n"
+  "  fds                  list open file descriptors\n"
+  "  pid                  print the process id\n"
+  "  ppid                 print the parent process id\n"
+  "  hostname             print the uts hostname\n"
+  "  id                   print uid=N gid=N\n"
+  "  cwd                  print the working directory\n"
+  "  env NAME             print the value of NAME (exit 1 when unset)\n"
+  "  ignore-term SECONDS  ignore SIGTERM, print ready, sleep\n"
+  "  orphan SECONDS       leave a child sleeping SECONDS, exit at once\n"
+  "  kill-self SIG        raise signal number SIG\n"
+  "  cat                  copy stdin to stdout\n";
+
+static int
+usage (const char *why)
+{
+  if (why != NULL)
+    fprintf (stderr, "jshim-testbin: %s\n", why);
+  fputs (usage_text, stderr);
+  return 2;
+}
+
+static int
+finish (int status)
+{
+  if (fflush (stdout) != 0)
+    return status == 0 ? 1 : status;
+  return status;
+}
+
+static int
+parse_seconds (const char *text, double *out)
+{
+  char *end;
+  double v;
+
+  errno = 0;
+  v = strtod (text, &end);
+  if (errno != 0 || end == text || *end != '\0' || !(v >= 0) || isinf (v))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static void
+sleep_for (double seconds)
+{
+  struct timespec ts;
+
+  ts.tv_sec = (time_t) seconds;
+  ts.tv_nsec = (long) ((seconds - (double) ts.tv_sec) * 1e9);
+  if (ts.tv_nsec >= 1000000000L)
+    ts.tv_nsec = 999999999L;
+  while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
+    ;
+}
+
+static void
+print_words (FILE *out, int n, char **words)
+{
+  int i;
+
+  for (i = 0; i < n; i++)
+    fprintf (out, "%s%s", i ? " " : "", words[i]);
+  fputc ('\n', out);
+}
+
+static int
+cmp_int (const void *a, const void *b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+  return (x > y) - (x < y);
+}
+
+static int
+cmd_fds (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *de;
+  int *fds = NULL;
+  size_t n = 0, cap = 0, i;
+  int self;
+
+  if (dir == NULL)
+    {
+      perror ("jshim-testbin: opendir /proc/self/fd");
+      return 1;
+    }
+  self = dirfd (dir);
+  while ((de = readdir (dir)) != NULL)
+    {
+      char *end;
+      long fd;
+
+      if (de->d_name[0] < '0' || de->d_name[0] > '9')
+        continue;
+      fd = strtol (de->d_name, &end, 10);
+      if (*end != '\0' || fd == self || fd > INT_MAX)
+        continue;
+      if (n == cap)
+        {
+          int *grown;
+
+          cap = cap ? cap * 2 : 16;
+          grown = realloc (fds, cap * sizeof (*fds));
+          if (grown == NULL)
+            {
+              free (fds);
+              closedir (dir);
+              fputs ("jshim-testbin: out of memory\n", stderr);
+              return 1;
+            }
+          fds = grown;
+        }
+      fds[n++] = (int) fd;
+    }
+  closedir (dir);
+  qsort (fds, n, sizeof (*fds), cmp_int);
+  for (i = 0; i < n; i++)
+    printf ("%d\n", fds[i]);
+  free (fds);
+  return 0;
+}
+
+static int
+cmd_cat (void)
+{
+  char buf[65536];
+
+  for (;;)
+    {
+      ssize_t n = read (STDIN_FILENO, buf, sizeof (buf));
+      ssize_t off = 0;
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          perror ("jshim-testbin: read stdin");
+          return 1;
+        }
+      if (n == 0)
+        return 0;
+      while (off < n)
+        {
+          ssize_t w = write (STDOUT_FILENO, buf + off, (size_t) (n - off));
+          if (w < 0)
+            {
+              if (errno == EINTR)
+                continue;
+              perror ("jshim-testbin: write stdout");
+              return 1;
+            }
+          off += w;
+        }
+    }
+}
+
+static int
+parse_int (const char *text, long min, long max, long *out)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol (text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || v < min || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *cmd;
+  double secs;
+  long num;
+
+  if (argc < 2)
+    return usage ("missing command");
+  cmd = argv[1];
+
+  if (strcmp (cmd, "exit") == 0)
+    {
+      if (argc != 3 || parse_int (argv[2], 0, 255, &num) < 0)
+        return usage ("exit needs a status 0..255");
+      return finish ((int) num);
+    }
+  if (strcmp (cmd, "sleep") == 0)
+    {
+      if (argc != 3 || parse_seconds (argv[2], &secs) < 0)
+        return usage ("sleep needs SECONDS");
+      sleep_for (secs);
+      return finish (0);
+    }
+  if (strcmp (cmd, "echo") == 0)
+    {
+      print_words (stdout, argc - 2, argv + 2);
+      return finish (0);
+    }
+  if (strcmp (cmd, "stderr") == 0)
+    {
+      print_words (stderr, argc - 2, argv + 2);
+      fflush (stderr);
+      return finish (0);
+    }
+  if (strcmp (cmd, "fds") == 0)
+    return finish (cmd_fds ());
+  if (strcmp (cmd, "pid") == 0)
+    {
+      printf ("%ld\n", (long) getpid ());
+      return finish (0);
+    }
+  if (strcmp (cmd, "ppid") == 0)
+    {
+      printf ("%ld\n", (long) getppid ());
+      return finish (0);
+    }
+  if (strcmp (cmd, "hostname") == 0)
+    {
+      struct utsname u;
+
+      if (uname (&u) < 0)
+        {
+          perror ("jshim-testbin: uname");
+          return finish (1);
+        }
+      printf ("%s\n", u.nodename);
+      return finish (0);
+    }
+  if (strcmp (cmd, "id") == 0)
+    {
+      printf ("uid=%lu gid=%lu\n", (unsigned long) getuid (),
+              (unsigned long) getgid ());
+      return finish (0);
+    }
+  if (strcmp (cmd, "cwd") == 0)
+    {
+      char buf[PATH_MAX];
+
+      if (getcwd (buf, sizeof (buf)) == NULL)
+        {
+          perror ("jshim-testbin: getcwd");
+          return finish (1);
+        }
+      printf ("%s\n", buf);
+      return finish (0);
+    }
+  if (strcmp (cmd, "env") == 0)
+    {
+      const char *v;
+
+      if (argc != 3)
+        return usage ("env needs NAME");
+      v = getenv (argv[2]);
+      if (v == NULL)
+        return finish (1);
+      printf ("%s\n", v);
+      return finish (0);
+    }
+  if (strcmp (cmd, "ignore-term") == 0)
+    {
+      if (argc != 3 || parse_seconds (argv[2], &secs) < 0)
+        return usage ("ignore-term needs SECONDS");
+      signal (SIGTERM, SIG_IGN);
+      printf ("ready\n");
+      fflush (stdout);
+      sleep_for (secs);
+      return finish (0);
+    }
+  if (strcmp (cmd, "orphan") == 0)
+    {
+      pid_t child;
+
+      if (argc != 3 || parse_seconds (argv[2], &secs) < 0)
+        return usage ("orphan needs SECONDS");
+      fflush (stdout);
+      child = fork ();
+      if (child < 0)
+        {
+          perror ("jshim-testbin: fork");
+          return finish (1);
+        }
+      if (child == 0)
+        {
+          sleep_for (secs);
+          _exit (0);
+        }
+      return finish (0);
+    }
+  if (strcmp (cmd, "kill-self") == 0)
+    {
+      if (argc != 3 || parse_int (argv[2], 1, 64, &num) < 0)
+        return usage ("kill-self needs a signal number");
+      fflush (stdout);
+      raise ((int) num);
+      /* Still here: the signal is not fatal, or we are pid 1 of a pid
+         namespace, where the kernel drops such signals. */
+      fprintf (stderr, "jshim-testbin: survived signal %ld\n", num);
+      return finish (1);
+    }
+  if (strcmp (cmd, "cat") == 0)
+    return finish (cmd_cat ());
+
+  fprintf (stderr, "jshim-testbin: unknown command \"%s\"\n", cmd);
+  return usage (NULL);
+}

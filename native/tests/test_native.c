@@ -1,0 +1,1354 @@
+/*
+ * Unit and end-to-end tests for jshim-spawn.  Prints TAP-like lines
+ * ("ok N - name" / "not ok N - name") and a final "N passed, N failed".
+ *
+ *   test_native [OUT_DIR]      (or JSHIM_NATIVE_OUT=OUT_DIR)
+ *
+ * OUT_DIR must hold jshim-spawn and jshim-testbin.  Tests that need
+ * namespaces or other uids are skipped (and counted as passed) when not
+ * running as root or when the kernel refuses new namespaces.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "ns.h"
+#include "sync.h"
+#include "workload.h"
+
+/* ------------------------------------------------------------------ */
+/* tiny harness                                                        */
+
+static int test_count, pass_count, fail_count;
+static bool current_failed;
+static char out_dir[PATH_MAX];
+static char spawn_path[PATH_MAX + 32];
+static char testbin_path[PATH_MAX + 32];
+static bool privileged;
+static bool verbose; /* JSHIM_TEST_VERBOSE=1: show every ERROR record */
+static const char *skip_reason;
+
+__attribute__ ((format (printf, 1, 2))) static void
+diag (const char *fmt, ...)
+{
+  va_list ap;
+
+  fputs ("# ", stdout);
+  va_start (ap, fmt);
+  vprintf (fmt, ap);
+  va_end (ap);
+  fputc ('\n', stdout);
+}
+
+#define CHECK(cond)                                                         \
+  do                                                                        \
+    {                                                                       \
+      if (!(cond))                                                          \
+        {                                                                   \
+          diag ("%s:%d: check failed: %s", __FILE__, __LINE__, #cond);      \
+          current_failed = true;                                            \
+        }                                                                   \
+    }                                                                       \
+  while (0)
+
+#define CHECK_INT(got, want)                                                \
+  do                                                                        \
+    {                                                                       \
+      long long g_ = (long long) (got), w_ = (long long) (want);            \
+      if (g_ != w_)                                                         \
+        {                                                                   \
+          diag ("%s:%d: %s is %lld, expected %lld", __FILE__, __LINE__,     \
+                #got, g_, w_);                                              \
+          current_failed = true;                                            \
+        }                                                                   \
+    }                                                                       \
+  while (0)
+
+#define CHECK_STR(got, want)                                                \
+  do                                                                        \
+    {                                                                       \
+      const char *g_ = (got), *w_ = (want);                                 \
+      if (g_ == NULL || strcmp (g_, w_) != 0)                               \
+        {                                                                   \
+          diag ("%s:%d: %s is \"%s\", expected \"%s\"", __FILE__, __LINE__, \
+                #got, g_ ? g_ : "(null)", w_);                              \
+          current_failed = true;                                            \
+        }                                                                   \
+    }                                                                       \
+  while (0)
+
+#define CHECK_CONTAINS(hay, needle)                                         \
+  do                                                                        \
+    {                                                                       \
+      const char *h_ = (hay), *n_ = (needle);                               \
+      if (h_ == NULL || strstr (h_, n_) == NULL)                            \
+        {                                                                   \
+          diag ("%s:%d: \"%s\" does not contain \"%s\"", __FILE__,          \
+                __LINE__, h_ ? h_ : "(null)", n_);                          \
+          current_failed = true;                                            \
+        }                                                                   \
+    }                                                                       \
+  while (0)
+
+enum need
+{
+  NEED_NOTHING,
+  NEED_ROOT
+};
+
+static void
+run_test (const char *name, void (*fn) (void), enum need need)
+{
+  test_count++;
+  if (need == NEED_ROOT && !privileged)
+    {
+      pass_count++;
+      printf ("ok %d - %s # skip %s\n", test_count, name, skip_reason);
+      fflush (stdout);
+      return;
+    }
+  current_failed = false;
+  fn ();
+  if (current_failed)
+    {
+      fail_count++;
+      printf ("not ok %d - %s\n", test_count, name);
+    }
+  else
+    {
+      pass_count++;
+      printf ("ok %d - %s\n", test_count, name);
+    }
+  fflush (stdout);
+}
+
+/* ------------------------------------------------------------------ */
+/* file helpers                                                        */
+
+static char *
+make_temp_dir (void)
+{
+  char *dir = strdup ("/tmp/jshim-test-XXXXXX");
+
+  if (dir == NULL || mkdtemp (dir) == NULL)
+    {
+      diag ("mkdtemp: %s", strerror (errno));
+      current_failed = true;
+      free (dir);
+      return NULL;
+    }
+  /* Readable by the unprivileged uid some tests switch to. */
+  chmod (dir, 0755);
+  return dir;
+}
+
+static int
+rm_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) st;
+  (void) flag;
+  (void) ftw;
+  remove (path);
+  return 0;
+}
+
+static void
+remove_tree (char *dir)
+{
+  if (dir == NULL)
+    return;
+  nftw (dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  free (dir);
+}
+
+static int
+write_file (const char *path, const char *content, mode_t mode)
+{
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  size_t len = strlen (content);
+
+  if (fd < 0)
+    return -1;
+  if (write (fd, content, len) != (ssize_t) len)
+    {
+      close (fd);
+      return -1;
+    }
+  fchmod (fd, mode);
+  return close (fd);
+}
+
+static int
+copy_file (const char *from, const char *to, mode_t mode)
+{
+  char buf[65536];
+  int in = open (from, O_RDONLY | O_CLOEXEC);
+  int out;
+  ssize_t n;
+
+  if (in < 0)
+    return -1;
+  out = open (to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (out < 0)
+    {
+      close (in);
+      return -1;
+    }
+  while ((n = read (in, buf, sizeof (buf))) > 0)
+    if (write (out, buf, (size_t) n) != n)
+      {
+        n = -1;
+        break;
+      }
+  close (in);
+  fchmod (out, mode);
+  if (close (out) < 0 || n < 0)
+    return -1;
+  return 0;
+}
+
+/* A temp file used as the workload's stdout/stderr. */
+static int
+make_output_file (void)
+{
+  char name[] = "/tmp/jshim-test-out-XXXXXX";
+  int fd = mkostemp (name, O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      diag ("mkostemp: %s", strerror (errno));
+      current_failed = true;
+      return -1;
+    }
+  unlink (name);
+  return fd;
+}
+
+static char *
+read_output (int fd)
+{
+  static char buf[8192];
+  ssize_t n = pread (fd, buf, sizeof (buf) - 1, 0);
+
+  buf[n > 0 ? n : 0] = '\0';
+  return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* running jshim-spawn                                                 */
+
+enum after_ready
+{
+  SEND_GO,   /* write 'G' once PID and READY arrived */
+  CLOSE_SYNC /* close our end instead */
+};
+
+struct spawn_opts
+{
+  const char *spawn;     /* helper binary, default spawn_path */
+  int out_fd;            /* stdout+stderr of the workload, -1: /dev/null */
+  uid_t run_as;          /* 0: keep our ids, else run the helper as this */
+  enum after_ready after;
+};
+
+struct spawn_result
+{
+  pid_t helper;
+  int helper_status;
+  bool got_pid;
+  pid_t pid;
+  bool got_ready;
+  bool ready_before_pid;
+  int errors;
+  int err_stage;
+  int err_errno;
+  char err_msg[JSHIM_RECORD_MSG_MAX + 1];
+  bool eof;
+  bool protocol_error;
+};
+
+static pid_t
+start_helper (char *const argv[], char *const envp[],
+              const struct spawn_opts *opts, int *sync_out)
+{
+  int sv[2];
+  pid_t pid;
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      diag ("socketpair: %s", strerror (errno));
+      return -1;
+    }
+  fflush (stdout);
+  pid = fork ();
+  if (pid < 0)
+    {
+      diag ("fork: %s", strerror (errno));
+      close (sv[0]);
+      close (sv[1]);
+      return -1;
+    }
+  if (pid == 0)
+    {
+      int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+      int out = opts->out_fd >= 0 ? opts->out_fd : devnull;
+      int hi_sync = fcntl (sv[1], F_DUPFD_CLOEXEC, 10);
+      int hi_out = fcntl (out, F_DUPFD_CLOEXEC, 10);
+      int hi_null = fcntl (devnull, F_DUPFD_CLOEXEC, 10);
+      struct sigaction sa;
+      sigset_t set;
+
+      if (hi_sync < 0 || hi_out < 0 || hi_null < 0
+          || dup2 (hi_null, 0) < 0 || dup2 (hi_out, 1) < 0
+          || dup2 (hi_out, 2) < 0 || dup2 (hi_sync, 3) < 0)
+        _exit (120);
+      /* Garbage the helper must not leak into the workload. */
+      if (dup2 (hi_null, 20) < 0)
+        _exit (120);
+      /* A signal state the helper must reset. */
+      sigemptyset (&set);
+      sigaddset (&set, SIGUSR1);
+      sigaddset (&set, SIGTERM);
+      sigprocmask (SIG_BLOCK, &set, NULL);
+      memset (&sa, 0, sizeof (sa));
+      sa.sa_handler = SIG_IGN;
+      sigaction (SIGINT, &sa, NULL);
+      sigaction (SIGHUP, &sa, NULL);
+#if defined(__x86_64__) || defined(__aarch64__)
+      /* glibc's reserved signals 32 and 33, ignored the way GNU make leaves
+         them (kernel layout: handler first, SIG_IGN == 1). */
+      {
+        unsigned long ign[8] = { 1 };
+        syscall (SYS_rt_sigaction, 32, ign, NULL, (size_t) 8);
+        syscall (SYS_rt_sigaction, 33, ign, NULL, (size_t) 8);
+      }
+#endif
+
+      if (opts->run_as != 0)
+        {
+          if (setgroups (0, NULL) < 0 || setgid (opts->run_as) < 0
+              || setuid (opts->run_as) < 0)
+            _exit (121);
+        }
+      execve (opts->spawn ? opts->spawn : spawn_path, argv, envp);
+      _exit (122);
+    }
+  close (sv[1]);
+  *sync_out = sv[0];
+  return pid;
+}
+
+/* Wait up to TIMEOUT_MS for PID; kill it when it does not exit. */
+static int
+wait_exit (pid_t pid, int timeout_ms, int *status)
+{
+  int waited = 0;
+
+  for (;;)
+    {
+      pid_t r = waitpid (pid, status, WNOHANG);
+      if (r == pid)
+        return 0;
+      if (r < 0 && errno != EINTR)
+        {
+          diag ("waitpid %d: %s", (int) pid, strerror (errno));
+          return -1;
+        }
+      if (waited >= timeout_ms)
+        {
+          diag ("pid %d did not exit in time, killing it", (int) pid);
+          kill (pid, SIGKILL);
+          waitpid (pid, status, 0);
+          return -1;
+        }
+      usleep (10 * 1000);
+      waited += 10;
+    }
+}
+
+static int
+run_spawn (char *const argv[], char *const envp[],
+           const struct spawn_opts *opts, struct spawn_result *res)
+{
+  int sync_fd = -1;
+  bool acted = false;
+
+  memset (res, 0, sizeof (*res));
+  res->helper = start_helper (argv, envp, opts, &sync_fd);
+  if (res->helper < 0)
+    {
+      current_failed = true;
+      return -1;
+    }
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = sync_fd, .events = POLLIN };
+      struct jshim_record hdr;
+      char msg[JSHIM_RECORD_MSG_MAX + 1];
+      int r;
+
+      r = poll (&pfd, 1, 20000);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        {
+          diag ("timed out waiting on the sync socket");
+          res->protocol_error = true;
+          break;
+        }
+      r = jshim_record_read (sync_fd, &hdr, msg, sizeof (msg));
+      if (r == 0)
+        {
+          res->eof = true;
+          break;
+        }
+      if (r < 0)
+        {
+          diag ("reading a record: %s", strerror (errno));
+          res->protocol_error = true;
+          break;
+        }
+      switch (hdr.type)
+        {
+        case JSHIM_REC_PID:
+          if (res->got_pid)
+            res->protocol_error = true;
+          res->got_pid = true;
+          res->pid = hdr.value;
+          break;
+        case JSHIM_REC_READY:
+          if (res->got_ready)
+            res->protocol_error = true;
+          res->got_ready = true;
+          res->ready_before_pid = !res->got_pid;
+          break;
+        case JSHIM_REC_ERROR:
+          res->errors++;
+          res->err_stage = hdr.value;
+          res->err_errno = hdr.err;
+          memcpy (res->err_msg, msg, hdr.len + 1);
+          if (verbose)
+            diag ("ERROR record: stage %s errno %d: %s",
+                  jshim_stage_name (hdr.value), hdr.err, msg);
+          break;
+        }
+      if (!acted && res->got_pid && res->got_ready)
+        {
+          acted = true;
+          if (opts->after == CLOSE_SYNC)
+            break;
+          if (write (sync_fd, "G", 1) != 1)
+            {
+              diag ("writing the go byte: %s", strerror (errno));
+              res->protocol_error = true;
+              break;
+            }
+        }
+    }
+  close (sync_fd);
+  if (wait_exit (res->helper, 20000, &res->helper_status) < 0)
+    current_failed = true;
+  return 0;
+}
+
+/* Reap the workload (our child thanks to CLONE_PARENT). */
+static int
+workload_status (const struct spawn_result *res)
+{
+  int status = -1;
+
+  if (!res->got_pid || res->pid <= 0)
+    return -1;
+  if (wait_exit (res->pid, 20000, &status) < 0)
+    {
+      current_failed = true;
+      return -1;
+    }
+  return status;
+}
+
+static char *default_env[] = {
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  "JSHIM_TEST=1", NULL
+};
+
+#define ARGV(...) ((char *[]){ "jshim-spawn", __VA_ARGS__, NULL })
+
+/* Run a workload to completion (sending 'G') and return its wait status. */
+static int
+run_to_exit (char *const argv[], char *const envp[], int out_fd,
+             struct spawn_result *res)
+{
+  struct spawn_opts opts = { .out_fd = out_fd, .after = SEND_GO };
+
+  if (run_spawn (argv, envp ? envp : default_env, &opts, res) < 0)
+    return -1;
+  CHECK (!res->protocol_error);
+  CHECK (res->got_pid);
+  CHECK (res->eof);
+  CHECK (WIFEXITED (res->helper_status));
+  CHECK_INT (WEXITSTATUS (res->helper_status), 0);
+  return workload_status (res);
+}
+
+static void
+check_no_errors (const struct spawn_result *res)
+{
+  if (res->errors == 0)
+    return;
+  diag ("unexpected ERROR record(s), last: stage %s errno %d: %s",
+        jshim_stage_name (res->err_stage), res->err_errno, res->err_msg);
+  current_failed = true;
+}
+
+/* Expect a clean run with the workload printing EXPECTED and exiting 0. */
+static void
+expect_output (char *const argv[], char *const envp[], const char *expected)
+{
+  struct spawn_result res;
+  int fd = make_output_file ();
+  int status;
+
+  if (fd < 0)
+    return;
+  status = run_to_exit (argv, envp, fd, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 0);
+  CHECK_STR (read_output (fd), expected);
+  close (fd);
+}
+
+/* Expect exactly one ERROR record from a workload that then exits 1. */
+static void
+expect_workload_error (char *const argv[], char *const envp[], int stage,
+                       int errnum, const char *msg_part)
+{
+  struct spawn_result res;
+  int status = run_to_exit (argv, envp, -1, &res);
+
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, stage);
+  CHECK_INT (res.err_errno, errnum);
+  CHECK_CONTAINS (res.err_msg, msg_part);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_SETUP);
+}
+
+/* Expect the helper itself to reject the invocation. */
+static void
+expect_usage_error (char *const argv[], const char *msg_part)
+{
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+  struct spawn_result res;
+
+  if (run_spawn (argv, default_env, &opts, &res) < 0)
+    return;
+  CHECK (!res.got_pid);
+  CHECK (!res.got_ready);
+  CHECK (res.eof);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (res.err_errno, EINVAL);
+  CHECK_CONTAINS (res.err_msg, msg_part);
+  CHECK (WIFEXITED (res.helper_status));
+  CHECK_INT (WEXITSTATUS (res.helper_status), 2);
+}
+
+/* A root filesystem holding only bin/jshim-testbin (and maybe more). */
+static char *
+make_rootfs (void)
+{
+  char *dir = make_temp_dir ();
+  char path[PATH_MAX + 64];
+
+  if (dir == NULL)
+    return NULL;
+  snprintf (path, sizeof (path), "%s/bin", dir);
+  if (mkdir (path, 0755) < 0)
+    goto fail;
+  snprintf (path, sizeof (path), "%s/bin/jshim-testbin", dir);
+  if (copy_file (testbin_path, path, 0755) < 0)
+    goto fail;
+  return dir;
+
+fail:
+  diag ("building a rootfs in %s: %s", dir, strerror (errno));
+  current_failed = true;
+  remove_tree (dir);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* unit tests                                                          */
+
+static void
+test_ns_parse_names (void)
+{
+  jshim_error_t err;
+  int flags = -1;
+
+  CHECK_INT (jshim_ns_parse ("pid", &flags, &err), 0);
+  CHECK_INT (flags, CLONE_NEWPID);
+  CHECK_INT (jshim_ns_parse ("pid,uts,ipc,mount,network,cgroup", &flags, &err),
+             0);
+  CHECK_INT (flags, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS
+                        | CLONE_NEWNET | CLONE_NEWCGROUP);
+  CHECK_INT (flags, jshim_ns_supported_mask ());
+  CHECK_INT (jshim_ns_parse ("", &flags, &err), 0);
+  CHECK_INT (flags, 0);
+}
+
+static void
+test_ns_parse_aliases (void)
+{
+  jshim_error_t err;
+  int flags = -1;
+
+  CHECK_INT (jshim_ns_parse ("mnt", &flags, &err), 0);
+  CHECK_INT (flags, CLONE_NEWNS);
+  CHECK_INT (jshim_ns_parse ("net", &flags, &err), 0);
+  CHECK_INT (flags, CLONE_NEWNET);
+  CHECK_INT (jshim_ns_parse ("mount,mnt,net,network,uts", &flags, &err), 0);
+  CHECK_INT (flags, CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS);
+}
+
+static void
+test_ns_parse_unknown (void)
+{
+  jshim_error_t err;
+  int flags = 1234;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_ns_parse ("pid,bogus", &flags, &err), -1);
+  CHECK_INT (flags, 1234);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+  CHECK_CONTAINS (err.msg, "unknown namespace \"bogus\"");
+  CHECK_CONTAINS (err.msg, "expected");
+  CHECK_INT (jshim_ns_parse ("pid,,uts", &flags, &err), -1);
+  CHECK_CONTAINS (err.msg, "empty namespace name");
+  CHECK_INT (jshim_ns_parse ("PID", &flags, &err), -1);
+  CHECK_INT (jshim_ns_parse ("pid,", &flags, &err), -1);
+  CHECK_INT (jshim_ns_parse ("time", &flags, &err), -1);
+  CHECK_INT (jshim_ns_flag ("pidx", 4), 0);
+  CHECK_INT (jshim_ns_flag ("pidx", 3), CLONE_NEWPID);
+}
+
+static void
+test_ns_parse_user_refused (void)
+{
+  jshim_error_t err;
+  int flags = 0;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_ns_parse ("pid,user", &flags, &err), -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+  CHECK_CONTAINS (err.msg, "\"user\" is not supported");
+  CHECK_INT (jshim_ns_flag ("user", 4), -1);
+}
+
+static void
+test_clone_flags_text (void)
+{
+  char buf[256];
+
+  CHECK_STR (jshim_clone_flags_str (CLONE_NEWPID | CLONE_NEWUTS | CLONE_PARENT
+                                        | SIGCHLD,
+                                    buf, sizeof (buf)),
+             "CLONE_NEWPID|CLONE_NEWUTS|CLONE_PARENT|SIGCHLD");
+  CHECK_STR (jshim_clone_flags_str (0, buf, sizeof (buf)), "0");
+  /* Truncation must stay inside the buffer and NUL terminate. */
+  CHECK_INT (strlen (jshim_clone_flags_str (CLONE_NEWPID | SIGCHLD, buf, 5)),
+             4);
+}
+
+static void
+test_error_format (void)
+{
+  jshim_error_t err;
+  char big[3000];
+
+  CHECK_INT (jshim_fail_sys (&err, JSHIM_STAGE_HOSTNAME, EPERM,
+                             "sethostname \"%s\"", "x"),
+             -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_HOSTNAME);
+  CHECK_INT (err.err, EPERM);
+  CHECK_STR (err.msg, "sethostname \"x\": Operation not permitted");
+
+  CHECK_INT (jshim_fail (&err, JSHIM_STAGE_ARGS, EINVAL, "plain %d", 7), -1);
+  CHECK_STR (err.msg, "plain 7");
+
+  memset (big, 'a', sizeof (big) - 1);
+  big[sizeof (big) - 1] = '\0';
+  jshim_fail_sys (&err, JSHIM_STAGE_EXEC, ENOENT, "%s", big);
+  CHECK_INT (jshim_error_len (&err), JSHIM_ERROR_MSG_MAX);
+  CHECK_INT (strlen (err.msg), JSHIM_ERROR_MSG_MAX);
+}
+
+static void
+test_record_roundtrip (void)
+{
+  unsigned char buf[JSHIM_RECORD_MAX_SIZE + 64];
+  struct jshim_record hdr;
+  const char *msg = NULL;
+  const char *text = "execve /bin/x: Exec format error";
+  char big[2000];
+  size_t n;
+  int32_t i32;
+  uint32_t u32;
+
+  CHECK_INT (sizeof (struct jshim_record), 16);
+
+  n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_ERROR,
+                           JSHIM_STAGE_EXEC, ENOEXEC, text, strlen (text));
+  CHECK_INT (n, 16 + strlen (text));
+  /* Layout the Java side relies on. */
+  memcpy (&i32, buf + JSHIM_RECORD_OFF_TYPE, 4);
+  CHECK_INT (i32, 3);
+  memcpy (&i32, buf + JSHIM_RECORD_OFF_VALUE, 4);
+  CHECK_INT (i32, 8);
+  memcpy (&i32, buf + JSHIM_RECORD_OFF_ERR, 4);
+  CHECK_INT (i32, ENOEXEC);
+  memcpy (&u32, buf + JSHIM_RECORD_OFF_LEN, 4);
+  CHECK_INT (u32, strlen (text));
+
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &msg), (ssize_t) n);
+  CHECK_INT (hdr.type, JSHIM_REC_ERROR);
+  CHECK_INT (hdr.value, JSHIM_STAGE_EXEC);
+  CHECK_INT (hdr.err, ENOEXEC);
+  CHECK_INT (hdr.len, strlen (text));
+  CHECK (msg != NULL && memcmp (msg, text, hdr.len) == 0);
+
+  /* Incomplete input asks for more; garbage is rejected. */
+  CHECK_INT (jshim_record_decode (buf, 15, &hdr, &msg), 0);
+  CHECK_INT (jshim_record_decode (buf, n - 1, &hdr, &msg), 0);
+  i32 = 9;
+  memcpy (buf, &i32, 4);
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &msg), -1);
+
+  /* PID record: no message. */
+  n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_PID, 4242, 0, NULL, 0);
+  CHECK_INT (n, 16);
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &msg), 16);
+  CHECK_INT (hdr.type, JSHIM_REC_PID);
+  CHECK_INT (hdr.value, 4242);
+  CHECK_INT (hdr.len, 0);
+
+  /* Over-long messages are cut at 1024 bytes. */
+  memset (big, 'm', sizeof (big));
+  n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_ERROR, 1, 1, big,
+                           sizeof (big));
+  CHECK_INT (n, 16 + 1024);
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &msg), 16 + 1024);
+  CHECK_INT (hdr.len, 1024);
+  u32 = 1025;
+  memcpy (buf + JSHIM_RECORD_OFF_LEN, &u32, 4);
+  CHECK_INT (jshim_record_decode (buf, sizeof (buf), &hdr, &msg), -1);
+  CHECK_INT (jshim_record_encode (buf, 10, JSHIM_REC_READY, 0, 0, NULL, 0), 0);
+}
+
+static void
+test_record_socket (void)
+{
+  int sv[2];
+  struct jshim_record hdr;
+  char msg[JSHIM_RECORD_MSG_MAX + 1];
+  jshim_error_t err;
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      CHECK (!"socketpair");
+      return;
+    }
+  jshim_fail (&err, JSHIM_STAGE_CWD, ENOENT, "chdir \"/nope\"");
+  CHECK_INT (jshim_send_ready (sv[1]), 0);
+  CHECK_INT (jshim_send_pid (sv[1], 77), 0);
+  CHECK_INT (jshim_send_error (sv[1], &err), 0);
+  close (sv[1]);
+
+  CHECK_INT (jshim_record_read (sv[0], &hdr, msg, sizeof (msg)), 1);
+  CHECK_INT (hdr.type, JSHIM_REC_READY);
+  CHECK_INT (hdr.value, 0);
+  CHECK_INT (jshim_record_read (sv[0], &hdr, msg, sizeof (msg)), 1);
+  CHECK_INT (hdr.type, JSHIM_REC_PID);
+  CHECK_INT (hdr.value, 77);
+  CHECK_INT (jshim_record_read (sv[0], &hdr, msg, sizeof (msg)), 1);
+  CHECK_INT (hdr.type, JSHIM_REC_ERROR);
+  CHECK_INT (hdr.value, JSHIM_STAGE_CWD);
+  CHECK_INT (hdr.err, ENOENT);
+  CHECK_STR (msg, "chdir \"/nope\"");
+  CHECK_INT (jshim_record_read (sv[0], &hdr, msg, sizeof (msg)), 0);
+  close (sv[0]);
+}
+
+static void
+test_resolve_in_path (void)
+{
+  char *dir = make_temp_dir ();
+  char prog[PATH_MAX], env_path[PATH_MAX + 64], out[PATH_MAX];
+  jshim_error_t err;
+
+  if (dir == NULL)
+    return;
+  snprintf (prog, sizeof (prog), "%s/jt-prog", dir);
+  CHECK_INT (write_file (prog, "#!/bin/sh\nexit 0\n", 0755), 0);
+  snprintf (env_path, sizeof (env_path), "PATH=/nonexistent-dir:%s:/bin", dir);
+  {
+    char *envp[] = { "A=1", env_path, NULL };
+
+    CHECK_INT (jshim_resolve_program ("jt-prog", envp, out, sizeof (out), &err),
+               0);
+    CHECK_STR (out, prog);
+  }
+  {
+    /* PATH is taken from the given environment, not from ours. */
+    char *envp[] = { "PATH=/nonexistent-dir", NULL };
+
+    CHECK_INT (jshim_resolve_program ("jt-prog", envp, out, sizeof (out), &err),
+               -1);
+  }
+  remove_tree (dir);
+}
+
+static void
+test_resolve_not_found (void)
+{
+  char *envp[] = { "PATH=/nonexistent-a:/nonexistent-b", NULL };
+  char out[PATH_MAX];
+  jshim_error_t err;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_resolve_program ("jt-missing", envp, out, sizeof (out),
+                                    &err),
+             -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_EXEC);
+  CHECK_INT (err.err, ENOENT);
+  CHECK_STR (err.msg, "executable file not found: jt-missing (searched "
+                      "PATH=/nonexistent-a:/nonexistent-b)");
+
+  CHECK_INT (jshim_resolve_program ("", envp, out, sizeof (out), &err), -1);
+  CHECK_INT (err.err, ENOENT);
+}
+
+static void
+test_resolve_with_slash (void)
+{
+  char *dir = make_temp_dir ();
+  char prog[PATH_MAX], noexec[PATH_MAX], out[PATH_MAX];
+  char *envp[] = { "PATH=/nonexistent", NULL };
+  jshim_error_t err;
+
+  if (dir == NULL)
+    return;
+  snprintf (prog, sizeof (prog), "%s/jt-prog", dir);
+  snprintf (noexec, sizeof (noexec), "%s/jt-noexec", dir);
+  CHECK_INT (write_file (prog, "#!/bin/sh\n", 0755), 0);
+  CHECK_INT (write_file (noexec, "data\n", 0644), 0);
+
+  CHECK_INT (jshim_resolve_program (prog, envp, out, sizeof (out), &err), 0);
+  CHECK_STR (out, prog);
+
+  CHECK_INT (jshim_resolve_program ("/nonexistent/jt", envp, out, sizeof (out),
+                                    &err),
+             -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_EXEC);
+  CHECK_INT (err.err, ENOENT);
+  CHECK_STR (err.msg, "/nonexistent/jt: no such file");
+
+  CHECK_INT (jshim_resolve_program (noexec, envp, out, sizeof (out), &err), -1);
+  CHECK_INT (err.err, EACCES);
+  CHECK_INT (jshim_resolve_program (dir, envp, out, sizeof (out), &err), -1);
+  CHECK_INT (err.err, EACCES);
+  CHECK_CONTAINS (err.msg, "is a directory");
+  remove_tree (dir);
+}
+
+static void
+test_resolve_default_path (void)
+{
+  char *envp[] = { "HOME=/", NULL };
+  char out[PATH_MAX];
+  jshim_error_t err;
+  const char *tail;
+
+  /* No PATH in the container environment: the standard default applies. */
+  CHECK_INT (jshim_resolve_program ("sh", envp, out, sizeof (out), &err), 0);
+  tail = strrchr (out, '/');
+  CHECK_STR (tail, "/sh");
+  CHECK_INT (jshim_resolve_program ("jt-missing", envp, out, sizeof (out),
+                                    &err),
+             -1);
+  CHECK_CONTAINS (err.msg, "PATH=" JSHIM_DEFAULT_PATH);
+}
+
+/* ------------------------------------------------------------------ */
+/* end-to-end tests                                                    */
+
+static void
+test_helper_usage_errors (void)
+{
+  expect_usage_error (ARGV ("--ns", "pid,user", "--", testbin_path, "exit",
+                            "0"),
+                      "\"user\" is not supported");
+  expect_usage_error (ARGV ("--ns", "pid,floppy", "--", testbin_path),
+                      "unknown namespace \"floppy\"");
+  expect_usage_error (ARGV ("--bogus", "--", testbin_path),
+                      "unknown option \"--bogus\"");
+  expect_usage_error (ARGV ("--ns", "pid", "--"), "missing program");
+  expect_usage_error (ARGV ("--uid", "abc", "--", testbin_path),
+                      "invalid --uid \"abc\"");
+  expect_usage_error (ARGV ("--cwd"), "needs a value");
+}
+
+static void
+test_spawn_plain_exit_status (void)
+{
+  struct spawn_result res;
+  int status = run_to_exit (ARGV ("--", testbin_path, "exit", "3"), NULL, -1,
+                            &res);
+
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (res.pid > 0);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 3);
+}
+
+static void
+test_spawn_ns_exit_status (void)
+{
+  struct spawn_result res;
+  int status = run_to_exit (ARGV ("--ns", "uts,pid,mount", "--hostname", "t1",
+                                  "--", testbin_path, "exit", "3"),
+                            NULL, -1, &res);
+
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (res.pid > 1);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 3);
+}
+
+static void
+test_spawn_hostname_and_pid (void)
+{
+  expect_output (ARGV ("--ns", "uts,pid,mount", "--hostname", "t1", "--",
+                       testbin_path, "hostname"),
+                 NULL, "t1\n");
+  expect_output (ARGV ("--ns", "uts,pid,mount", "--hostname", "t1", "--",
+                       testbin_path, "pid"),
+                 NULL, "1\n");
+  /* A fresh /proc shows the new pid namespace: /proc/self is pid 1 too. */
+  expect_output (ARGV ("--ns", "pid,mount", "--", testbin_path, "fds"), NULL,
+                 "0\n1\n2\n");
+}
+
+static void
+test_spawn_missing_binary (void)
+{
+  expect_workload_error (ARGV ("--", "/nonexistent/jshim-prog"), NULL,
+                         JSHIM_STAGE_EXEC, ENOENT,
+                         "/nonexistent/jshim-prog: no such file");
+  {
+    char *envp[] = { "PATH=/nonexistent-a:/nonexistent-b", NULL };
+
+    expect_workload_error (ARGV ("--", "jshim-no-such-prog", "x"), envp,
+                           JSHIM_STAGE_EXEC, ENOENT,
+                           "executable file not found: jshim-no-such-prog "
+                           "(searched PATH=/nonexistent-a:/nonexistent-b)");
+  }
+}
+
+static void
+test_spawn_missing_binary_ns (void)
+{
+  expect_workload_error (ARGV ("--ns", "uts,pid,mount", "--hostname", "t1",
+                               "--", "/nonexistent/jshim-prog"),
+                         NULL, JSHIM_STAGE_EXEC, ENOENT, "no such file");
+}
+
+static void
+test_spawn_env_and_path_lookup (void)
+{
+  char env_path[PATH_MAX + 32];
+  char *envp[] = { env_path, "GREETING=hello there", NULL };
+
+  snprintf (env_path, sizeof (env_path), "PATH=/nonexistent:%s", out_dir);
+  expect_output (ARGV ("--", "jshim-testbin", "env", "GREETING"), envp,
+                 "hello there\n");
+  expect_output (ARGV ("--", "jshim-testbin", "echo", "a", "b c"), envp,
+                 "a b c\n");
+}
+
+static void
+test_spawn_fds_closed (void)
+{
+  /* The helper got garbage on fd 20; only stdio may reach the program. */
+  expect_output (ARGV ("--", testbin_path, "fds"), NULL, "0\n1\n2\n");
+}
+
+static unsigned long long
+status_mask (pid_t pid, const char *field)
+{
+  char path[64], line[256];
+  unsigned long long v = ~0ULL;
+  size_t flen = strlen (field);
+  FILE *f;
+
+  snprintf (path, sizeof (path), "/proc/%d/status", (int) pid);
+  f = fopen (path, "re");
+  if (f == NULL)
+    return v;
+  while (fgets (line, sizeof (line), f) != NULL)
+    if (strncmp (line, field, flen) == 0 && line[flen] == ':')
+      v = strtoull (line + flen + 1, NULL, 16);
+  fclose (f);
+  return v;
+}
+
+static void
+test_spawn_signals_reset (void)
+{
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+  struct spawn_result res;
+  int status;
+
+  if (run_spawn (ARGV ("--", testbin_path, "sleep", "30"), default_env, &opts,
+                 &res)
+      < 0)
+    return;
+  CHECK (res.eof);
+  CHECK (res.got_pid);
+  if (!res.got_pid)
+    return;
+  /* The program is running (exec closed fd 3); look at its signal state. */
+  CHECK_INT (status_mask (res.pid, "SigBlk"), 0);
+  CHECK_INT (status_mask (res.pid, "SigIgn"), 0);
+  kill (res.pid, SIGTERM);
+  status = workload_status (&res);
+  CHECK (WIFSIGNALED (status));
+  CHECK_INT (WTERMSIG (status), SIGTERM);
+}
+
+static void
+test_spawn_abort (void)
+{
+  struct spawn_opts opts = { .out_fd = -1, .after = CLOSE_SYNC };
+  struct spawn_result res;
+  int status;
+
+  if (run_spawn (ARGV ("--", testbin_path, "exit", "0"), default_env, &opts,
+                 &res)
+      < 0)
+    return;
+  CHECK (res.got_pid);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_ABORTED);
+}
+
+static void
+test_spawn_exec_failure (void)
+{
+  char *dir = make_temp_dir ();
+  char prog[PATH_MAX];
+  struct spawn_result res;
+  int status;
+
+  if (dir == NULL)
+    return;
+  /* Executable bits but no valid format: execve says ENOEXEC. */
+  snprintf (prog, sizeof (prog), "%s/jt-garbage", dir);
+  CHECK_INT (write_file (prog, "this is not a program\n", 0755), 0);
+  status = run_to_exit (ARGV ("--", prog), NULL, -1, &res);
+  CHECK (res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_EXEC);
+  CHECK_INT (res.err_errno, ENOEXEC);
+  CHECK_CONTAINS (res.err_msg, "execve ");
+  CHECK_CONTAINS (res.err_msg, "Exec format error");
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_EXEC);
+  remove_tree (dir);
+}
+
+static void
+test_spawn_bad_cwd (void)
+{
+  expect_workload_error (ARGV ("--cwd", "/nonexistent-cwd", "--", testbin_path,
+                               "cwd"),
+                         NULL, JSHIM_STAGE_CWD, ENOENT,
+                         "chdir \"/nonexistent-cwd\": No such file or "
+                         "directory");
+  expect_output (ARGV ("--cwd", "/tmp", "--", testbin_path, "cwd"), NULL,
+                 "/tmp\n");
+}
+
+static void
+test_spawn_rootfs_pivot (void)
+{
+  char *root = make_rootfs ();
+  char *envp[] = { "PATH=/bin", NULL };
+  char proc[PATH_MAX + 16];
+  struct stat st;
+
+  if (root == NULL)
+    return;
+  expect_output (ARGV ("--ns", "pid,mount,uts", "--root", root, "--cwd",
+                       "/bin", "--", "/bin/jshim-testbin", "cwd"),
+                 NULL, "/bin\n");
+  /* PATH lookup happens inside the new root. */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root, "--",
+                       "jshim-testbin", "pid"),
+                 envp, "1\n");
+  /* fds reads /proc/self/fd: works only with the fresh proc mount. */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root, "--",
+                       "/bin/jshim-testbin", "fds"),
+                 NULL, "0\n1\n2\n");
+  snprintf (proc, sizeof (proc), "%s/proc", root);
+  CHECK (stat (proc, &st) == 0 && S_ISDIR (st.st_mode));
+  /* The host never saw that mount. */
+  snprintf (proc, sizeof (proc), "%s/proc/self", root);
+  CHECK (access (proc, F_OK) < 0);
+  /* The host's files are gone after pivot_root. */
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--",
+                               testbin_path, "pid"),
+                         NULL, JSHIM_STAGE_EXEC, ENOENT, "no such file");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", "/nonexistent-root",
+                               "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_ROOTFS, ENOENT,
+                         "bind mount \"/nonexistent-root\" onto itself");
+  remove_tree (root);
+}
+
+static void
+test_spawn_rootfs_chroot (void)
+{
+  char *root = make_rootfs ();
+
+  if (root == NULL)
+    return;
+  expect_output (ARGV ("--ns", "pid", "--root", root, "--",
+                       "/bin/jshim-testbin", "cwd"),
+                 NULL, "/\n");
+  remove_tree (root);
+}
+
+static void
+test_spawn_user (void)
+{
+  char *root = make_rootfs ();
+
+  if (root == NULL)
+    return;
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root, "--uid", "65534",
+                       "--gid", "65533", "--", "/bin/jshim-testbin", "id"),
+                 NULL, "uid=65534 gid=65533\n");
+  expect_output (ARGV ("--uid", "0", "--gid", "0", "--", testbin_path, "id"),
+                 NULL, "uid=0 gid=0\n");
+  remove_tree (root);
+}
+
+static void
+test_spawn_bad_hostname (void)
+{
+  char name[200];
+
+  memset (name, 'h', sizeof (name) - 1);
+  name[sizeof (name) - 1] = '\0';
+  expect_workload_error (ARGV ("--ns", "uts", "--hostname", name, "--",
+                               testbin_path, "hostname"),
+                         NULL, JSHIM_STAGE_HOSTNAME, EINVAL, "sethostname \"");
+}
+
+/* Run the helper as an unprivileged uid (copied where that uid can read it). */
+static void
+run_unprivileged (char *const argv[], struct spawn_result *res, char **dir_out)
+{
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+  char *dir = make_temp_dir ();
+  static char copy[PATH_MAX + 32];
+
+  *dir_out = dir;
+  memset (res, 0, sizeof (*res));
+  if (dir == NULL)
+    return;
+  snprintf (copy, sizeof (copy), "%s/jshim-spawn", dir);
+  if (copy_file (spawn_path, copy, 0755) < 0)
+    {
+      diag ("copy jshim-spawn: %s", strerror (errno));
+      current_failed = true;
+      return;
+    }
+  opts.spawn = copy;
+  opts.run_as = 65534;
+  run_spawn (argv, default_env, &opts, res);
+}
+
+static void
+test_spawn_clone_failure (void)
+{
+  struct spawn_result res;
+  char *dir;
+
+  /* An unprivileged helper may not create a uts namespace. */
+  run_unprivileged (ARGV ("--ns", "uts", "--", "/bin/true"), &res, &dir);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_CLONE);
+  CHECK_INT (res.err_errno, EPERM);
+  CHECK_STR (res.err_msg, "clone with flags CLONE_NEWUTS|CLONE_PARENT|SIGCHLD: "
+                          "Operation not permitted");
+  CHECK (WIFEXITED (res.helper_status));
+  CHECK_INT (WEXITSTATUS (res.helper_status), 1);
+  remove_tree (dir);
+}
+
+static void
+test_spawn_user_not_root (void)
+{
+  struct spawn_result res;
+  char *dir;
+  int status;
+
+  run_unprivileged (ARGV ("--uid", "0", "--", "/bin/true"), &res, &dir);
+  CHECK (res.got_pid);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_USER);
+  CHECK_INT (res.err_errno, EPERM);
+  CHECK_CONTAINS (res.err_msg, "cannot switch to uid 0");
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_SETUP);
+  remove_tree (dir);
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool
+namespaces_work (void)
+{
+  pid_t pid = fork ();
+  int status;
+
+  if (pid < 0)
+    return false;
+  if (pid == 0)
+    _exit (unshare (CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC)
+               == 0
+               ? 0
+               : 1);
+  if (waitpid (pid, &status, 0) != pid)
+    return false;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *dir = argc > 1 ? argv[1] : getenv ("JSHIM_NATIVE_OUT");
+
+  if (dir == NULL || *dir == '\0')
+    {
+      fprintf (stderr, "usage: test_native OUT_DIR (or set JSHIM_NATIVE_OUT)\n");
+      return 2;
+    }
+  if (realpath (dir, out_dir) == NULL)
+    {
+      fprintf (stderr, "test_native: %s: %s\n", dir, strerror (errno));
+      return 2;
+    }
+  snprintf (spawn_path, sizeof (spawn_path), "%s/jshim-spawn", out_dir);
+  snprintf (testbin_path, sizeof (testbin_path), "%s/jshim-testbin", out_dir);
+  if (access (spawn_path, X_OK) < 0 || access (testbin_path, X_OK) < 0)
+    {
+      fprintf (stderr, "test_native: %s must hold jshim-spawn and "
+               "jshim-testbin\n", out_dir);
+      return 2;
+    }
+
+  /* Default signal state, so the tests do not depend on who started us. */
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGCHLD, SIG_DFL);
+  alarm (600);
+  verbose = getenv ("JSHIM_TEST_VERBOSE") != NULL
+            && strcmp (getenv ("JSHIM_TEST_VERBOSE"), "0") != 0;
+
+  if (geteuid () != 0)
+    skip_reason = "needs root";
+  else if (!namespaces_work ())
+    skip_reason = "the kernel refuses new namespaces here";
+  else
+    privileged = true;
+
+  run_test ("ns: parse names", test_ns_parse_names, NEED_NOTHING);
+  run_test ("ns: aliases mnt and net", test_ns_parse_aliases, NEED_NOTHING);
+  run_test ("ns: unknown names rejected", test_ns_parse_unknown, NEED_NOTHING);
+  run_test ("ns: user refused", test_ns_parse_user_refused, NEED_NOTHING);
+  run_test ("ns: clone flags text", test_clone_flags_text, NEED_NOTHING);
+  run_test ("error: message format", test_error_format, NEED_NOTHING);
+  run_test ("record: encode/decode round trip", test_record_roundtrip,
+            NEED_NOTHING);
+  run_test ("record: send/read over a socket", test_record_socket,
+            NEED_NOTHING);
+  run_test ("path: found in PATH", test_resolve_in_path, NEED_NOTHING);
+  run_test ("path: not found", test_resolve_not_found, NEED_NOTHING);
+  run_test ("path: name with a slash", test_resolve_with_slash, NEED_NOTHING);
+  run_test ("path: default PATH", test_resolve_default_path, NEED_NOTHING);
+  run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
+  run_test ("spawn: exit status, no namespaces", test_spawn_plain_exit_status,
+            NEED_NOTHING);
+  run_test ("spawn: missing binary", test_spawn_missing_binary, NEED_NOTHING);
+  run_test ("spawn: env and PATH lookup", test_spawn_env_and_path_lookup,
+            NEED_NOTHING);
+  run_test ("spawn: stray fds closed", test_spawn_fds_closed, NEED_NOTHING);
+  run_test ("spawn: signal mask and dispositions reset",
+            test_spawn_signals_reset, NEED_NOTHING);
+  run_test ("spawn: daemon abort gives 126", test_spawn_abort, NEED_NOTHING);
+  run_test ("spawn: execve failure gives ERROR and 127",
+            test_spawn_exec_failure, NEED_NOTHING);
+  run_test ("spawn: cwd", test_spawn_bad_cwd, NEED_NOTHING);
+  run_test ("spawn: exit status in uts,pid,mount namespaces",
+            test_spawn_ns_exit_status, NEED_ROOT);
+  run_test ("spawn: hostname and pid in namespaces",
+            test_spawn_hostname_and_pid, NEED_ROOT);
+  run_test ("spawn: missing binary in namespaces",
+            test_spawn_missing_binary_ns, NEED_ROOT);
+  run_test ("spawn: --root with pivot_root", test_spawn_rootfs_pivot,
+            NEED_ROOT);
+  run_test ("spawn: --root with chroot", test_spawn_rootfs_chroot, NEED_ROOT);
+  run_test ("spawn: --uid/--gid", test_spawn_user, NEED_ROOT);
+  run_test ("spawn: sethostname failure", test_spawn_bad_hostname, NEED_ROOT);
+  run_test ("spawn: clone failure", test_spawn_clone_failure, NEED_ROOT);
+  run_test ("spawn: --uid when not root", test_spawn_user_not_root, NEED_ROOT);
+
+  printf ("1..%d\n", test_count);
+  printf ("%d passed, %d failed\n", pass_count, fail_count);
+  return fail_count == 0 ? 0 : 1;
+}

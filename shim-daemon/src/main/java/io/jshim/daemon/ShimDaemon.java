@@ -1,0 +1,107 @@
+package io.jshim.daemon;
+
+import io.jshim.daemon.config.ShimConfig;
+import io.jshim.daemon.io.StdioOpener;
+import io.jshim.daemon.proc.ProcFs;
+import io.jshim.daemon.reaper.Reaper;
+import io.jshim.daemon.server.ShimServer;
+import io.jshim.daemon.spawn.ForkGate;
+import io.jshim.daemon.spawn.NativeSpawner;
+import io.jshim.daemon.sys.ChildSignals;
+import io.jshim.daemon.sys.JnrPosix;
+import io.jshim.daemon.sys.Posix;
+import io.jshim.daemon.task.TaskService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: wires the reaper, spawner, task service and server, and runs until shutdown. */
+public final class ShimDaemon implements AutoCloseable {
+  /** Reported by Connect. */
+  public static final String VERSION = "jshim 0.1.0";
+  private static final Logger log = LoggerFactory.getLogger(ShimDaemon.class);
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ExecutorService completions;
+  private final Reaper reaper;
+  private final ForkGate gate;
+  private final ShimServer server;
+
+  private ShimDaemon(ShimConfig config) throws IOException {
+    Posix posix = JnrPosix.load();
+    // before any child exists, so that orphans of our containers come back to us
+    posix.setChildSubreaper();
+    createPrivateDir(config.stateDir());
+    completions = Executors.newFixedThreadPool(2, daemonThreads("jshim-exit"));
+    reaper = Reaper.start(posix, completions, Clock.systemUTC());
+    ChildSignals.onChildExit(reaper::wakeUp);
+    gate = ForkGate.create();
+    NativeSpawner spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
+    TaskService tasks = new TaskService(spawner, reaper, new StdioOpener(posix), ProcFs.host(), stopped::countDown);
+    try {
+      server = ShimServer.start(config.socket(), tasks, posix.geteuid(), config.allowedUids(), posix.getpid(), VERSION);
+    } catch (IOException | RuntimeException e) {
+      reaper.close();
+      completions.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** Starts a daemon; it serves until {@link #awaitShutdown()} returns. */
+  public static ShimDaemon start(ShimConfig config) throws IOException {
+    return new ShimDaemon(config);
+  }
+
+  /** The socket the daemon serves. */
+  public Path socket() {
+    return server.socket();
+  }
+
+  /** The fork gate's counters. */
+  public ForkGate.Stats gateStats() {
+    return gate.stats();
+  }
+
+  /** Blocks until a Shutdown RPC found no task left, or {@link #close()} was called. */
+  public void awaitShutdown() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops serving; running containers are left alone (they outlive the daemon). */
+  @Override
+  public void close() {
+    stopped.countDown();
+    server.close();
+    reaper.close();
+    completions.shutdown();
+    try {
+      completions.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("stopped");
+  }
+
+  private static void createPrivateDir(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,60 @@
+package io.jshim.daemon;
+
+import io.jshim.daemon.config.ShimConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jshim-daemon}: runs the shim daemon in the foreground, logging to stderr. */
+@Command(name = "jshim-daemon", mixinStandardHelpOptions = true, version = ShimDaemon.VERSION,
+    description = "Serve containerd's shim task API over gRPC on a Unix socket.")
+public final class ShimMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ShimMain.class);
+
+  @Option(names = "--socket", required = true, paramLabel = "PATH", description = "Unix socket to listen on (absolute path).")
+  Path socket;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/run/jshim/state",
+      description = "Private state directory, created 0700 (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--helper", paramLabel = "PATH", defaultValue = "${sys:jshim.helper:-/usr/libexec/jshim/jshim-spawn}",
+      description = "The native spawn helper (default: ${DEFAULT-VALUE}).")
+  Path helper;
+
+  @Option(names = "--allow-uid", paramLabel = "UID", split = ",",
+      description = "Extra peer uids allowed to call the API (root and the daemon's own uid always are).")
+  List<Integer> allowUids = List.of();
+
+  @Option(names = "--spawn-timeout", paramLabel = "MILLIS", defaultValue = "10000",
+      description = "How long one spawn step may take (default: ${DEFAULT-VALUE} ms).")
+  long spawnTimeoutMillis;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ShimMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
+        Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis));
+    ShimDaemon daemon;
+    try {
+      daemon = ShimDaemon.start(config);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      log.error("cannot start: {}", e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "jshim-shutdown"));
+    daemon.awaitShutdown();
+    daemon.close();
+    return 0;
+  }
+}

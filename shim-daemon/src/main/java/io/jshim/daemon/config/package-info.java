@@ -1,0 +1,2 @@
+/** The daemon's immutable configuration. */
+package io.jshim.daemon.config;

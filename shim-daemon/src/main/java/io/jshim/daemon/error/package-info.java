@@ -1,0 +1,2 @@
+/** Error classes of the daemon: one exception type whose kind maps to a gRPC status at the edge. */
+package io.jshim.daemon.error;

@@ -1,0 +1,2 @@
+/** Process I/O: opening the stdio files and FIFOs a request names. */
+package io.jshim.daemon.io;

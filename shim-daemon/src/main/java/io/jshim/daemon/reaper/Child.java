@@ -1,0 +1,49 @@
+package io.jshim.daemon.reaper;
+
+import io.jshim.daemon.sys.Posix;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A child process the reaper watches: its exit future, and the only safe way to signal it.
+ *
+ * <p>The reaper reaps a watched pid while holding this object's monitor, and {@link #signal} checks
+ * under the same monitor, so a signal can never reach a pid that has been reaped and perhaps reused.
+ */
+public final class Child {
+  private final int pid;
+  private final Posix posix;
+  private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  private boolean reaped;
+
+  Child(int pid, Posix posix) {
+    this.pid = pid;
+    this.posix = posix;
+  }
+
+  /** The process id. */
+  public int pid() {
+    return pid;
+  }
+
+  /** Completes, never on the reaper thread, once the process has been reaped. */
+  public CompletableFuture<ExitStatus> exit() {
+    return exit;
+  }
+
+  /**
+   * Sends {@code signal} unless the process has been reaped.
+   *
+   * @return false if the process has already been reaped (nothing was signalled)
+   */
+  public synchronized boolean signal(int signal) {
+    if (reaped) {
+      return false;
+    }
+    // until reaped, the pid is ours (at worst a zombie), so it cannot name another process
+    return posix.kill(pid, signal);
+  }
+
+  synchronized void markReaped() {
+    reaped = true;
+  }
+}

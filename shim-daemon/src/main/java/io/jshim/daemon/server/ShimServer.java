@@ -1,0 +1,139 @@
+package io.jshim.daemon.server;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.jshim.daemon.task.TaskService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server on a filesystem Unix socket (never abstract): the task service, health and
+ * reflection, every call checked against the caller's peer credentials.
+ */
+public final class ShimServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ShimServer.class);
+
+  private final Server server;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final HealthStatusManager health;
+  private final Path socket;
+
+  private ShimServer(Server server, EventLoopGroup boss, EventLoopGroup workers, HealthStatusManager health, Path socket) {
+    this.server = server;
+    this.boss = boss;
+    this.workers = workers;
+    this.health = health;
+    this.socket = socket;
+  }
+
+  /**
+   * Binds {@code socket} (mode 0600; its directory is created 0700 if missing) and starts serving.
+   *
+   * @throws IllegalStateException if a live server already listens on {@code socket}
+   */
+  public static ShimServer start(Path socket, TaskService tasks, int ownUid, Set<Integer> extraUids, int shimPid,
+      String version) throws IOException {
+    if (!Epoll.isAvailable()) {
+      throw new IllegalStateException("netty epoll is unavailable: " + Epoll.unavailabilityCause());
+    }
+    prepareSocketPath(socket);
+    HealthStatusManager health = new HealthStatusManager();
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+    PeerCredentialsInterceptor peers = new PeerCredentialsInterceptor(ownUid, extraUids);
+    Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()), InsecureServerCredentials.create())
+        .protocolNegotiator(new PeerCredentialsNegotiator())
+        .channelType(EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
+        .addService(ServerInterceptors.intercept(new TaskGrpcService(tasks, shimPid, version), peers))
+        .addService(ServerInterceptors.intercept(health.getHealthService(), peers))
+        .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), peers))
+        .build();
+    try {
+      server.start();
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException | RuntimeException e) {
+      server.shutdownNow();
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    log.info("serving containerd.task.v2.Task on unix://{}", socket);
+    return new ShimServer(server, boss, workers, health, socket);
+  }
+
+  /** The socket path. */
+  public Path socket() {
+    return socket;
+  }
+
+  /** Stops accepting calls, lets running ones finish for a moment, then closes the socket. */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      log.warn("cannot remove socket {}: {}", socket, e.getMessage());
+    }
+  }
+
+  private static void prepareSocketPath(Path socket) throws IOException {
+    Path dir = socket.getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (isLive(socket)) {
+      throw new IllegalStateException("socket " + socket + " is in use by a live server (expected: a free path; stop that daemon first)");
+    }
+    log.info("removing stale socket {}", socket);
+    Files.delete(socket);
+  }
+
+  private static boolean isLive(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket));
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (UnsupportedOperationException e) {
+      throw new UncheckedIOException(new IOException("unix sockets unsupported", e));
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.jshim.daemon.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.jshim.daemon.error.ShimException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where failures become gRPC status codes. */
+final class StatusMapper {
+  private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
+
+  private StatusMapper() {}
+
+  static StatusRuntimeException toStatus(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof ShimException shim) {
+      Status status = switch (shim.kind()) {
+        case NOT_FOUND -> Status.NOT_FOUND;
+        case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+        case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+        case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+        case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+        case UNIMPLEMENTED -> Status.UNIMPLEMENTED;
+        case UNAVAILABLE -> Status.UNAVAILABLE;
+        case INTERNAL -> Status.INTERNAL;
+      };
+      if (status == Status.INTERNAL) {
+        log.error("internal error", shim);
+      }
+      return status.withDescription(shim.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof StatusRuntimeException already) {
+      return already;
+    }
+    log.error("unexpected failure", cause);
+    return Status.INTERNAL.withDescription(String.valueOf(cause.getMessage())).withCause(cause).asRuntimeException();
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,17 @@
+package io.jshim.daemon.spawn;
+
+/** A workload that is set up in its namespaces and blocked before execve. */
+public interface HeldProcess {
+  /** The workload's pid in the daemon's pid namespace. */
+  int pid();
+
+  /**
+   * Lets the workload execve and waits for the outcome.
+   *
+   * @throws SpawnException if execve failed (the workload then exits with 127)
+   */
+  void release();
+
+  /** Drops the hold without releasing: the workload exits with 126 and never runs the program. */
+  void abandon();
+}

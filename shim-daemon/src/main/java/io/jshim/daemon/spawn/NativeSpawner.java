@@ -1,0 +1,179 @@
+package io.jshim.daemon.spawn;
+
+import io.jshim.daemon.sys.Errnos;
+import io.jshim.daemon.sys.Posix;
+import io.jshim.daemon.sys.SysException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+
+/**
+ * Starts workloads through the native helper {@code jshim-spawn}: posix_spawn inside the fork side of
+ * the {@link ForkGate}, with the workload's stdio on fds 0-2 and the sync socket on fd 3.
+ *
+ * <p>The helper clones the workload with CLONE_PARENT, so the daemon is the workload's parent and reaps
+ * it directly. The workload closes every fd above 3, reports READY and blocks until released.
+ */
+public final class NativeSpawner implements Spawner {
+  private static final int SYNC_FD = 3;
+
+  private final Posix posix;
+  private final ForkGate gate;
+  private final Path helper;
+  private final Duration timeout;
+
+  private NativeSpawner(Posix posix, ForkGate gate, Path helper, Duration timeout) {
+    this.posix = posix;
+    this.gate = gate;
+    this.helper = helper;
+    this.timeout = timeout;
+  }
+
+  /**
+   * @param helper path of the {@code jshim-spawn} binary
+   * @param timeout how long the helper and workload may take to report each step
+   */
+  public static NativeSpawner create(Posix posix, ForkGate gate, Path helper, Duration timeout) {
+    Objects.requireNonNull(helper, "helper");
+    if (!Files.isExecutable(helper)) {
+      throw new IllegalArgumentException("helper: " + helper + " (expected: an executable jshim-spawn binary)");
+    }
+    return new NativeSpawner(Objects.requireNonNull(posix, "posix"), Objects.requireNonNull(gate, "gate"),
+        helper.toAbsolutePath(), Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  @Override
+  public HeldProcess spawn(SpawnRequest request) {
+    int[] pair = posix.socketPair();
+    SyncChannel sync = new SyncChannel(posix, pair[0]);
+    try {
+      startHelper(request, pair[1]);
+      return awaitReady(sync);
+    } catch (RuntimeException e) {
+      sync.close();
+      throw e;
+    }
+  }
+
+  private void startHelper(SpawnRequest request, int childEnd) {
+    List<Integer> lowCopies = new ArrayList<>();
+    try {
+      int[] source = {request.stdio()[0], request.stdio()[1], request.stdio()[2], childEnd};
+      int[] fds = new int[source.length];
+      for (int i = 0; i < source.length; i++) {
+        // a source inside 0..3 could be clobbered by an earlier dup2 of the spawn's file actions
+        fds[i] = source[i] > SYNC_FD ? source[i] : posix.dupAtLeast(source[i], SYNC_FD + 1);
+        if (fds[i] != source[i]) {
+          lowCopies.add(fds[i]);
+        }
+      }
+      try (ForkGate.Ticket ticket = gate.enter(ForkGate.Side.FORK)) {
+        posix.spawn(helper.toString(), helperArgs(request), request.env(), fds);
+      }
+    } finally {
+      // the helper and the workload hold the only copies of the child end we want alive:
+      // closing ours makes EOF on the sync socket mean "execve succeeded"
+      posix.closeQuietly(childEnd);
+      lowCopies.forEach(posix::closeQuietly);
+    }
+  }
+
+  private List<String> helperArgs(SpawnRequest request) {
+    List<String> argv = new ArrayList<>();
+    argv.add(helper.toString());
+    if (!request.namespaces().isEmpty()) {
+      argv.add("--ns");
+      argv.add(request.namespaces().stream().sorted().map(Namespace::ociName).collect(Collectors.joining(",")));
+    }
+    request.hostname().ifPresent(h -> {
+      argv.add("--hostname");
+      argv.add(h);
+    });
+    request.rootfs().ifPresent(r -> {
+      argv.add("--root");
+      argv.add(r);
+    });
+    argv.add("--cwd");
+    argv.add(request.cwd());
+    argv.add("--uid");
+    argv.add(Integer.toString(request.uid()));
+    argv.add("--gid");
+    argv.add(Integer.toString(request.gid()));
+    argv.add("--");
+    argv.addAll(request.args());
+    return argv;
+  }
+
+  /** The helper reports PID and the workload READY (or ERROR), in either order. */
+  private HeldProcess awaitReady(SyncChannel sync) {
+    OptionalInt pid = OptionalInt.empty();
+    boolean ready = false;
+    while (pid.isEmpty() || !ready) {
+      Optional<SyncRecord> next = nextRecord(sync, pid);
+      if (next.isEmpty()) {
+        throw new SpawnException(SpawnStage.SYNC, 0,
+            "the helper exited before " + (pid.isEmpty() ? "reporting a pid" : "the workload was ready"), pid);
+      }
+      SyncRecord record = next.get();
+      switch (record.type()) {
+        case PID -> pid = OptionalInt.of(record.value());
+        case READY -> ready = true;
+        case ERROR -> throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), pid);
+      }
+    }
+    return new Held(pid.getAsInt(), sync);
+  }
+
+  private Optional<SyncRecord> nextRecord(SyncChannel sync, OptionalInt pid) {
+    try {
+      return sync.next(timeout);
+    } catch (SysException e) {
+      if (e.errno() == Errnos.EAGAIN) {
+        throw new SpawnException(SpawnStage.SYNC, e.errno(),
+            "no word from the helper within " + timeout.toMillis() + " ms", pid);
+      }
+      throw e;
+    }
+  }
+
+  /** The daemon's hold on one workload. */
+  private final class Held implements HeldProcess {
+    private final int pid;
+    private final SyncChannel sync;
+
+    Held(int pid, SyncChannel sync) {
+      this.pid = pid;
+      this.sync = sync;
+    }
+
+    @Override
+    public int pid() {
+      return pid;
+    }
+
+    @Override
+    public void release() {
+      try {
+        sync.sendGo();
+        Optional<SyncRecord> outcome = nextRecord(sync, OptionalInt.of(pid));
+        if (outcome.isPresent()) {
+          SyncRecord record = outcome.get();
+          throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), OptionalInt.empty());
+        }
+      } finally {
+        sync.close();
+      }
+    }
+
+    @Override
+    public void abandon() {
+      sync.close();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.jshim.daemon.spawn;
+
+import io.jshim.daemon.error.ErrorKind;
+import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.sys.Errnos;
+import java.util.OptionalInt;
+
+/**
+ * A workload could not be started. Carries the stage and errno reported by the native helper, and the
+ * pid of a workload that may still be alive and must be killed by the caller.
+ */
+public final class SpawnException extends ShimException {
+  private static final long serialVersionUID = 1L;
+
+  private final SpawnStage stage;
+  private final int errno;
+  private final transient OptionalInt strandedPid;
+
+  SpawnException(SpawnStage stage, int errno, String detail, OptionalInt strandedPid) {
+    super(kindOf(stage, errno), "cannot " + stage.action() + ": " + detail);
+    this.stage = stage;
+    this.errno = errno;
+    this.strandedPid = strandedPid;
+  }
+
+  /** The stage that failed. */
+  public SpawnStage stage() {
+    return stage;
+  }
+
+  /** The errno the helper reported, 0 if none. */
+  public int errno() {
+    return errno;
+  }
+
+  /** A workload pid that may still be alive (held before exec); the caller must kill and reap it. */
+  public OptionalInt strandedPid() {
+    return strandedPid;
+  }
+
+  private static ErrorKind kindOf(SpawnStage stage, int errno) {
+    return switch (stage) {
+      case ARGS, HOSTNAME, CWD -> ErrorKind.INVALID_ARGUMENT;
+      case EXEC, ROOTFS, USER -> errno == Errnos.ENOENT || errno == Errnos.EACCES || errno == Errnos.ENOEXEC
+          || errno == Errnos.ENOTDIR || errno == Errnos.EINVAL
+          ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL;
+      default -> errno == Errnos.EPERM ? ErrorKind.PERMISSION_DENIED : ErrorKind.INTERNAL;
+    };
+  }
+}

@@ -1,0 +1,46 @@
+package io.jshim.daemon.spawn;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What to start: the program and its environment, the namespaces to create, and the fds that become
+ * the workload's stdin, stdout and stderr.
+ *
+ * @param rootfs absolute path of the root filesystem; empty to stay on the host's
+ * @param stdio three fds (0, 1, 2 of the workload), owned by the caller
+ */
+public record SpawnRequest(
+    List<String> args,
+    List<String> env,
+    String cwd,
+    int uid,
+    int gid,
+    Set<Namespace> namespaces,
+    Optional<String> hostname,
+    Optional<String> rootfs,
+    int[] stdio) {
+
+  public SpawnRequest {
+    args = List.copyOf(args);
+    env = List.copyOf(env);
+    namespaces = Set.copyOf(namespaces);
+    Objects.requireNonNull(cwd, "cwd");
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(rootfs, "rootfs");
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("args: [] (expected: at least the program)");
+    }
+    if (stdio.length != 3) {
+      throw new IllegalArgumentException("stdio: " + stdio.length + " fds (expected: 3)");
+    }
+    stdio = stdio.clone();
+  }
+
+  @Override
+  public int[] stdio() {
+    return stdio.clone();
+  }
+}

@@ -1,0 +1,34 @@
+package io.jshim.daemon.spawn;
+
+import java.util.Arrays;
+
+/** Where in the helper or the workload a spawn failed; numbers as in native/src/sync.h. */
+public enum SpawnStage {
+  ARGS(1, "parse the helper's arguments"),
+  CLONE(2, "clone the workload"),
+  HOSTNAME(3, "set the hostname"),
+  MOUNT(4, "set up mounts"),
+  ROOTFS(5, "enter the root filesystem"),
+  USER(6, "switch user"),
+  CWD(7, "change directory"),
+  EXEC(8, "execute the program"),
+  SYNC(9, "talk to the daemon"),
+  UNKNOWN(0, "start");
+
+  private final int code;
+  private final String action;
+
+  SpawnStage(int code, String action) {
+    this.code = code;
+    this.action = action;
+  }
+
+  /** What the stage does, for messages: "cannot set the hostname: ...". */
+  public String action() {
+    return action;
+  }
+
+  static SpawnStage of(int code) {
+    return Arrays.stream(values()).filter(s -> s.code == code).findFirst().orElse(UNKNOWN);
+  }
+}

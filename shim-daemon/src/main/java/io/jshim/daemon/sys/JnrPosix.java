@@ -1,0 +1,220 @@
+package io.jshim.daemon.sys;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import jnr.posix.SpawnFileAction;
+import jnr.posix.util.DefaultPOSIXHandler;
+
+/** {@link Posix} on jnr-posix plus a few jnr-ffi bindings; the only class family that touches JNR. */
+public final class JnrPosix implements Posix {
+  private final POSIX posix;
+  private final LinuxLibC libc;
+  private final Runtime runtime;
+
+  private JnrPosix(POSIX posix, LinuxLibC libc) {
+    this.posix = posix;
+    this.libc = libc;
+    this.runtime = Runtime.getRuntime(libc);
+  }
+
+  /** Loads the native bindings; fails loudly instead of falling back to jnr's pure-Java emulation. */
+  public static JnrPosix load() {
+    POSIX posix = POSIXFactory.getNativePOSIX(new DefaultPOSIXHandler());
+    LinuxLibC libc = LibraryLoader.create(LinuxLibC.class).load("c");
+    return new JnrPosix(posix, libc);
+  }
+
+  @Override
+  public int getpid() {
+    return posix.getpid();
+  }
+
+  @Override
+  public int geteuid() {
+    return posix.geteuid();
+  }
+
+  @Override
+  public void setChildSubreaper() {
+    if (libc.prctl(LinuxLibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+      throw new SysException("prctl(PR_SET_CHILD_SUBREAPER)", errno());
+    }
+  }
+
+  @Override
+  public boolean isChildSubreaper() {
+    Pointer value = Memory.allocateDirect(runtime, 4, true);
+    if (libc.prctl(LinuxLibC.PR_GET_CHILD_SUBREAPER, value, 0, 0, 0) != 0) {
+      throw new SysException("prctl(PR_GET_CHILD_SUBREAPER)", errno());
+    }
+    return value.getInt(0) != 0;
+  }
+
+  @Override
+  public int spawn(String path, List<String> argv, List<String> envp, int[] fds) {
+    List<SpawnFileAction> actions = new ArrayList<>(fds.length);
+    for (int target = 0; target < fds.length; target++) {
+      if (fds[target] < fds.length) {
+        // dup2 onto its own number would keep the source's close-on-exec flag, and a low source
+        // could be overwritten by an earlier action; callers pass fds above the target range
+        throw new IllegalArgumentException(
+            "fd " + fds[target] + " for child fd " + target + " (expected: >= " + fds.length + ")");
+      }
+      actions.add(SpawnFileAction.dup(fds[target], target));
+    }
+    long pid = posix.posix_spawnp(path, actions, argv, envp);
+    if (pid <= 0) {
+      // jnr-posix drops posix_spawn's return code; errno is only a hint
+      throw new SysException("posix_spawn " + path, errno() == 0 ? Errnos.EINVAL : errno());
+    }
+    return (int) pid;
+  }
+
+  @Override
+  public int[] socketPair() {
+    int[] sv = new int[2];
+    if (libc.socketpair(LinuxLibC.AF_UNIX, LinuxLibC.SOCK_STREAM | LinuxLibC.SOCK_CLOEXEC, 0, sv) != 0) {
+      throw new SysException("socketpair", errno());
+    }
+    return sv;
+  }
+
+  @Override
+  public int open(String path, int flags, int mode) {
+    int fd = posix.open(path, flags | LinuxLibC.O_CLOEXEC, mode);
+    if (fd < 0) {
+      throw new SysException("open " + path, errno());
+    }
+    return fd;
+  }
+
+  @Override
+  public int dupAtLeast(int fd, int minFd) {
+    int copy = libc.fcntl(fd, LinuxLibC.F_DUPFD_CLOEXEC, minFd);
+    if (copy < 0) {
+      throw new SysException("fcntl(F_DUPFD_CLOEXEC) on fd " + fd, errno());
+    }
+    return copy;
+  }
+
+  @Override
+  public void close(int fd) {
+    if (posix.close(fd) != 0) {
+      throw new SysException("close fd " + fd, errno());
+    }
+  }
+
+  @Override
+  public int read(int fd, byte[] buf, int offset, int len, Duration timeout) {
+    Pointer pollfd = Memory.allocateDirect(runtime, 8, true);
+    pollfd.putInt(0, fd);
+    pollfd.putShort(4, LinuxLibC.POLLIN);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      int waitMillis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
+      int ready = libc.poll(pollfd, 1, waitMillis);
+      if (ready < 0) {
+        if (errno() == Errnos.EINTR) {
+          continue;
+        }
+        throw new SysException("poll fd " + fd, errno());
+      }
+      if (ready == 0) {
+        throw new SysException("read fd " + fd + " timed out after " + timeout.toMillis() + " ms", Errnos.EAGAIN);
+      }
+      byte[] chunk = offset == 0 ? buf : new byte[len];
+      int n = posix.read(fd, chunk, len);
+      if (n < 0) {
+        if (errno() == Errnos.EINTR) {
+          continue;
+        }
+        throw new SysException("read fd " + fd, errno());
+      }
+      if (chunk != buf) {
+        System.arraycopy(chunk, 0, buf, offset, n);
+      }
+      return n;
+    }
+  }
+
+  @Override
+  public void write(int fd, byte[] buf) {
+    int done = 0;
+    while (done < buf.length) {
+      byte[] rest = done == 0 ? buf : java.util.Arrays.copyOfRange(buf, done, buf.length);
+      int n = posix.write(fd, rest, rest.length);
+      if (n < 0) {
+        if (errno() == Errnos.EINTR) {
+          continue;
+        }
+        throw new SysException("write fd " + fd, errno());
+      }
+      done += n;
+    }
+  }
+
+  @Override
+  public boolean kill(int pid, int signal) {
+    if (pid <= 0) {
+      throw new IllegalArgumentException("pid: " + pid + " (expected: > 0; never a process group)");
+    }
+    if (posix.kill(pid, signal) == 0) {
+      return true;
+    }
+    if (errno() == Errnos.ESRCH) {
+      return false;
+    }
+    throw new SysException("kill " + pid + " with signal " + signal, errno());
+  }
+
+  @Override
+  public OptionalInt peekExitedChild() {
+    Pointer info = Memory.allocateDirect(runtime, LinuxLibC.SIGINFO_SIZE, true);
+    while (true) {
+      int rc = libc.waitid(LinuxLibC.P_ALL, 0, info, LinuxLibC.WEXITED | LinuxLibC.WNOHANG | LinuxLibC.WNOWAIT);
+      if (rc == 0) {
+        int pid = info.getInt(LinuxLibC.SIGINFO_PID_OFFSET);
+        return pid > 0 ? OptionalInt.of(pid) : OptionalInt.empty();
+      }
+      int err = errno();
+      if (err == Errnos.EINTR) {
+        continue;
+      }
+      if (err == Errnos.ECHILD) {
+        return OptionalInt.empty();
+      }
+      throw new SysException("waitid(P_ALL, WNOWAIT)", err);
+    }
+  }
+
+  @Override
+  public OptionalInt reap(int pid) {
+    int[] status = new int[1];
+    while (true) {
+      int rc = posix.waitpid(pid, status, LinuxLibC.WNOHANG);
+      if (rc == pid) {
+        return OptionalInt.of(status[0]);
+      }
+      if (rc == 0) {
+        return OptionalInt.empty();
+      }
+      int err = errno();
+      if (err == Errnos.EINTR) {
+        continue;
+      }
+      throw new SysException("waitpid " + pid, err);
+    }
+  }
+
+  private int errno() {
+    return posix.errno();
+  }
+}

@@ -1,0 +1,28 @@
+package io.jshim.daemon.task;
+
+import io.jshim.daemon.spawn.Namespace;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The parts of an OCI bundle's config.json that the daemon acts on.
+ *
+ * @param rootfs absolute path of the root filesystem; empty to run on the host's
+ */
+record BundleConfig(
+    List<String> args,
+    List<String> env,
+    String cwd,
+    int uid,
+    int gid,
+    Optional<String> hostname,
+    Set<Namespace> namespaces,
+    Optional<String> rootfs) {
+
+  BundleConfig {
+    args = List.copyOf(args);
+    env = List.copyOf(env);
+    namespaces = Set.copyOf(namespaces);
+  }
+}

@@ -1,0 +1,98 @@
+package io.jshim.daemon.task;
+
+import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.reaper.Child;
+import io.jshim.daemon.reaper.ExitStatus;
+import io.jshim.daemon.spawn.HeldProcess;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One process of a task and its state machine. Transitions happen under {@code lock}; the state is
+ * also published through a volatile field so that State never waits behind a Start.
+ */
+final class ShimProcess {
+  private static final int SIGKILL = 9;
+
+  private final Object lock = new Object();
+  private final HeldProcess held;
+  private final Child child;
+  private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+  private volatile ProcessState state;
+
+  ShimProcess(HeldProcess held, Child child) {
+    this.held = held;
+    this.child = child;
+    this.state = new ProcessState.Created(held.pid());
+    child.exit().thenAccept(this::onExit);
+  }
+
+  int pid() {
+    return child.pid();
+  }
+
+  ProcessState state() {
+    return state;
+  }
+
+  /** Completes after the state has moved to Stopped. */
+  CompletableFuture<ExitStatus> exited() {
+    return exited;
+  }
+
+  /** Lets the held process execve; throws if execve failed (the process then exits with 127). */
+  void start() {
+    synchronized (lock) {
+      if (!(state instanceof ProcessState.Created)) {
+        throw ShimException.failedPrecondition("cannot start: process " + pid() + " is " + state.name() + " (expected: created)");
+      }
+      held.release();
+      state = new ProcessState.Running(pid());
+    }
+  }
+
+  /** Sends {@code signal}; NOT_FOUND when the process has already exited (its pid is never signalled). */
+  void kill(int signal) {
+    ProcessState now = state;
+    if (now instanceof ProcessState.Stopped || now instanceof ProcessState.Deleted || !child.signal(signal)) {
+      throw ShimException.notFound("process " + pid() + " has already exited");
+    }
+  }
+
+  /**
+   * Moves a stopped process to Deleted; a created one is killed first. A running one is refused.
+   *
+   * @return completes with the exit once the process is deleted
+   */
+  CompletableFuture<ExitStatus> delete() {
+    synchronized (lock) {
+      ProcessState now = state;
+      if (now instanceof ProcessState.Running) {
+        throw ShimException.failedPrecondition("cannot delete: process " + pid() + " is running (expected: stopped or created; kill it first)");
+      }
+      if (now instanceof ProcessState.Deleted) {
+        throw ShimException.notFound("process " + pid() + " is already deleted");
+      }
+      if (now instanceof ProcessState.Created) {
+        // the signal lands before the hold is dropped, so the exit is 137 and never 126
+        child.signal(SIGKILL);
+        held.abandon();
+      }
+    }
+    return exited.thenApply(exit -> {
+      synchronized (lock) {
+        state = new ProcessState.Deleted(exit);
+      }
+      return exit;
+    });
+  }
+
+  private void onExit(ExitStatus exit) {
+    synchronized (lock) {
+      if (state instanceof ProcessState.Created) {
+        held.abandon();
+      }
+      state = new ProcessState.Stopped(exit);
+    }
+    exited.complete(exit);
+  }
+}
