@@ -3,6 +3,7 @@ package io.jshim.client;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import java.io.FileNotFoundException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -115,9 +116,27 @@ public final class ShimClientException extends RuntimeException {
                     : kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
         if (kind == Kind.UNAVAILABLE) {
-            Throwable cause = status.getCause();
-            String detail = cause != null && cause.getMessage() != null ? cause.getMessage() : description;
-            return "cannot reach jshim daemon at " + socket + ": " + detail;
+            return "cannot reach jshim daemon at " + socket + ": " + unreachableReason(status, description);
+        }
+        return description;
+    }
+
+    /** Netty reports socket errors as "connect(..) failed with error(-111): Connection refused: /path"; say it short. */
+    private static String unreachableReason(Status status, String description) {
+        for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+            String text = cause.getMessage() == null ? "" : cause.getMessage();
+            if (cause instanceof FileNotFoundException || text.contains("No such file or directory")) {
+                return "no such socket (is the daemon running?)";
+            }
+            if (text.contains("Connection refused")) {
+                return "connection refused (no daemon is listening)";
+            }
+            if (text.contains("Permission denied")) {
+                return "permission denied";
+            }
+            if (!text.isBlank()) {
+                return text;
+            }
         }
         return description;
     }

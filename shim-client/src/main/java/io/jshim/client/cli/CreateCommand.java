@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl create ID --bundle DIR}: creates a task and prints its pid. */
-@Command(name = "create", description = "Create a task from an OCI bundle and print its pid.")
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = "Create a task from an OCI bundle and print its pid.")
 final class CreateCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
     String id;

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl delete ID}: deletes an exited task and prints {@code pid exit_status exited_at}. */
-@Command(name = "delete", description = "Delete an exited task and print 'pid exit_status exited_at'.")
+@Command(name = "delete", mixinStandardHelpOptions = true,
+        description = "Delete an exited task and print 'pid exit_status exited_at'.")
 final class DeleteCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
     String id;

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl kill ID [--signal SIG] [--all]}: signals a task. */
-@Command(name = "kill", description = "Send a signal to a task's process.")
+@Command(name = "kill", mixinStandardHelpOptions = true,
+        description = "Send a signal to a task's process.")
 final class KillCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
     String id;

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl ps ID}: prints a task's pids, one per line. */
-@Command(name = "ps", description = "List the pids of a task's processes, one per line.")
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = "List the pids of a task's processes, one per line.")
 final class PsCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
     String id;

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "run",
+        mixinStandardHelpOptions = true,
         description = {
             "Run a command in a new container, wait for it, delete it and exit with its exit status.",
             "Without --socket or $JSHIM_SOCKET a private daemon is started for the run."

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl state ID [--json]}: shows a task's state as a table or as JSON. */
-@Command(name = "state", description = "Show the state of a task.")
+@Command(name = "state", mixinStandardHelpOptions = true,
+        description = "Show the state of a task.")
 final class StateCommand extends ClientCommand {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

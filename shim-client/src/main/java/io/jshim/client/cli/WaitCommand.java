@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl wait ID}: waits for a task to exit and exits with its exit status. */
-@Command(name = "wait", description = "Wait until a task exits, then exit with its exit status.")
+@Command(name = "wait", mixinStandardHelpOptions = true,
+        description = "Wait until a task exits, then exit with its exit status.")
 final class WaitCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
     String id;

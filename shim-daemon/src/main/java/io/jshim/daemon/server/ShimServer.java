@@ -1,6 +1,5 @@
 package io.jshim.daemon.server;
 
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -62,7 +61,7 @@ public final class ShimServer implements AutoCloseable {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     PeerCredentialsInterceptor peers = new PeerCredentialsInterceptor(ownUid, extraUids);
-    Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()), InsecureServerCredentials.create())
+    Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .protocolNegotiator(new PeerCredentialsNegotiator())
         .channelType(EpollServerDomainSocketChannel.class)
         .bossEventLoopGroup(boss)

@@ -1,0 +1,64 @@
+package io.jshim.daemon;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dependency arrows of docs/architecture: what each package of the daemon may import. */
+class LayeringTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.jshim.daemon");
+  }
+
+  @Test
+  void onlySys_touchesJnr() {
+    noClasses().that().resideOutsideOfPackage("io.jshim.daemon.sys..")
+        .should().dependOnClassesThat().resideInAPackage("jnr..").check(classes);
+  }
+
+  @Test
+  void task_knowsNoProtoGrpcOrSys() {
+    noClasses().that().resideInAPackage("io.jshim.daemon.task..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.jshim.proto..", "io.grpc..", "io.jshim.daemon.sys..",
+            "io.jshim.daemon.server..", "jnr..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyServer_touchesProtoAndGrpc() {
+    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.server..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.jshim.proto..", "io.grpc..")
+        .check(classes);
+  }
+
+  @Test
+  void spawnAndReaper_doNotKnowEachOtherOrTheDomain() {
+    noClasses().that().resideInAPackage("io.jshim.daemon.spawn..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.jshim.daemon.reaper..", "io.jshim.daemon.task..", "io.jshim.daemon.server..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.jshim.daemon.reaper..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.jshim.daemon.spawn..", "io.jshim.daemon.task..", "io.jshim.daemon.server..")
+        .check(classes);
+  }
+
+  @Test
+  void error_dependsOnNothingOfOurs() {
+    noClasses().that().resideInAPackage("io.jshim.daemon.error..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.jshim.daemon.sys..", "io.jshim.daemon.task..",
+            "io.jshim.daemon.spawn..", "io.jshim.daemon.reaper..", "io.jshim.daemon.server..", "io.jshim.daemon.io..")
+        .check(classes);
+  }
+
+  @Test
+  void nothing_spawnsThroughTheJdk() {
+    // the reaper's waitpid(-1) would steal the exit of a JDK-spawned process (forbiddenapis also bans Runtime.exec)
+    noClasses().should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class).check(classes);
+  }
+}

@@ -1,0 +1,98 @@
+package io.jshim.daemon.reaper;
+
+import io.jshim.daemon.sys.Posix;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** A process table in memory: tests decide which children have exited and see every kill. */
+final class FakePosix implements Posix {
+  private final Deque<Integer> exited = new ArrayDeque<>();
+  private final Map<Integer, Integer> statuses = new HashMap<>();
+  private final List<String> kills = new ArrayList<>();
+
+  /** Makes {@code pid} an exited, not yet reaped child with raw wait status {@code raw}. */
+  synchronized void exit(int pid, int raw) {
+    statuses.put(pid, raw);
+    exited.add(pid);
+  }
+
+  synchronized List<String> kills() {
+    return List.copyOf(kills);
+  }
+
+  @Override
+  public synchronized OptionalInt peekExitedChild() {
+    return exited.isEmpty() ? OptionalInt.empty() : OptionalInt.of(exited.peek());
+  }
+
+  @Override
+  public synchronized OptionalInt reap(int pid) {
+    if (!exited.remove(pid)) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(statuses.remove(pid));
+  }
+
+  @Override
+  public synchronized boolean kill(int pid, int signal) {
+    kills.add(pid + ":" + signal);
+    return true;
+  }
+
+  @Override
+  public int getpid() {
+    return 1;
+  }
+
+  @Override
+  public int geteuid() {
+    return 0;
+  }
+
+  @Override
+  public void setChildSubreaper() {}
+
+  @Override
+  public boolean isChildSubreaper() {
+    return true;
+  }
+
+  @Override
+  public int spawn(String path, List<String> argv, List<String> envp, int[] fds) {
+    throw new UnsupportedOperationException("no spawning in the fake");
+  }
+
+  @Override
+  public int[] socketPair() {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public int open(String path, int flags, int mode) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public int dupAtLeast(int fd, int minFd) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public void close(int fd) {}
+
+  @Override
+  public int read(int fd, byte[] buf, int offset, int len, Duration timeout) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public void write(int fd, byte[] buf) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+}

@@ -1,0 +1,103 @@
+package io.jshim.daemon.reaper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Exit routing without real processes: the fake decides who exits when. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ReaperTest {
+  private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+  private final FakePosix posix = new FakePosix();
+  private final ExecutorService completions = Executors.newSingleThreadExecutor();
+  private final Reaper reaper = Reaper.start(posix, completions, Clock.fixed(NOW, ZoneOffset.UTC));
+
+  @AfterEach
+  void stop() {
+    reaper.close();
+    completions.shutdownNow();
+  }
+
+  @Test
+  void claim_exitReapedInsideOpenWindowBeforeTheClaim_isKeptForTheClaim() throws Exception {
+    try (Window window = reaper.openWindow()) {
+      posix.exit(100, 3 << 8);
+      reaper.wakeUp();
+      awaitReaped(1);
+
+      Child child = window.claim(100);
+
+      assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(100, 3, NOW));
+    }
+  }
+
+  @Test
+  void reap_unknownPidWithNoWindowOpen_isDroppedAsOrphan() throws Exception {
+    posix.exit(200, 0);
+    reaper.wakeUp();
+    awaitReaped(1);
+
+    assertThat(reaper.orphanCount()).isEqualTo(1);
+    try (Window window = reaper.openWindow()) {
+      assertThat(window.claim(200).exit()).isNotDone();
+    }
+  }
+
+  @Test
+  void signal_afterTheChildWasReaped_returnsFalseAndKillsNothing() throws Exception {
+    Child child = reaper.watch(300);
+    posix.exit(300, 9);
+    reaper.wakeUp();
+
+    assertThat(child.exit().get(5, TimeUnit.SECONDS).status()).isEqualTo(137);
+    assertThat(child.signal(15)).isFalse();
+    assertThat(posix.kills()).isEmpty();
+  }
+
+  @Test
+  void signal_beforeTheExit_reachesTheProcess() {
+    Child child = reaper.watch(400);
+
+    assertThat(child.signal(15)).isTrue();
+    assertThat(posix.kills()).containsExactly("400:15");
+  }
+
+  @Test
+  void reap_manyExitsFromOneWakeUp_allRouted() throws Exception {
+    java.util.List<Child> children = new java.util.ArrayList<>();
+    for (int pid = 1000; pid < 1200; pid++) {
+      children.add(reaper.watch(pid));
+      posix.exit(pid, (pid % 256) << 8);
+    }
+    reaper.wakeUp();
+
+    for (Child child : children) {
+      assertThat(child.exit().get(5, TimeUnit.SECONDS).status()).isEqualTo(child.pid() % 256);
+    }
+  }
+
+  @Test
+  void fromWaitStatus_signalled_is128PlusSignal() {
+    assertThat(ExitStatus.fromWaitStatus(1, 0x0000, NOW).status()).isZero();
+    assertThat(ExitStatus.fromWaitStatus(1, 0x0300, NOW).status()).isEqualTo(3);
+    assertThat(ExitStatus.fromWaitStatus(1, 9, NOW).status()).isEqualTo(137);
+    assertThat(ExitStatus.fromWaitStatus(1, 15 | 0x80, NOW).status()).as("core dumped").isEqualTo(143);
+  }
+
+  private void awaitReaped(long count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (reaper.reapedCount() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(reaper.reapedCount()).isGreaterThanOrEqualTo(count);
+  }
+}

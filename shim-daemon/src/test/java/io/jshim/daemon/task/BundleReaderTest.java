@@ -1,0 +1,88 @@
+package io.jshim.daemon.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jshim.daemon.error.ErrorKind;
+import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.spawn.Namespace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleReaderTest {
+  @TempDir
+  Path bundle;
+
+  private final BundleReader reader = new BundleReader();
+
+  @Test
+  void read_fullConfig_parsesEveryField() throws IOException {
+    Files.createDirectories(bundle.resolve("rootfs"));
+    write("""
+        {"ociVersion":"1.0.2",
+         "process":{"args":["/bin/sh","-c","true"],"env":["A=1"],"cwd":"/tmp","user":{"uid":1000,"gid":100}},
+         "hostname":"box","root":{"path":"rootfs"},
+         "linux":{"namespaces":[{"type":"pid"},{"type":"uts"},{"type":"mount"},{"type":"network"},{"type":"ipc"}]}}
+        """);
+
+    BundleConfig config = reader.read(bundle);
+
+    assertThat(config.args()).containsExactly("/bin/sh", "-c", "true");
+    assertThat(config.env()).containsExactly("A=1");
+    assertThat(config.cwd()).isEqualTo("/tmp");
+    assertThat(config.uid()).isEqualTo(1000);
+    assertThat(config.gid()).isEqualTo(100);
+    assertThat(config.hostname()).contains("box");
+    assertThat(config.rootfs()).contains(bundle.resolve("rootfs").toString());
+    assertThat(config.namespaces()).containsExactlyInAnyOrder(Namespace.PID, Namespace.UTS, Namespace.MOUNT, Namespace.NETWORK, Namespace.IPC);
+  }
+
+  @Test
+  void read_minimalConfig_defaultsToRootInSlashOnTheHostFs() throws IOException {
+    write("{\"process\":{\"args\":[\"true\"]}}");
+
+    BundleConfig config = reader.read(bundle);
+
+    assertThat(config.cwd()).isEqualTo("/");
+    assertThat(config.uid()).isZero();
+    assertThat(config.rootfs()).isEmpty();
+    assertThat(config.namespaces()).isEmpty();
+  }
+
+  @Test
+  void read_errors_nameTheBadField() throws IOException {
+    assertRejected("{}", ErrorKind.INVALID_ARGUMENT, "process");
+    assertRejected("{\"process\":{\"args\":[]}}", ErrorKind.INVALID_ARGUMENT, "process.args");
+    assertRejected("{\"process\":{\"args\":[1]}}", ErrorKind.INVALID_ARGUMENT, "process.args");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"cwd\":\"rel\"}}", ErrorKind.INVALID_ARGUMENT, "process.cwd");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":-1}}}", ErrorKind.INVALID_ARGUMENT, "process.user.uid");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"time\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.namespaces");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}", ErrorKind.UNIMPLEMENTED, "user");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/x\"}]}}", ErrorKind.UNIMPLEMENTED, "path");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hostname\":\"h\"}", ErrorKind.INVALID_ARGUMENT, "hostname");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"root\":{\"path\":\"missing\"}}", ErrorKind.INVALID_ARGUMENT, "root.path");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"terminal\":true}}", ErrorKind.UNIMPLEMENTED, "process.terminal");
+    assertRejected("not json", ErrorKind.INVALID_ARGUMENT, "config.json");
+  }
+
+  @Test
+  void read_noConfigJson_invalidArgument() {
+    assertThatThrownBy(() -> reader.read(bundle)).isInstanceOfSatisfying(ShimException.class,
+        e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+  }
+
+  private void assertRejected(String json, ErrorKind kind, String field) throws IOException {
+    write(json);
+    assertThatThrownBy(() -> reader.read(bundle)).isInstanceOfSatisfying(ShimException.class, e -> {
+      assertThat(e.kind()).isEqualTo(kind);
+      assertThat(e.getMessage()).contains(field);
+    });
+  }
+
+  private void write(String json) throws IOException {
+    Files.writeString(bundle.resolve("config.json"), json);
+  }
+}
