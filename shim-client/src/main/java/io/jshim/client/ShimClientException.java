@@ -123,6 +123,7 @@ public final class ShimClientException extends RuntimeException {
 
     /** Netty reports socket errors as "connect(..) failed with error(-111): Connection refused: /path"; say it short. */
     private static String unreachableReason(Status status, String description) {
+        String firstMessage = null;
         for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
             String text = cause.getMessage() == null ? "" : cause.getMessage();
             if (cause instanceof FileNotFoundException || text.contains("No such file or directory")) {
@@ -134,10 +135,10 @@ public final class ShimClientException extends RuntimeException {
             if (text.contains("Permission denied")) {
                 return "permission denied";
             }
-            if (!text.isBlank()) {
-                return text;
+            if (firstMessage == null && !text.isBlank()) {
+                firstMessage = text;
             }
         }
-        return description;
+        return firstMessage != null ? firstMessage : description;
     }
 }
