@@ -35,12 +35,18 @@ public final class UdsTestServer implements AutoCloseable {
         return new UdsTestServer(server, group);
     }
 
+    /** Stops the server, letting calls in flight finish for up to five seconds. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         server.shutdown();
-        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
 }

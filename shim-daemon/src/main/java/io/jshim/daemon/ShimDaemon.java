@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ public final class ShimDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShimDaemon.class);
 
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final ExecutorService completions;
   private final Reaper reaper;
   private final ForkGate gate;
@@ -78,6 +81,9 @@ public final class ShimDaemon implements AutoCloseable {
   /** Stops serving; running containers are left alone (they outlive the daemon). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     stopped.countDown();
     server.close();
     reaper.close();
@@ -97,7 +103,7 @@ public final class ShimDaemon implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+  private static ThreadFactory daemonThreads(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);

@@ -8,6 +8,7 @@ import io.jshim.client.Signals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
         })
 final class RunCommand implements Callable<Integer> {
     private static final long CLEANUP_WAIT_SECONDS = 5;
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
 
     @ParentCommand
     JshimCtl ctl;
@@ -84,17 +86,19 @@ final class RunCommand implements Callable<Integer> {
         String taskId = id != null ? id : "run-" + UUID.randomUUID().toString().substring(0, 12);
         try (SignalForwarder signals = SignalForwarder.install();
                 EmbeddedDaemon daemon = ctl.explicitSocket().isPresent() ? null : startDaemon();
-                PrivateTempDir tempBundle = generated.isPresent() ? PrivateTempDir.create("jshim-bundle-") : null) {
+                PrivateTempDir tempBundle = generated.isPresent() ? PrivateTempDir.create("jshim-bundle-") : null;
+                RunStdio stdio = RunStdio.forThisProcess()) {
             if (tempBundle != null) {
                 OciConfig.write(generated.get(), tempBundle.path());
                 bundleDir = tempBundle.path();
             }
-            if (signals.pending() != 0) {
-                return 128 + signals.pending();
+            int early = signals.pending();
+            if (early != 0) {
+                return 128 + early;
             }
             Path socket = daemon != null ? daemon.socket() : ctl.socket();
             try (ShimClient client = ShimClient.connect(socket)) {
-                return execute(client, taskId, bundleDir, signals);
+                return execute(client, taskId, bundleDir, signals, stdio);
             }
         }
     }
@@ -141,11 +145,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int execute(ShimClient client, String taskId, Path bundleDir, SignalForwarder signals) {
-        long self = ProcessHandle.current().pid();
+    private int execute(ShimClient client, String taskId, Path bundleDir, SignalForwarder signals, RunStdio stdio)
+            throws InterruptedException {
         client.create(CreateOptions.builder(taskId, bundleDir)
-                .stdout("/proc/" + self + "/fd/1")
-                .stderr("/proc/" + self + "/fd/2")
+                .stdout(stdio.stdout())
+                .stderr(stdio.stderr())
                 .build());
         boolean deleted = false;
         try {
@@ -154,11 +158,13 @@ final class RunCommand implements Callable<Integer> {
                 return 128 + early;
             }
             client.start(taskId);
+            stdio.started();
             signals.attach(signal -> forward(client, taskId, signal));
             ExitResult exit = client.waitFor(taskId);
             signals.detach();
             client.delete(taskId);
             deleted = true;
+            stdio.drain(OUTPUT_DRAIN);
             return exit.exitStatus();
         } finally {
             signals.detach();

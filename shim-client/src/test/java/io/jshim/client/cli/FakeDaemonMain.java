@@ -22,9 +22,9 @@ public final class FakeDaemonMain {
         Files.createDirectories(stateDir);
         System.err.println("fake daemon listening on " + socket);
         FakeTaskService service = new FakeTaskService();
-        try (UdsTestServer server = UdsTestServer.start(socket, service)) {
-            service.awaitShutdown();
-        }
+        UdsTestServer server = UdsTestServer.start(socket, service);
+        service.awaitShutdown();
+        server.close();
         System.err.println("fake daemon shut down");
         System.exit(0);
     }

@@ -1,5 +1,6 @@
 package io.jshim.daemon.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
       throw new IllegalArgumentException("socket: " + socket + " (expected: an absolute filesystem path)");
     }
     // sun_path holds 108 bytes including the terminating NUL
-    if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+    if (socket.toString().getBytes(StandardCharsets.UTF_8).length > 107) {
       throw new IllegalArgumentException("socket: " + socket + " (expected: at most 107 bytes)");
     }
   }

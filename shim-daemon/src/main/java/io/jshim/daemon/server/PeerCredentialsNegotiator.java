@@ -13,6 +13,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.PeerCredentials;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Plaintext negotiation that also reads SO_PEERCRED of each accepted connection and puts it into the
@@ -67,16 +68,16 @@ final class PeerCredentialsNegotiator implements InternalProtocolNegotiator.Prot
       super.userEventTriggered(ctx, event);
     }
 
-    private static java.util.Optional<Peer> readPeer(ChannelHandlerContext ctx) {
+    private static Optional<Peer> readPeer(ChannelHandlerContext ctx) {
       if (!(ctx.channel() instanceof EpollDomainSocketChannel channel)) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       try {
         PeerCredentials credentials = channel.peerCredentials();
         int[] gids = credentials.gids();
-        return java.util.Optional.of(new Peer(credentials.pid(), credentials.uid(), gids.length > 0 ? gids[0] : -1));
+        return Optional.of(new Peer(credentials.pid(), credentials.uid(), gids.length > 0 ? gids[0] : -1));
       } catch (IOException e) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
     }
   }

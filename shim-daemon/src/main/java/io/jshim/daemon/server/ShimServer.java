@@ -18,6 +18,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -115,7 +116,7 @@ public final class ShimServer implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
-    if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     if (isLive(socket)) {

@@ -1,6 +1,7 @@
 package io.jshim.daemon.spawn;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -70,17 +71,23 @@ public final class ForkGate {
 
     private enum Mode { TRY, UNINTERRUPTIBLE, INTERRUPTIBLE, TIMED }
 
+    /** One side's waiting room; guarded by {@link #lock}. */
+    private final class Room {
+        final Condition admitted = lock.newCondition();
+        /** The {@link #handoffs} count at each waiter's arrival, oldest first; its size is the waiter count. */
+        final ArrayDeque<Long> waitingSince = new ArrayDeque<>();
+        long gen; // bumped by every batch admission of this side
+        long entries;
+        long waits;
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition[] rooms = {lock.newCondition(), lock.newCondition()};
+    private final Room[] rooms = {new Room(), new Room()}; // indexed by Side.ordinal()
     private final ThreadLocal<Ticket> held; // null unless debugging reentrancy
 
-    // All guarded by lock; arrays are indexed by Side.ordinal().
+    // Guarded by lock.
     private int active;
     private Side side;
-    private final int[] waiting = new int[2];
-    private final long[] gen = new long[2];
-    private final long[] entries = new long[2];
-    private final long[] waits = new long[2];
     private long handoffs;
     private long maxBatch;
     private int maxHandoffsWaited;
@@ -149,8 +156,10 @@ public final class ForkGate {
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(entries[0], entries[1], waits[0], waits[1], handoffs, maxBatch,
-                    maxHandoffsWaited, active, side, waiting[0], waiting[1]);
+            Room fork = room(Side.FORK);
+            Room fd = room(Side.FD);
+            return new Stats(fork.entries, fd.entries, fork.waits, fd.waits, handoffs, maxBatch, maxHandoffsWaited,
+                    active, side, fork.waitingSince.size(), fd.waitingSince.size());
         } finally {
             lock.unlock();
         }
@@ -165,51 +174,50 @@ public final class ForkGate {
         if ((mode == Mode.INTERRUPTIBLE || mode == Mode.TIMED) && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        int i = s.ordinal();
+        Room r = room(s);
         lock.lock();
         try {
-            if ((active == 0 || side == s) && waiting[s.other().ordinal()] == 0) {
+            if ((active == 0 || side == s) && room(s.other()).waitingSince.isEmpty()) {
                 active++;
                 side = s;
-                entries[i]++;
+                r.entries++;
                 return issue(s);
             }
             if (mode == Mode.TRY) {
                 return null;
             }
-            waiting[i]++;
-            waits[i]++;
-            // Admission is only ever granted by a handoff, which bumps gen[s]: never re-compete, never barge.
-            long g = gen[i];
-            long handoffsAtStart = handoffs;
+            long since = handoffs;
+            r.waitingSince.addLast(since);
+            r.waits++;
+            // Admission is only ever granted by a batch handoff, which bumps gen: never re-compete, never barge.
+            long g = r.gen;
             long deadline = System.nanoTime() + nanos;
             try {
-                while (gen[i] == g) {
+                while (r.gen == g) {
                     if (mode == Mode.UNINTERRUPTIBLE) {
-                        rooms[i].awaitUninterruptibly();
+                        r.admitted.awaitUninterruptibly();
                     } else if (mode == Mode.INTERRUPTIBLE) {
-                        rooms[i].await();
+                        r.admitted.await();
                     } else {
                         long left = deadline - System.nanoTime();
                         if (left <= 0L) {
-                            withdraw(s);
+                            withdraw(s, since);
                             return null;
                         }
-                        rooms[i].awaitNanos(left);
+                        r.admitted.awaitNanos(left);
                     }
                 }
             } catch (InterruptedException e) {
-                if (gen[i] == g) {
-                    withdraw(s);
+                if (r.gen == g) {
+                    withdraw(s, since);
                     throw e;
                 }
                 // T1: the handoff already counted us in active; give the ticket, keep the interrupt.
                 Thread.currentThread().interrupt();
             }
-            maxHandoffsWaited = (int) Math.max(maxHandoffsWaited, Math.min(Integer.MAX_VALUE, handoffs - handoffsAtStart));
             return issue(s);
         } finally {
-            assert invariantsHold() : stateString();
+            assert invariantsHold() : stats();
             lock.unlock();
         }
     }
@@ -222,27 +230,35 @@ public final class ForkGate {
         return t;
     }
 
-    /** Admits every waiter of {@code s} at once (P4); the caller has checked that {@code s} may hold the room. */
-    private void admit(Side s) {
-        int i = s.ordinal();
-        int n = waiting[i];
-        active += n;
-        side = s;
-        waiting[i] = 0;
-        entries[i] += n;
-        gen[i]++;
-        handoffs++;
-        maxBatch = Math.max(maxBatch, n);
-        rooms[i].signalAll();
+    private Room room(Side s) {
+        return rooms[s.ordinal()];
     }
 
-    /** A waiter of {@code s} gives up (timeout or interrupt) without having been admitted. */
-    private void withdraw(Side s) {
-        Side o = s.other();
-        // T2: if this was the last s-waiter, o-waiters that were held back only by the closure it caused
-        // would otherwise stay parked until the o-phase drains, or forever if the room were empty.
-        if (--waiting[s.ordinal()] == 0 && waiting[o.ordinal()] > 0 && (active == 0 || side == o)) {
-            admit(o);
+    /** Admits every waiter of {@code s} at once (P4); the caller has checked that {@code s} may hold the room. */
+    private void admit(Side s) {
+        Room r = room(s);
+        int n = r.waitingSince.size();
+        handoffs++;
+        // Measured here, not when a waiter wakes: handoffs after its admission are not its wait.
+        maxHandoffsWaited = Math.max(maxHandoffsWaited, (int) (handoffs - r.waitingSince.getFirst()));
+        r.waitingSince.clear();
+        active += n;
+        side = s;
+        r.entries += n;
+        r.gen++;
+        maxBatch = Math.max(maxBatch, n);
+        r.admitted.signalAll();
+    }
+
+    /** A waiter of {@code s} that arrived at handoff count {@code since} gives up without having been admitted. */
+    private void withdraw(Side s, long since) {
+        Room r = room(s);
+        Room o = room(s.other());
+        r.waitingSince.removeFirstOccurrence(since); // waiters with the same arrival count are interchangeable
+        // T2: if this was the last s-waiter, other-side waiters held back only by the closure it caused would
+        // otherwise stay parked until the current phase drains, or forever if the room were empty.
+        if (r.waitingSince.isEmpty() && !o.waitingSince.isEmpty() && (active == 0 || side == s.other())) {
+            admit(s.other());
         }
     }
 
@@ -259,14 +275,14 @@ public final class ForkGate {
             t.closed = true;
             if (--active == 0) {
                 // I4: the last one out hands off in the same critical section, so no waiter outlives an empty room.
-                if (waiting[side.other().ordinal()] > 0) {
+                if (!room(side.other()).waitingSince.isEmpty()) {
                     admit(side.other());
                 } else {
                     side = null;
                 }
             }
         } finally {
-            assert invariantsHold() : stateString();
+            assert invariantsHold() : stats();
             lock.unlock();
         }
         if (held != null) {
@@ -277,16 +293,12 @@ public final class ForkGate {
     /** I2 (every waiter has a reason to wait) and I4 (an empty room has no side); checked under -ea. */
     private boolean invariantsHold() {
         for (Side s : Side.values()) {
-            if (waiting[s.ordinal()] > 0
-                    && !(active > 0 && (side == s.other() || waiting[s.other().ordinal()] > 0))) {
+            if (!room(s).waitingSince.isEmpty()
+                    && !(active > 0 && (side == s.other() || !room(s.other()).waitingSince.isEmpty()))) {
                 return false;
             }
         }
         return active >= 0 && (active == 0) == (side == null);
-    }
-
-    private String stateString() {
-        return "active=" + active + " side=" + side + " waiting[FORK]=" + waiting[0] + " waiting[FD]=" + waiting[1];
     }
 
     private final class GateTicket implements Ticket {
@@ -307,11 +319,6 @@ public final class ForkGate {
         @Override
         public void close() {
             release(this);
-        }
-
-        @Override
-        public String toString() {
-            return "ForkGate.Ticket[" + side + "]";
         }
     }
 }

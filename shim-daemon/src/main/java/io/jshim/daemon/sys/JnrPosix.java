@@ -2,6 +2,7 @@ package io.jshim.daemon.sys;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import jnr.ffi.LibraryLoader;
@@ -149,7 +150,7 @@ public final class JnrPosix implements Posix {
   public void write(int fd, byte[] buf) {
     int done = 0;
     while (done < buf.length) {
-      byte[] rest = done == 0 ? buf : java.util.Arrays.copyOfRange(buf, done, buf.length);
+      byte[] rest = done == 0 ? buf : Arrays.copyOfRange(buf, done, buf.length);
       int n = posix.write(fd, rest, rest.length);
       if (n < 0) {
         if (errno() == Errnos.EINTR) {

@@ -16,6 +16,7 @@ import io.jshim.daemon.spawn.Spawner;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,7 +174,7 @@ public final class TaskService {
     if (!pids.contains(init)) {
       return pids;
     }
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(init), pids.stream().filter(p -> p != init)).toList();
+    return Stream.concat(Stream.of(init), pids.stream().filter(p -> p != init)).toList();
   }
 
   private ShimProcess process(String id, String execId) {

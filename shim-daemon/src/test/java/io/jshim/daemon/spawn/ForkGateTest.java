@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,8 +40,9 @@ class ForkGateTest {
 
     @AfterEach
     void gateIsQuiescentAndThreadsAreDone() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             assertThat(t.isAlive()).as("helper thread %s still running", t.getName()).isFalse();
         }
         Stats s = gate.stats();
@@ -286,44 +288,86 @@ class ForkGateTest {
     @Test
     @Timeout(60)
     void enterInterruptibly_interruptRacingWithHandoff_admissionWinsAndKeepsFlag() throws Exception {
-        int admitted = 0;
-        int interrupted = 0;
-        for (int i = 0; i < 300; i++) {
+        long[] outcomes = raceGiveUpWithHandoff(true);
+        System.out.printf("ForkGate interrupt race: %d admitted, %d interrupted%n", outcomes[0], outcomes[1]);
+    }
+
+    @Test
+    @Timeout(60)
+    void tryEnterTimeout_timeoutRacingWithHandoff_admissionWins() throws Exception {
+        long[] outcomes = raceGiveUpWithHandoff(false);
+        System.out.printf("ForkGate timeout race: %d admitted, %d timed out%n", outcomes[0], outcomes[1]);
+    }
+
+    /**
+     * Rounds of: FORK held, 4 FD waiters, then an interrupt (or their timeouts) racing with closing FORK.
+     * Whoever the handoff counted must get a ticket (T1) and keep its interrupt; whoever gave up must
+     * hold nothing. Returns {admitted, gave up}.
+     */
+    private long[] raceGiveUpWithHandoff(boolean interrupt) throws Exception {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        long admitted = 0;
+        long gaveUp = 0;
+        for (int round = 0; round < 300; round++) {
             Ticket fork = gate.enter(FORK);
-            CountDownLatch interruptSent = new CountDownLatch(1);
-            Thread[] waiterThread = new Thread[1];
-            CompletableFuture<Boolean> waiter = run(() -> {
-                waiterThread[0] = Thread.currentThread();
-                try (Ticket t = gate.enterInterruptibly(FD)) {
-                    assertThat(t.side()).isEqualTo(FD);
-                    while (interruptSent.getCount() > 0) {
-                        Thread.onSpinWait(); // not await(): a kept interrupt would make it throw
+            List<Thread> waiterThreads = new CopyOnWriteArrayList<>();
+            AtomicBoolean released = new AtomicBoolean();
+            List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                long timeoutNanos = rnd.nextLong(50_000, 1_000_000);
+                waiters.add(run(() -> {
+                    waiterThreads.add(Thread.currentThread());
+                    Optional<Ticket> t;
+                    try {
+                        t = interrupt ? Optional.of(gate.enterInterruptibly(FD))
+                                : gate.tryEnter(FD, Duration.ofNanos(timeoutNanos));
+                    } catch (InterruptedException e) {
+                        return false;
                     }
-                    // Interrupted waiting or not, the interrupt was sent and must not have been swallowed.
-                    assertThat(Thread.currentThread().isInterrupted()).isTrue();
-                    return true;
-                } catch (InterruptedException e) {
-                    return false;
-                }
-            });
-            awaitStats(s -> s.fdWaiting() == 1);
-            if ((i & 1) == 0) {
-                fork.close();
-                waiterThread[0].interrupt();
-            } else {
-                waiterThread[0].interrupt();
-                fork.close();
+                    if (t.isEmpty()) {
+                        return false;
+                    }
+                    try (Ticket ticket = t.get()) {
+                        while (!released.get()) {
+                            Thread.onSpinWait(); // not a blocking wait: a kept interrupt would cut it short
+                        }
+                        if (interrupt) {
+                            assertThat(Thread.currentThread().isInterrupted()).as("interrupt kept").isTrue();
+                        }
+                        return ticket.side() == FD;
+                    }
+                }));
             }
-            interruptSent.countDown();
-            if (waiter.get(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                admitted++;
+            if (interrupt) {
+                awaitStats(s -> s.fdWaiting() == 4);
+                waiterThreads.forEach(Thread::interrupt);
+                spin(rnd.nextLong(0, 20_000));
             } else {
-                interrupted++;
+                while (waiterThreads.size() < 4) {
+                    Thread.onSpinWait();
+                }
+                spin(rnd.nextLong(0, 1_000_000));
+            }
+            fork.close();
+            released.set(true);
+            for (CompletableFuture<Boolean> w : waiters) {
+                if (w.get(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    admitted++;
+                } else {
+                    gaveUp++;
+                }
             }
             awaitStats(s -> s.activeHolders() == 0);
+            assertThat(gate.stats().fdEntries()).as("round %d", round).isEqualTo(admitted);
         }
-        assertThat(admitted + interrupted).isEqualTo(300);
-        assertThat(gate.stats().fdEntries()).isEqualTo(admitted);
+        return new long[] {admitted, gaveUp};
+    }
+
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test
@@ -436,7 +480,8 @@ class ForkGateTest {
                             } else if (mode < 6) {
                                 t = gate.enterInterruptibly(side);
                             } else {
-                                Optional<Ticket> o = gate.tryEnter(side, Duration.ofNanos(rnd.nextLong(-10_000, 300_000)));
+                                Duration timeout = Duration.ofNanos(rnd.nextLong(-10_000, 300_000));
+                                Optional<Ticket> o = gate.tryEnter(side, timeout);
                                 if (o.isEmpty()) {
                                     timeouts.incrementAndGet();
                                     continue;
@@ -455,10 +500,7 @@ class ForkGateTest {
                             }
                             long csNanos = rnd.nextLong(0, 200_000);
                             if (rnd.nextBoolean()) {
-                                long end = System.nanoTime() + csNanos;
-                                while (System.nanoTime() < end) {
-                                    Thread.onSpinWait();
-                                }
+                                spin(csNanos);
                             } else {
                                 LockSupport.parkNanos(csNanos);
                             }
