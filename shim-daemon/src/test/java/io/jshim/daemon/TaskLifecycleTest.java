@@ -351,6 +351,56 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void orphanedGrandchild_reparentedToTheDaemon_isReapedNotLeftAZombie() throws Exception {
+    Path bundle = fixture.bundle(testbin(), "orphan", "0.5").write();
+    assertThat(fixture.run("orphans", bundle, dir.resolve("out"))).isZero();
+    int self = (int) ProcessHandle.current().pid();
+
+    List<Integer> adopted = new ArrayList<>();
+    for (int attempt = 0; attempt < 50 && adopted.isEmpty(); attempt++) {
+      adopted.addAll(childrenRunning(self, "jshim-testbin"));
+      sleep(10);
+    }
+    assertThat(adopted).as("grandchild re-parented to the subreaper").isNotEmpty();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (adopted.stream().anyMatch(pid -> Files.exists(Path.of("/proc/" + pid))) && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    assertThat(adopted).allSatisfy(pid -> assertThat(Path.of("/proc/" + pid)).as("reaped, not a zombie").doesNotExist());
+  }
+
+  @Test
+  void healthAndReflection_standardServices_answer() {
+    var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(fixture.channel())
+        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+    assertThat(health.getStatus()).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+
+    List<String> services = new ArrayList<>();
+    var done = new java.util.concurrent.CountDownLatch(1);
+    var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(fixture.channel()).serverReflectionInfo(
+        new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(io.grpc.reflection.v1.ServerReflectionResponse reply) {
+            reply.getListServicesResponse().getServiceList().forEach(s -> services.add(s.getName()));
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            done.countDown();
+          }
+        });
+    requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+    requests.onCompleted();
+    assertThat(awaitLatch(done)).isTrue();
+    assertThat(services).contains("containerd.task.v2.Task", "grpc.health.v1.Health");
+  }
+
+  @Test
   void unimplementedRpc_answersUnimplemented() {
     assertCode(() -> tasks.pause(io.jshim.proto.task.v2.PauseRequest.newBuilder().setId("x").build()), Status.Code.UNIMPLEMENTED);
     assertCode(() -> tasks.stats(io.jshim.proto.task.v2.StatsRequest.newBuilder().setId("x").build()), Status.Code.UNIMPLEMENTED);
@@ -363,6 +413,24 @@ class TaskLifecycleTest {
   private static void assertCode(Runnable call, Status.Code expected) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(expected));
+  }
+
+  /** Living children of {@code parent} whose command line mentions {@code name}. */
+  private static List<Integer> childrenRunning(int parent, String name) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.parent().map(ProcessHandle::pid).orElse(-1L) == parent)
+        .filter(p -> p.info().commandLine().orElse("").contains(name))
+        .map(p -> (int) p.pid())
+        .toList();
+  }
+
+  private static boolean awaitLatch(java.util.concurrent.CountDownLatch latch) {
+    try {
+      return latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static void sleep(long millis) {
