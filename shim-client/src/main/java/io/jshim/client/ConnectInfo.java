@@ -11,8 +11,8 @@ import java.util.Objects;
  */
 public record ConnectInfo(int shimPid, int taskPid, String version) {
 
-    /** Checks that {@code version} is not {@code null}. */
-    public ConnectInfo {
-        Objects.requireNonNull(version, "version");
-    }
+  /** Checks that {@code version} is not {@code null}. */
+  public ConnectInfo {
+    Objects.requireNonNull(version, "version");
+  }
 }

@@ -12,17 +12,17 @@ import java.util.Objects;
  */
 public record ExitResult(int pid, int exitStatus, Instant exitedAt) {
 
-    /** Checks that {@code exitedAt} is not {@code null}. */
-    public ExitResult {
-        Objects.requireNonNull(exitedAt, "exitedAt");
-    }
+  /** Checks that {@code exitedAt} is not {@code null}. */
+  public ExitResult {
+    Objects.requireNonNull(exitedAt, "exitedAt");
+  }
 
-    /**
-     * Tells whether a signal ended the process, by the shell convention that statuses above 128 are 128 + signal.
-     *
-     * @return {@code true} if the exit status is above 128
-     */
-    public boolean signaled() {
-        return exitStatus > 128;
-    }
+  /**
+   * Tells whether a signal ended the process, by the shell convention that statuses above 128 are 128 + signal.
+   *
+   * @return {@code true} if the exit status is above 128
+   */
+  public boolean signaled() {
+    return exitStatus > 128;
+  }
 }

@@ -45,374 +45,374 @@ import java.util.function.Function;
  * flight.
  */
 public final class ShimClient implements AutoCloseable {
-    /** The deadline of every call but {@code wait}, unless {@link #connect(Path, Duration)} says otherwise. */
-    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** The deadline of every call but {@code wait}, unless {@link #connect(Path, Duration)} says otherwise. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
-    private final ManagedChannel channel;
-    private final TaskGrpc.TaskStub stub;
-    private final Path socket;
-    private final Duration callTimeout;
+  private final ManagedChannel channel;
+  private final TaskGrpc.TaskStub stub;
+  private final Path socket;
+  private final Duration callTimeout;
 
-    ShimClient(ManagedChannel channel, Path socket, Duration callTimeout) {
-        this.channel = Objects.requireNonNull(channel, "channel");
-        this.socket = Objects.requireNonNull(socket, "socket");
-        this.callTimeout = checkTimeout(callTimeout);
-        this.stub = TaskGrpc.newStub(channel);
+  ShimClient(ManagedChannel channel, Path socket, Duration callTimeout) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.socket = Objects.requireNonNull(socket, "socket");
+    this.callTimeout = checkTimeout(callTimeout);
+    this.stub = TaskGrpc.newStub(channel);
+  }
+
+  /**
+   * Creates a client of the daemon listening on {@code socket}, with the {@linkplain #DEFAULT_CALL_TIMEOUT default
+   * call timeout}.
+   *
+   * @param socket the daemon's Unix socket
+   * @return a client; close it when done
+   */
+  public static ShimClient connect(Path socket) {
+    return connect(socket, DEFAULT_CALL_TIMEOUT);
+  }
+
+  /**
+   * Creates a client of the daemon listening on {@code socket}.
+   *
+   * @param socket the daemon's Unix socket
+   * @param callTimeout the deadline of every call but {@code wait}; {@link Duration#ZERO} means none
+   * @return a client; close it when done
+   */
+  public static ShimClient connect(Path socket, Duration callTimeout) {
+    Objects.requireNonNull(socket, "socket");
+    Path absolute = socket.toAbsolutePath();
+    ManagedChannel channel = Grpc.newChannelBuilder(unixTarget(absolute), InsecureChannelCredentials.create())
+        .build();
+    return new ShimClient(channel, absolute, callTimeout);
+  }
+
+  /**
+   * Returns the socket this client talks to.
+   *
+   * @return the daemon's socket path
+   */
+  public Path socket() {
+    return socket;
+  }
+
+  /**
+   * Creates a task from a bundle; its process is set up and held until {@link #start(String)}.
+   *
+   * @param options the task id, bundle and stdio paths
+   * @return the pid of the task's process
+   * @throws ShimClientException {@code ALREADY_EXISTS} for a taken id, {@code INVALID_ARGUMENT} for a bad bundle
+   */
+  public int create(CreateOptions options) {
+    return await(createAsync(options));
+  }
+
+  /**
+   * Asynchronous {@link #create(CreateOptions)}.
+   *
+   * @param options the task id, bundle and stdio paths
+   * @return a future of the pid of the task's process
+   */
+  public CompletableFuture<Integer> createAsync(CreateOptions options) {
+    Objects.requireNonNull(options, "options");
+    CreateTaskRequest request = CreateTaskRequest.newBuilder()
+        .setId(options.id())
+        .setBundle(options.bundle().toString())
+        .setStdin(options.stdin())
+        .setStdout(options.stdout())
+        .setStderr(options.stderr())
+        .build();
+    return call(TaskGrpc.TaskStub::create, request, response -> response.getPid(), true);
+  }
+
+  /**
+   * Starts a created task's process.
+   *
+   * @param id the task id
+   * @return the pid of the started process
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if not created
+   */
+  public int start(String id) {
+    return await(startAsync(id));
+  }
+
+  /**
+   * Asynchronous {@link #start(String)}.
+   *
+   * @param id the task id
+   * @return a future of the pid of the started process
+   */
+  public CompletableFuture<Integer> startAsync(String id) {
+    StartRequest request = StartRequest.newBuilder().setId(checkId(id)).build();
+    return call(TaskGrpc.TaskStub::start, request, response -> response.getPid(), true);
+  }
+
+  /**
+   * Waits, without a deadline, until the task's process has exited; answers at once if it already has.
+   *
+   * @param id the task id
+   * @return the exit status and time; the pid is 0 because {@code Wait} does not report it
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code CANCELLED} if interrupted
+   */
+  public ExitResult waitFor(String id) {
+    return await(waitForAsync(id));
+  }
+
+  /**
+   * Asynchronous {@link #waitFor(String)}: the future completes when the process exits. Cancelling the future
+   * cancels the call.
+   *
+   * @param id the task id
+   * @return a future of the exit status and time
+   */
+  public CompletableFuture<ExitResult> waitForAsync(String id) {
+    WaitRequest request = WaitRequest.newBuilder().setId(checkId(id)).build();
+    // A lambda, not TaskStub::wait, which would also match Object.wait.
+    Rpc<WaitRequest, WaitResponse> rpc = (taskStub, req, responses) -> taskStub.wait(req, responses);
+    return call(rpc, request,
+        response -> new ExitResult(0, response.getExitStatus(), instant(response.getExitedAt())), false);
+  }
+
+  /**
+   * Sends a signal to the task's process.
+   *
+   * @param id the task id
+   * @param signal the signal number, 1..64 (see {@link Signals})
+   * @param all whether to signal every process of the task, not only its init process
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if it has exited
+   */
+  public void kill(String id, int signal, boolean all) {
+    await(killAsync(id, signal, all));
+  }
+
+  /**
+   * Asynchronous {@link #kill(String, int, boolean)}.
+   *
+   * @param id the task id
+   * @param signal the signal number, 1..64
+   * @param all whether to signal every process of the task
+   * @return a future completing when the daemon has sent the signal
+   */
+  public CompletableFuture<Void> killAsync(String id, int signal, boolean all) {
+    if (signal < Signals.MIN || signal > Signals.MAX) {
+      throw new IllegalArgumentException("signal: " + signal + " (expected: 1..64)");
     }
+    KillRequest request = KillRequest.newBuilder().setId(checkId(id)).setSignal(signal).setAll(all).build();
+    return call(TaskGrpc.TaskStub::kill, request, response -> null, true);
+  }
 
-    /**
-     * Creates a client of the daemon listening on {@code socket}, with the {@linkplain #DEFAULT_CALL_TIMEOUT default
-     * call timeout}.
-     *
-     * @param socket the daemon's Unix socket
-     * @return a client; close it when done
-     */
-    public static ShimClient connect(Path socket) {
-        return connect(socket, DEFAULT_CALL_TIMEOUT);
-    }
+  /**
+   * Deletes a task whose process has exited (or was never started) and releases its resources.
+   *
+   * @param id the task id
+   * @return the pid, exit status and exit time of the task's process
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if still running
+   */
+  public ExitResult delete(String id) {
+    return await(deleteAsync(id));
+  }
 
-    /**
-     * Creates a client of the daemon listening on {@code socket}.
-     *
-     * @param socket the daemon's Unix socket
-     * @param callTimeout the deadline of every call but {@code wait}; {@link Duration#ZERO} means none
-     * @return a client; close it when done
-     */
-    public static ShimClient connect(Path socket, Duration callTimeout) {
-        Objects.requireNonNull(socket, "socket");
-        Path absolute = socket.toAbsolutePath();
-        ManagedChannel channel = Grpc.newChannelBuilder(unixTarget(absolute), InsecureChannelCredentials.create())
-                .build();
-        return new ShimClient(channel, absolute, callTimeout);
-    }
+  /**
+   * Asynchronous {@link #delete(String)}.
+   *
+   * @param id the task id
+   * @return a future of the pid, exit status and exit time
+   */
+  public CompletableFuture<ExitResult> deleteAsync(String id) {
+    DeleteRequest request = DeleteRequest.newBuilder().setId(checkId(id)).build();
+    return call(TaskGrpc.TaskStub::delete, request,
+        response -> new ExitResult(response.getPid(), response.getExitStatus(),
+            instant(response.getExitedAt())),
+        true);
+  }
 
-    /**
-     * Returns the socket this client talks to.
-     *
-     * @return the daemon's socket path
-     */
-    public Path socket() {
-        return socket;
-    }
+  /**
+   * Reports the state of a task's process.
+   *
+   * @param id the task id
+   * @return a snapshot of the task
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id
+   */
+  public TaskState state(String id) {
+    return await(stateAsync(id));
+  }
 
-    /**
-     * Creates a task from a bundle; its process is set up and held until {@link #start(String)}.
-     *
-     * @param options the task id, bundle and stdio paths
-     * @return the pid of the task's process
-     * @throws ShimClientException {@code ALREADY_EXISTS} for a taken id, {@code INVALID_ARGUMENT} for a bad bundle
-     */
-    public int create(CreateOptions options) {
-        return await(createAsync(options));
-    }
+  /**
+   * Asynchronous {@link #state(String)}.
+   *
+   * @param id the task id
+   * @return a future of the task's snapshot
+   */
+  public CompletableFuture<TaskState> stateAsync(String id) {
+    StateRequest request = StateRequest.newBuilder().setId(checkId(id)).build();
+    return call(TaskGrpc.TaskStub::state, request, ShimClient::taskState, true);
+  }
 
-    /**
-     * Asynchronous {@link #create(CreateOptions)}.
-     *
-     * @param options the task id, bundle and stdio paths
-     * @return a future of the pid of the task's process
-     */
-    public CompletableFuture<Integer> createAsync(CreateOptions options) {
-        Objects.requireNonNull(options, "options");
-        CreateTaskRequest request = CreateTaskRequest.newBuilder()
-                .setId(options.id())
-                .setBundle(options.bundle().toString())
-                .setStdin(options.stdin())
-                .setStdout(options.stdout())
-                .setStderr(options.stderr())
-                .build();
-        return call(TaskGrpc.TaskStub::create, request, response -> response.getPid(), true);
-    }
+  /**
+   * Lists the processes of a task.
+   *
+   * @param id the task id
+   * @return the task's processes, init process first where the daemon orders them so
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id
+   */
+  public List<ProcessEntry> pids(String id) {
+    return await(pidsAsync(id));
+  }
 
-    /**
-     * Starts a created task's process.
-     *
-     * @param id the task id
-     * @return the pid of the started process
-     * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if not created
-     */
-    public int start(String id) {
-        return await(startAsync(id));
-    }
+  /**
+   * Asynchronous {@link #pids(String)}.
+   *
+   * @param id the task id
+   * @return a future of the task's processes
+   */
+  public CompletableFuture<List<ProcessEntry>> pidsAsync(String id) {
+    PidsRequest request = PidsRequest.newBuilder().setId(checkId(id)).build();
+    return call(TaskGrpc.TaskStub::pids, request, ShimClient::processes, true);
+  }
 
-    /**
-     * Asynchronous {@link #start(String)}.
-     *
-     * @param id the task id
-     * @return a future of the pid of the started process
-     */
-    public CompletableFuture<Integer> startAsync(String id) {
-        StartRequest request = StartRequest.newBuilder().setId(checkId(id)).build();
-        return call(TaskGrpc.TaskStub::start, request, response -> response.getPid(), true);
-    }
+  /**
+   * Asks the daemon for its pid and version and, if {@code id} names a task, that task's pid.
+   *
+   * @param id a task id, or empty to ask about the daemon only
+   * @return the daemon's answer
+   */
+  public ConnectInfo connectInfo(String id) {
+    return await(connectInfoAsync(id));
+  }
 
-    /**
-     * Waits, without a deadline, until the task's process has exited; answers at once if it already has.
-     *
-     * @param id the task id
-     * @return the exit status and time; the pid is 0 because {@code Wait} does not report it
-     * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code CANCELLED} if interrupted
-     */
-    public ExitResult waitFor(String id) {
-        return await(waitForAsync(id));
-    }
+  /**
+   * Asynchronous {@link #connectInfo(String)}.
+   *
+   * @param id a task id, or empty
+   * @return a future of the daemon's answer
+   */
+  public CompletableFuture<ConnectInfo> connectInfoAsync(String id) {
+    ConnectRequest request = ConnectRequest.newBuilder().setId(Objects.requireNonNull(id, "id")).build();
+    return call(TaskGrpc.TaskStub::connect, request, ShimClient::connectInfo, true);
+  }
 
-    /**
-     * Asynchronous {@link #waitFor(String)}: the future completes when the process exits. Cancelling the future
-     * cancels the call.
-     *
-     * @param id the task id
-     * @return a future of the exit status and time
-     */
-    public CompletableFuture<ExitResult> waitForAsync(String id) {
-        WaitRequest request = WaitRequest.newBuilder().setId(checkId(id)).build();
-        // A lambda, not TaskStub::wait, which would also match Object.wait.
-        Rpc<WaitRequest, WaitResponse> rpc = (taskStub, req, responses) -> taskStub.wait(req, responses);
-        return call(rpc, request,
-                response -> new ExitResult(0, response.getExitStatus(), instant(response.getExitedAt())), false);
-    }
+  /**
+   * Asks the daemon to exit once no task is left ({@code Shutdown} with {@code now=false}).
+   *
+   * @throws ShimClientException {@code UNAVAILABLE} if the daemon cannot be reached
+   */
+  public void shutdown() {
+    await(call(TaskGrpc.TaskStub::shutdown, ShutdownRequest.newBuilder().setNow(false).build(),
+        response -> null, true));
+  }
 
-    /**
-     * Sends a signal to the task's process.
-     *
-     * @param id the task id
-     * @param signal the signal number, 1..64 (see {@link Signals})
-     * @param all whether to signal every process of the task, not only its init process
-     * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if it has exited
-     */
-    public void kill(String id, int signal, boolean all) {
-        await(killAsync(id, signal, all));
+  /** Closes the connection; calls still in flight are cancelled. */
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+  }
 
-    /**
-     * Asynchronous {@link #kill(String, int, boolean)}.
-     *
-     * @param id the task id
-     * @param signal the signal number, 1..64
-     * @param all whether to signal every process of the task
-     * @return a future completing when the daemon has sent the signal
-     */
-    public CompletableFuture<Void> killAsync(String id, int signal, boolean all) {
-        if (signal < Signals.MIN || signal > Signals.MAX) {
-            throw new IllegalArgumentException("signal: " + signal + " (expected: 1..64)");
-        }
-        KillRequest request = KillRequest.newBuilder().setId(checkId(id)).setSignal(signal).setAll(all).build();
-        return call(TaskGrpc.TaskStub::kill, request, response -> null, true);
-    }
+  @Override
+  public String toString() {
+    return "ShimClient[" + socket + "]";
+  }
 
-    /**
-     * Deletes a task whose process has exited (or was never started) and releases its resources.
-     *
-     * @param id the task id
-     * @return the pid, exit status and exit time of the task's process
-     * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if still running
-     */
-    public ExitResult delete(String id) {
-        return await(deleteAsync(id));
-    }
+  /** The shape of every unary method of the generated async stub. */
+  @FunctionalInterface
+  private interface Rpc<Q, R> {
+    void invoke(TaskGrpc.TaskStub stub, Q request, StreamObserver<R> responses);
+  }
 
-    /**
-     * Asynchronous {@link #delete(String)}.
-     *
-     * @param id the task id
-     * @return a future of the pid, exit status and exit time
-     */
-    public CompletableFuture<ExitResult> deleteAsync(String id) {
-        DeleteRequest request = DeleteRequest.newBuilder().setId(checkId(id)).build();
-        return call(TaskGrpc.TaskStub::delete, request,
-                response -> new ExitResult(response.getPid(), response.getExitStatus(),
-                        instant(response.getExitedAt())),
-                true);
+  private <Q, R, T> CompletableFuture<T> call(Rpc<Q, R> rpc, Q request, Function<R, T> mapper, boolean deadline) {
+    TaskGrpc.TaskStub target = deadline && !callTimeout.isZero()
+        ? stub.withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS)
+        : stub;
+    UnaryCall<Q, R, T> call = new UnaryCall<>(mapper, socket);
+    try {
+      rpc.invoke(target, request, call);
+    } catch (RuntimeException e) {
+      call.future().completeExceptionally(ShimClientException.from(e, socket));
     }
+    return call.future();
+  }
 
-    /**
-     * Reports the state of a task's process.
-     *
-     * @param id the task id
-     * @return a snapshot of the task
-     * @throws ShimClientException {@code NOT_FOUND} for an unknown id
-     */
-    public TaskState state(String id) {
-        return await(stateAsync(id));
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ShimClientException(ShimClientException.Kind.CANCELLED,
+          "interrupted while waiting for the daemon", e);
+    } catch (ExecutionException e) {
+      ShimClientException failure = e.getCause() instanceof ShimClientException sce
+          ? sce
+          : ShimClientException.from(e.getCause(), Path.of(""));
+      // Rethrow with the caller's stack: the original one ends in a gRPC callback thread.
+      throw new ShimClientException(failure.kind(), failure.getMessage(), failure.getCause());
     }
+  }
 
-    /**
-     * Asynchronous {@link #state(String)}.
-     *
-     * @param id the task id
-     * @return a future of the task's snapshot
-     */
-    public CompletableFuture<TaskState> stateAsync(String id) {
-        StateRequest request = StateRequest.newBuilder().setId(checkId(id)).build();
-        return call(TaskGrpc.TaskStub::state, request, ShimClient::taskState, true);
-    }
+  private static TaskState taskState(StateResponse response) {
+    return new TaskState(
+        response.getId(),
+        response.getExecId(),
+        Path.of(response.getBundle()),
+        response.getPid(),
+        taskStatus(response.getStatus()),
+        response.getStdin(),
+        response.getStdout(),
+        response.getStderr(),
+        response.getTerminal(),
+        response.getExitStatus(),
+        instant(response.getExitedAt()));
+  }
 
-    /**
-     * Lists the processes of a task.
-     *
-     * @param id the task id
-     * @return the task's processes, init process first where the daemon orders them so
-     * @throws ShimClientException {@code NOT_FOUND} for an unknown id
-     */
-    public List<ProcessEntry> pids(String id) {
-        return await(pidsAsync(id));
-    }
+  private static TaskStatus taskStatus(io.jshim.proto.types.task.Status status) {
+    return switch (status) {
+      case CREATED -> TaskStatus.CREATED;
+      case RUNNING -> TaskStatus.RUNNING;
+      case STOPPED -> TaskStatus.STOPPED;
+      case PAUSED -> TaskStatus.PAUSED;
+      case PAUSING -> TaskStatus.PAUSING;
+      default -> TaskStatus.UNKNOWN;
+    };
+  }
 
-    /**
-     * Asynchronous {@link #pids(String)}.
-     *
-     * @param id the task id
-     * @return a future of the task's processes
-     */
-    public CompletableFuture<List<ProcessEntry>> pidsAsync(String id) {
-        PidsRequest request = PidsRequest.newBuilder().setId(checkId(id)).build();
-        return call(TaskGrpc.TaskStub::pids, request, ShimClient::processes, true);
-    }
+  private static List<ProcessEntry> processes(PidsResponse response) {
+    return response.getProcessesList().stream().map(ProcessInfo::getPid).map(ProcessEntry::new).toList();
+  }
 
-    /**
-     * Asks the daemon for its pid and version and, if {@code id} names a task, that task's pid.
-     *
-     * @param id a task id, or empty to ask about the daemon only
-     * @return the daemon's answer
-     */
-    public ConnectInfo connectInfo(String id) {
-        return await(connectInfoAsync(id));
-    }
+  private static ConnectInfo connectInfo(ConnectResponse response) {
+    return new ConnectInfo(response.getShimPid(), response.getTaskPid(), response.getVersion());
+  }
 
-    /**
-     * Asynchronous {@link #connectInfo(String)}.
-     *
-     * @param id a task id, or empty
-     * @return a future of the daemon's answer
-     */
-    public CompletableFuture<ConnectInfo> connectInfoAsync(String id) {
-        ConnectRequest request = ConnectRequest.newBuilder().setId(Objects.requireNonNull(id, "id")).build();
-        return call(TaskGrpc.TaskStub::connect, request, ShimClient::connectInfo, true);
-    }
+  private static Instant instant(com.google.protobuf.Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
 
-    /**
-     * Asks the daemon to exit once no task is left ({@code Shutdown} with {@code now=false}).
-     *
-     * @throws ShimClientException {@code UNAVAILABLE} if the daemon cannot be reached
-     */
-    public void shutdown() {
-        await(call(TaskGrpc.TaskStub::shutdown, ShutdownRequest.newBuilder().setNow(false).build(),
-                response -> null, true));
+  private static String checkId(String id) {
+    Objects.requireNonNull(id, "id");
+    if (id.isBlank()) {
+      throw new IllegalArgumentException("id: blank (expected: a task id)");
     }
+    return id;
+  }
 
-    /** Closes the connection; calls still in flight are cancelled. */
-    @Override
-    public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+  private static Duration checkTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "callTimeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("callTimeout: " + timeout + " (expected: >= 0)");
     }
+    return timeout;
+  }
 
-    @Override
-    public String toString() {
-        return "ShimClient[" + socket + "]";
+  private static String unixTarget(Path socket) {
+    try {
+      return new URI("unix", null, socket.toString(), null).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("socket: " + socket + " (expected: a file system path)", e);
     }
-
-    /** The shape of every unary method of the generated async stub. */
-    @FunctionalInterface
-    private interface Rpc<Q, R> {
-        void invoke(TaskGrpc.TaskStub stub, Q request, StreamObserver<R> responses);
-    }
-
-    private <Q, R, T> CompletableFuture<T> call(Rpc<Q, R> rpc, Q request, Function<R, T> mapper, boolean deadline) {
-        TaskGrpc.TaskStub target = deadline && !callTimeout.isZero()
-                ? stub.withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                : stub;
-        UnaryCall<Q, R, T> call = new UnaryCall<>(mapper, socket);
-        try {
-            rpc.invoke(target, request, call);
-        } catch (RuntimeException e) {
-            call.future().completeExceptionally(ShimClientException.from(e, socket));
-        }
-        return call.future();
-    }
-
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new ShimClientException(ShimClientException.Kind.CANCELLED,
-                    "interrupted while waiting for the daemon", e);
-        } catch (ExecutionException e) {
-            ShimClientException failure = e.getCause() instanceof ShimClientException sce
-                    ? sce
-                    : ShimClientException.from(e.getCause(), Path.of(""));
-            // Rethrow with the caller's stack: the original one ends in a gRPC callback thread.
-            throw new ShimClientException(failure.kind(), failure.getMessage(), failure.getCause());
-        }
-    }
-
-    private static TaskState taskState(StateResponse response) {
-        return new TaskState(
-                response.getId(),
-                response.getExecId(),
-                Path.of(response.getBundle()),
-                response.getPid(),
-                taskStatus(response.getStatus()),
-                response.getStdin(),
-                response.getStdout(),
-                response.getStderr(),
-                response.getTerminal(),
-                response.getExitStatus(),
-                instant(response.getExitedAt()));
-    }
-
-    private static TaskStatus taskStatus(io.jshim.proto.types.task.Status status) {
-        return switch (status) {
-            case CREATED -> TaskStatus.CREATED;
-            case RUNNING -> TaskStatus.RUNNING;
-            case STOPPED -> TaskStatus.STOPPED;
-            case PAUSED -> TaskStatus.PAUSED;
-            case PAUSING -> TaskStatus.PAUSING;
-            default -> TaskStatus.UNKNOWN;
-        };
-    }
-
-    private static List<ProcessEntry> processes(PidsResponse response) {
-        return response.getProcessesList().stream().map(ProcessInfo::getPid).map(ProcessEntry::new).toList();
-    }
-
-    private static ConnectInfo connectInfo(ConnectResponse response) {
-        return new ConnectInfo(response.getShimPid(), response.getTaskPid(), response.getVersion());
-    }
-
-    private static Instant instant(com.google.protobuf.Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    }
-
-    private static String checkId(String id) {
-        Objects.requireNonNull(id, "id");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("id: blank (expected: a task id)");
-        }
-        return id;
-    }
-
-    private static Duration checkTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "callTimeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("callTimeout: " + timeout + " (expected: >= 0)");
-        }
-        return timeout;
-    }
-
-    private static String unixTarget(Path socket) {
-        try {
-            return new URI("unix", null, socket.toString(), null).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("socket: " + socket + " (expected: a file system path)", e);
-        }
-    }
+  }
 }

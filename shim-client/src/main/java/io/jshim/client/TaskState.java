@@ -20,27 +20,27 @@ import java.util.Objects;
  * @param exitedAt when the process exited, {@link Instant#EPOCH} if it has not
  */
 public record TaskState(
-        String id,
-        String execId,
-        Path bundle,
-        int pid,
-        TaskStatus status,
-        String stdin,
-        String stdout,
-        String stderr,
-        boolean terminal,
-        int exitStatus,
-        Instant exitedAt) {
+    String id,
+    String execId,
+    Path bundle,
+    int pid,
+    TaskStatus status,
+    String stdin,
+    String stdout,
+    String stderr,
+    boolean terminal,
+    int exitStatus,
+    Instant exitedAt) {
 
-    /** Checks that no component is {@code null}. */
-    public TaskState {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(execId, "execId");
-        Objects.requireNonNull(bundle, "bundle");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(stdin, "stdin");
-        Objects.requireNonNull(stdout, "stdout");
-        Objects.requireNonNull(stderr, "stderr");
-        Objects.requireNonNull(exitedAt, "exitedAt");
-    }
+  /** Checks that no component is {@code null}. */
+  public TaskState {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(execId, "execId");
+    Objects.requireNonNull(bundle, "bundle");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(stdin, "stdin");
+    Objects.requireNonNull(stdout, "stdout");
+    Objects.requireNonNull(stderr, "stderr");
+    Objects.requireNonNull(exitedAt, "exitedAt");
+  }
 }

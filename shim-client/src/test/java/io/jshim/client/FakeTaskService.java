@@ -44,261 +44,261 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a kill (exit 128 + signal) or {@link #exit(String, int)}.
  */
 public final class FakeTaskService extends TaskGrpc.TaskImplBase {
-    private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Map<String, FakeTask> tasks = new ConcurrentHashMap<>();
-    private final List<CreateTaskRequest> creates = new CopyOnWriteArrayList<>();
-    private final Map<String, JsonNode> configs = new ConcurrentHashMap<>();
-    private final List<KillRequest> kills = new CopyOnWriteArrayList<>();
-    private final AtomicInteger nextPid = new AtomicInteger(1000);
-    private final AtomicInteger waitCalls = new AtomicInteger();
-    private final CountDownLatch shutdown = new CountDownLatch(1);
+  private final Map<String, FakeTask> tasks = new ConcurrentHashMap<>();
+  private final List<CreateTaskRequest> creates = new CopyOnWriteArrayList<>();
+  private final Map<String, JsonNode> configs = new ConcurrentHashMap<>();
+  private final List<KillRequest> kills = new CopyOnWriteArrayList<>();
+  private final AtomicInteger nextPid = new AtomicInteger(1000);
+  private final AtomicInteger waitCalls = new AtomicInteger();
+  private final CountDownLatch shutdown = new CountDownLatch(1);
 
-    private enum State { CREATED, RUNNING, STOPPED }
+  private enum State { CREATED, RUNNING, STOPPED }
 
-    private record Exit(int status, Instant at) {
+  private record Exit(int status, Instant at) {
+  }
+
+  private static final class FakeTask {
+    final CreateTaskRequest request;
+    final int pid;
+    final List<String> args;
+    final CompletableFuture<Exit> exit = new CompletableFuture<>();
+    State state = State.CREATED;
+
+    FakeTask(CreateTaskRequest request, int pid, List<String> args) {
+      this.request = request;
+      this.pid = pid;
+      this.args = args;
     }
 
-    private static final class FakeTask {
-        final CreateTaskRequest request;
-        final int pid;
-        final List<String> args;
-        final CompletableFuture<Exit> exit = new CompletableFuture<>();
-        State state = State.CREATED;
-
-        FakeTask(CreateTaskRequest request, int pid, List<String> args) {
-            this.request = request;
-            this.pid = pid;
-            this.args = args;
-        }
-
-        synchronized void exitWith(int status) {
-            if (state != State.STOPPED) {
-                state = State.STOPPED;
-                exit.complete(new Exit(status, Instant.now()));
-            }
-        }
-
-        synchronized State state() {
-            return state;
-        }
+    synchronized void exitWith(int status) {
+      if (state != State.STOPPED) {
+        state = State.STOPPED;
+        exit.complete(new Exit(status, Instant.now()));
+      }
     }
 
-    /** Ends a task's workload with {@code status}, as if its process exited. */
-    public void exit(String id, int status) {
-        task(id).orElseThrow().exitWith(status);
+    synchronized State state() {
+      return state;
     }
+  }
 
-    /** The create requests received, in order. */
-    public List<CreateTaskRequest> creates() {
-        return List.copyOf(creates);
-    }
+  /** Ends a task's workload with {@code status}, as if its process exited. */
+  public void exit(String id, int status) {
+    task(id).orElseThrow().exitWith(status);
+  }
 
-    /** The config.json a task's bundle held at create time, if it had one. */
-    public Optional<JsonNode> config(String id) {
-        return Optional.ofNullable(configs.get(id));
-    }
+  /** The create requests received, in order. */
+  public List<CreateTaskRequest> creates() {
+    return List.copyOf(creates);
+  }
 
-    /** The kill requests received, in order. */
-    public List<KillRequest> kills() {
-        return List.copyOf(kills);
-    }
+  /** The config.json a task's bundle held at create time, if it had one. */
+  public Optional<JsonNode> config(String id) {
+    return Optional.ofNullable(configs.get(id));
+  }
 
-    /** How many Wait calls arrived. */
-    public int waitCalls() {
-        return waitCalls.get();
-    }
+  /** The kill requests received, in order. */
+  public List<KillRequest> kills() {
+    return List.copyOf(kills);
+  }
 
-    /** Whether a task with that id exists and has been started. */
-    public boolean running(String id) {
-        return task(id).map(task -> task.state() == State.RUNNING).orElse(false);
-    }
+  /** How many Wait calls arrived. */
+  public int waitCalls() {
+    return waitCalls.get();
+  }
 
-    /** Whether any task is left. */
-    public boolean hasTasks() {
-        return !tasks.isEmpty();
-    }
+  /** Whether a task with that id exists and has been started. */
+  public boolean running(String id) {
+    return task(id).map(task -> task.state() == State.RUNNING).orElse(false);
+  }
 
-    /** Blocks until a Shutdown call has been answered. */
-    public void awaitShutdown() throws InterruptedException {
-        shutdown.await();
-    }
+  /** Whether any task is left. */
+  public boolean hasTasks() {
+    return !tasks.isEmpty();
+  }
 
-    @Override
-    public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> responses) {
-        if (request.getId().isBlank()) {
-            responses.onError(Status.INVALID_ARGUMENT.withDescription("invalid task id").asRuntimeException());
-            return;
-        }
-        creates.add(request);
-        List<String> args = new ArrayList<>();
-        Path config = Path.of(request.getBundle(), "config.json");
-        if (Files.isRegularFile(config)) {
-            try {
-                JsonNode node = JSON.readTree(config.toFile());
-                configs.put(request.getId(), node);
-                node.path("process").path("args").forEach(arg -> args.add(arg.asText()));
-            } catch (IOException e) {
-                responses.onError(Status.INVALID_ARGUMENT.withDescription("bad config.json").asRuntimeException());
-                return;
-            }
-        }
-        FakeTask task = new FakeTask(request, nextPid.incrementAndGet(), args);
-        if (tasks.putIfAbsent(request.getId(), task) != null) {
-            responses.onError(Status.ALREADY_EXISTS.withDescription("task " + request.getId() + " already exists")
-                    .asRuntimeException());
-            return;
-        }
-        responses.onNext(CreateTaskResponse.newBuilder().setPid(task.pid).build());
-        responses.onCompleted();
-    }
+  /** Blocks until a Shutdown call has been answered. */
+  public void awaitShutdown() throws InterruptedException {
+    shutdown.await();
+  }
 
-    @Override
-    public void start(StartRequest request, StreamObserver<StartResponse> responses) {
-        FakeTask task = find(request.getId(), responses);
-        if (task == null) {
-            return;
-        }
-        synchronized (task) {
-            if (task.state != State.CREATED) {
-                responses.onError(failedPrecondition("cannot start: task is " + task.state));
-                return;
-            }
-            task.state = State.RUNNING;
-        }
-        responses.onNext(StartResponse.newBuilder().setPid(task.pid).build());
-        responses.onCompleted();
-        if (task.args.size() == 2 && task.args.get(0).equals("exit")) {
-            task.exitWith(Integer.parseInt(task.args.get(1)));
-        }
+  @Override
+  public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> responses) {
+    if (request.getId().isBlank()) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription("invalid task id").asRuntimeException());
+      return;
     }
+    creates.add(request);
+    List<String> args = new ArrayList<>();
+    Path config = Path.of(request.getBundle(), "config.json");
+    if (Files.isRegularFile(config)) {
+      try {
+        JsonNode node = JSON.readTree(config.toFile());
+        configs.put(request.getId(), node);
+        node.path("process").path("args").forEach(arg -> args.add(arg.asText()));
+      } catch (IOException e) {
+        responses.onError(Status.INVALID_ARGUMENT.withDescription("bad config.json").asRuntimeException());
+        return;
+      }
+    }
+    FakeTask task = new FakeTask(request, nextPid.incrementAndGet(), args);
+    if (tasks.putIfAbsent(request.getId(), task) != null) {
+      responses.onError(Status.ALREADY_EXISTS.withDescription("task " + request.getId() + " already exists")
+          .asRuntimeException());
+      return;
+    }
+    responses.onNext(CreateTaskResponse.newBuilder().setPid(task.pid).build());
+    responses.onCompleted();
+  }
 
-    @Override
-    public void wait(WaitRequest request, StreamObserver<WaitResponse> responses) {
-        waitCalls.incrementAndGet();
-        FakeTask task = find(request.getId(), responses);
-        if (task == null) {
-            return;
-        }
-        task.exit.thenAccept(exit -> {
-            responses.onNext(WaitResponse.newBuilder()
-                    .setExitStatus(exit.status())
-                    .setExitedAt(timestamp(exit.at()))
-                    .build());
-            responses.onCompleted();
-        });
+  @Override
+  public void start(StartRequest request, StreamObserver<StartResponse> responses) {
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
     }
+    synchronized (task) {
+      if (task.state != State.CREATED) {
+        responses.onError(failedPrecondition("cannot start: task is " + task.state));
+        return;
+      }
+      task.state = State.RUNNING;
+    }
+    responses.onNext(StartResponse.newBuilder().setPid(task.pid).build());
+    responses.onCompleted();
+    if (task.args.size() == 2 && task.args.get(0).equals("exit")) {
+      task.exitWith(Integer.parseInt(task.args.get(1)));
+    }
+  }
 
-    @Override
-    public void kill(KillRequest request, StreamObserver<Empty> responses) {
-        kills.add(request);
-        FakeTask task = find(request.getId(), responses);
-        if (task == null) {
-            return;
-        }
-        if (task.state() == State.STOPPED) {
-            responses.onError(failedPrecondition("cannot kill: task is stopped"));
-            return;
-        }
-        task.exitWith(128 + request.getSignal());
-        responses.onNext(Empty.getDefaultInstance());
-        responses.onCompleted();
+  @Override
+  public void wait(WaitRequest request, StreamObserver<WaitResponse> responses) {
+    waitCalls.incrementAndGet();
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
     }
+    task.exit.thenAccept(exit -> {
+      responses.onNext(WaitResponse.newBuilder()
+          .setExitStatus(exit.status())
+          .setExitedAt(timestamp(exit.at()))
+          .build());
+      responses.onCompleted();
+    });
+  }
 
-    @Override
-    public void delete(DeleteRequest request, StreamObserver<DeleteResponse> responses) {
-        FakeTask task = find(request.getId(), responses);
-        if (task == null) {
-            return;
-        }
-        if (task.state() == State.RUNNING) {
-            responses.onError(failedPrecondition("cannot delete: task is running"));
-            return;
-        }
-        tasks.remove(request.getId());
-        Exit exit = task.exit.getNow(new Exit(0, Instant.EPOCH));
-        responses.onNext(DeleteResponse.newBuilder()
-                .setPid(task.pid)
-                .setExitStatus(exit.status())
-                .setExitedAt(timestamp(exit.at()))
-                .build());
-        responses.onCompleted();
+  @Override
+  public void kill(KillRequest request, StreamObserver<Empty> responses) {
+    kills.add(request);
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
     }
+    if (task.state() == State.STOPPED) {
+      responses.onError(failedPrecondition("cannot kill: task is stopped"));
+      return;
+    }
+    task.exitWith(128 + request.getSignal());
+    responses.onNext(Empty.getDefaultInstance());
+    responses.onCompleted();
+  }
 
-    @Override
-    public void state(StateRequest request, StreamObserver<StateResponse> responses) {
-        FakeTask task = find(request.getId(), responses);
-        if (task == null) {
-            return;
-        }
-        State state = task.state();
-        Exit exit = task.exit.getNow(new Exit(0, Instant.EPOCH));
-        responses.onNext(StateResponse.newBuilder()
-                .setId(request.getId())
-                .setBundle(task.request.getBundle())
-                .setPid(task.pid)
-                .setStatus(switch (state) {
-                    case CREATED -> io.jshim.proto.types.task.Status.CREATED;
-                    case RUNNING -> io.jshim.proto.types.task.Status.RUNNING;
-                    case STOPPED -> io.jshim.proto.types.task.Status.STOPPED;
-                })
-                .setStdout(task.request.getStdout())
-                .setStderr(task.request.getStderr())
-                .setExitStatus(exit.status())
-                .setExitedAt(timestamp(exit.at()))
-                .build());
-        responses.onCompleted();
+  @Override
+  public void delete(DeleteRequest request, StreamObserver<DeleteResponse> responses) {
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
     }
+    if (task.state() == State.RUNNING) {
+      responses.onError(failedPrecondition("cannot delete: task is running"));
+      return;
+    }
+    tasks.remove(request.getId());
+    Exit exit = task.exit.getNow(new Exit(0, Instant.EPOCH));
+    responses.onNext(DeleteResponse.newBuilder()
+        .setPid(task.pid)
+        .setExitStatus(exit.status())
+        .setExitedAt(timestamp(exit.at()))
+        .build());
+    responses.onCompleted();
+  }
 
-    @Override
-    public void pids(PidsRequest request, StreamObserver<PidsResponse> responses) {
-        FakeTask task = find(request.getId(), responses);
-        if (task == null) {
-            return;
-        }
-        PidsResponse.Builder pids = PidsResponse.newBuilder();
-        if (task.state() != State.STOPPED) {
-            pids.addProcesses(ProcessInfo.newBuilder().setPid(task.pid));
-            pids.addProcesses(ProcessInfo.newBuilder().setPid(task.pid + 1));
-        }
-        responses.onNext(pids.build());
-        responses.onCompleted();
+  @Override
+  public void state(StateRequest request, StreamObserver<StateResponse> responses) {
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
     }
+    State state = task.state();
+    Exit exit = task.exit.getNow(new Exit(0, Instant.EPOCH));
+    responses.onNext(StateResponse.newBuilder()
+        .setId(request.getId())
+        .setBundle(task.request.getBundle())
+        .setPid(task.pid)
+        .setStatus(switch (state) {
+          case CREATED -> io.jshim.proto.types.task.Status.CREATED;
+          case RUNNING -> io.jshim.proto.types.task.Status.RUNNING;
+          case STOPPED -> io.jshim.proto.types.task.Status.STOPPED;
+        })
+        .setStdout(task.request.getStdout())
+        .setStderr(task.request.getStderr())
+        .setExitStatus(exit.status())
+        .setExitedAt(timestamp(exit.at()))
+        .build());
+    responses.onCompleted();
+  }
 
-    @Override
-    public void connect(ConnectRequest request, StreamObserver<ConnectResponse> responses) {
-        ConnectResponse.Builder answer = ConnectResponse.newBuilder()
-                .setShimPid((int) ProcessHandle.current().pid())
-                .setVersion("fake");
-        task(request.getId()).ifPresent(task -> answer.setTaskPid(task.pid));
-        responses.onNext(answer.build());
-        responses.onCompleted();
+  @Override
+  public void pids(PidsRequest request, StreamObserver<PidsResponse> responses) {
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
     }
+    PidsResponse.Builder pids = PidsResponse.newBuilder();
+    if (task.state() != State.STOPPED) {
+      pids.addProcesses(ProcessInfo.newBuilder().setPid(task.pid));
+      pids.addProcesses(ProcessInfo.newBuilder().setPid(task.pid + 1));
+    }
+    responses.onNext(pids.build());
+    responses.onCompleted();
+  }
 
-    @Override
-    public void shutdown(ShutdownRequest request, StreamObserver<Empty> responses) {
-        responses.onNext(Empty.getDefaultInstance());
-        responses.onCompleted();
-        shutdown.countDown();
-    }
+  @Override
+  public void connect(ConnectRequest request, StreamObserver<ConnectResponse> responses) {
+    ConnectResponse.Builder answer = ConnectResponse.newBuilder()
+        .setShimPid((int) ProcessHandle.current().pid())
+        .setVersion("fake");
+    task(request.getId()).ifPresent(task -> answer.setTaskPid(task.pid));
+    responses.onNext(answer.build());
+    responses.onCompleted();
+  }
 
-    private Optional<FakeTask> task(String id) {
-        return Optional.ofNullable(tasks.get(id));
-    }
+  @Override
+  public void shutdown(ShutdownRequest request, StreamObserver<Empty> responses) {
+    responses.onNext(Empty.getDefaultInstance());
+    responses.onCompleted();
+    shutdown.countDown();
+  }
 
-    private FakeTask find(String id, StreamObserver<?> responses) {
-        FakeTask task = tasks.get(id);
-        if (task == null) {
-            responses.onError(Status.NOT_FOUND.withDescription("task " + id + " not found").asRuntimeException());
-        }
-        return task;
-    }
+  private Optional<FakeTask> task(String id) {
+    return Optional.ofNullable(tasks.get(id));
+  }
 
-    private static RuntimeException failedPrecondition(String message) {
-        return Status.FAILED_PRECONDITION.withDescription(message).asRuntimeException();
+  private FakeTask find(String id, StreamObserver<?> responses) {
+    FakeTask task = tasks.get(id);
+    if (task == null) {
+      responses.onError(Status.NOT_FOUND.withDescription("task " + id + " not found").asRuntimeException());
     }
+    return task;
+  }
 
-    private static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
+  private static RuntimeException failedPrecondition(String message) {
+    return Status.FAILED_PRECONDITION.withDescription(message).asRuntimeException();
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+  }
 }

@@ -25,215 +25,215 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(10)
 class ShimClientTest {
-    private static final Path SOCKET = Path.of("/fake/jshim.sock");
+  private static final Path SOCKET = Path.of("/fake/jshim.sock");
 
-    @TempDir
-    Path tmp;
+  @TempDir
+  Path tmp;
 
-    private final FakeTaskService fake = new FakeTaskService();
-    private Server server;
-    private ShimClient client;
+  private final FakeTaskService fake = new FakeTaskService();
+  private Server server;
+  private ShimClient client;
 
-    @BeforeEach
-    void setUp() throws IOException {
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        client = new ShimClient(channel, SOCKET, Duration.ofSeconds(5));
+  @BeforeEach
+  void setUp() throws IOException {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    client = new ShimClient(channel, SOCKET, Duration.ofSeconds(5));
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    client.close();
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void create_newId_returnsPidAndSendsOptions() {
+    int pid = client.create(CreateOptions.builder("c1", Path.of("/bundles/c1"))
+        .stdin("/in").stdout("/out").stderr("/err").build());
+
+    assertThat(pid).isPositive();
+    assertThat(fake.creates()).singleElement().satisfies(request -> {
+      assertThat(request.getId()).isEqualTo("c1");
+      assertThat(request.getBundle()).isEqualTo("/bundles/c1");
+      assertThat(request.getStdin()).isEqualTo("/in");
+      assertThat(request.getStdout()).isEqualTo("/out");
+      assertThat(request.getStderr()).isEqualTo("/err");
+    });
+  }
+
+  @Test
+  void createStartWaitDelete_exitingWorkload_roundTripsExitStatus() throws IOException {
+    Path bundle = bundle("exit", "3");
+
+    int created = client.create(CreateOptions.of("c1", bundle));
+    int started = client.start("c1");
+    ExitResult waited = client.waitFor("c1");
+    ExitResult deleted = client.delete("c1");
+
+    assertThat(started).isEqualTo(created);
+    assertThat(waited.exitStatus()).isEqualTo(3);
+    assertThat(waited.exitedAt()).isAfter(Instant.EPOCH);
+    assertThat(deleted).isEqualTo(new ExitResult(created, 3, waited.exitedAt()));
+    assertThat(fake.hasTasks()).isFalse();
+  }
+
+  @Test
+  void waitForAsync_runningTask_completesWhenTaskExits() throws Exception {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+
+    CompletableFuture<ExitResult> exit = client.waitForAsync("c1");
+
+    assertThat(fake.waitCalls()).isEqualTo(1);
+    assertThat(exit).isNotDone();
+    fake.exit("c1", 42);
+    assertThat(exit.get(5, TimeUnit.SECONDS).exitStatus()).isEqualTo(42);
+  }
+
+  @Test
+  void asyncVariants_createStartDelete_completeWithResults() throws Exception {
+    int pid = client.createAsync(CreateOptions.of("c1", bundle("exit", "0"))).get(5, TimeUnit.SECONDS);
+    assertThat(client.startAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(pid);
+    client.waitForAsync("c1").get(5, TimeUnit.SECONDS);
+    assertThat(client.deleteAsync("c1").get(5, TimeUnit.SECONDS).pid()).isEqualTo(pid);
+  }
+
+  @Test
+  void waitFor_interrupted_throwsCancelledAndCancelsCall() throws Exception {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(1);
+    Thread waiter = new Thread(() -> {
+      try {
+        client.waitFor("c1");
+      } catch (Throwable t) {
+        thrown.set(t);
+      } finally {
+        done.countDown();
+      }
+    });
+    waiter.start();
+    while (fake.waitCalls() == 0) {
+      Thread.sleep(5);
     }
 
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        client.close();
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    waiter.interrupt();
+
+    assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(thrown.get()).isInstanceOfSatisfying(ShimClientException.class,
+        e -> assertThat(e.kind()).isEqualTo(Kind.CANCELLED));
+  }
+
+  @Test
+  void kill_runningTask_sendsSignalAndAllFlag() {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+
+    client.kill("c1", Signals.SIGKILL, true);
+
+    assertThat(fake.kills()).singleElement().satisfies(request -> {
+      assertThat(request.getSignal()).isEqualTo(9);
+      assertThat(request.getAll()).isTrue();
+    });
+    assertThat(client.waitFor("c1").exitStatus()).isEqualTo(137);
+  }
+
+  @Test
+  void kill_signalOutOfRange_throwsIllegalArgument() {
+    assertThatThrownBy(() -> client.kill("c1", 0, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("signal: 0 (expected: 1..64)");
+  }
+
+  @Test
+  void state_runningTask_mapsFields() {
+    int pid = client.create(CreateOptions.builder("c1", tmp).stdout("/out").build());
+    client.start("c1");
+
+    TaskState state = client.state("c1");
+
+    assertThat(state.id()).isEqualTo("c1");
+    assertThat(state.pid()).isEqualTo(pid);
+    assertThat(state.status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(state.bundle()).isEqualTo(tmp);
+    assertThat(state.stdout()).isEqualTo("/out");
+  }
+
+  @Test
+  void pidsAndConnectInfo_runningTask_reportPids() {
+    int pid = client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+
+    assertThat(client.pids("c1")).containsExactly(new ProcessEntry(pid), new ProcessEntry(pid + 1));
+    ConnectInfo info = client.connectInfo("c1");
+    assertThat(info.taskPid()).isEqualTo(pid);
+    assertThat(info.shimPid()).isEqualTo((int) ProcessHandle.current().pid());
+    assertThat(info.version()).isEqualTo("fake");
+  }
+
+  @Test
+  void create_duplicateId_throwsAlreadyExists() {
+    client.create(CreateOptions.of("c1", tmp));
+
+    assertThatThrownBy(() -> client.create(CreateOptions.of("c1", tmp)))
+        .isInstanceOfSatisfying(ShimClientException.class,
+            e -> assertThat(e.kind()).isEqualTo(Kind.ALREADY_EXISTS))
+        .hasMessage("task c1 already exists");
+  }
+
+  @Test
+  void start_unknownId_throwsNotFound() {
+    assertThatThrownBy(() -> client.start("nope"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+  }
+
+  @Test
+  void delete_runningTask_throwsFailedPrecondition() {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+
+    assertThatThrownBy(() -> client.delete("c1"))
+        .isInstanceOfSatisfying(ShimClientException.class,
+            e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void deleteAsync_unknownId_completesExceptionallyWithNotFound() {
+    CompletableFuture<ExitResult> deleted = client.deleteAsync("nope");
+
+    assertThat(deleted).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+  }
+
+  @Test
+  void shutdown_reachableDaemon_sendsShutdownRequest() throws InterruptedException {
+    client.shutdown();
+
+    fake.awaitShutdown();
+  }
+
+  @Test
+  void start_unreachableSocket_throwsUnavailableNamingSocket(@TempDir Path dir) {
+    try (ShimClient unreachable = ShimClient.connect(dir.resolve("missing.sock"))) {
+      assertThatThrownBy(() -> unreachable.start("c1"))
+          .isInstanceOfSatisfying(ShimClientException.class,
+              e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+          .hasMessageContaining("cannot reach jshim daemon at " + dir.resolve("missing.sock"));
     }
+  }
 
-    @Test
-    void create_newId_returnsPidAndSendsOptions() {
-        int pid = client.create(CreateOptions.builder("c1", Path.of("/bundles/c1"))
-                .stdin("/in").stdout("/out").stderr("/err").build());
-
-        assertThat(pid).isPositive();
-        assertThat(fake.creates()).singleElement().satisfies(request -> {
-            assertThat(request.getId()).isEqualTo("c1");
-            assertThat(request.getBundle()).isEqualTo("/bundles/c1");
-            assertThat(request.getStdin()).isEqualTo("/in");
-            assertThat(request.getStdout()).isEqualTo("/out");
-            assertThat(request.getStderr()).isEqualTo("/err");
-        });
+  private Path bundle(String... args) throws IOException {
+    StringBuilder json = new StringBuilder("{\"process\":{\"args\":[");
+    for (int i = 0; i < args.length; i++) {
+      json.append(i == 0 ? "" : ",").append('"').append(args[i]).append('"');
     }
-
-    @Test
-    void createStartWaitDelete_exitingWorkload_roundTripsExitStatus() throws IOException {
-        Path bundle = bundle("exit", "3");
-
-        int created = client.create(CreateOptions.of("c1", bundle));
-        int started = client.start("c1");
-        ExitResult waited = client.waitFor("c1");
-        ExitResult deleted = client.delete("c1");
-
-        assertThat(started).isEqualTo(created);
-        assertThat(waited.exitStatus()).isEqualTo(3);
-        assertThat(waited.exitedAt()).isAfter(Instant.EPOCH);
-        assertThat(deleted).isEqualTo(new ExitResult(created, 3, waited.exitedAt()));
-        assertThat(fake.hasTasks()).isFalse();
-    }
-
-    @Test
-    void waitForAsync_runningTask_completesWhenTaskExits() throws Exception {
-        client.create(CreateOptions.of("c1", tmp));
-        client.start("c1");
-
-        CompletableFuture<ExitResult> exit = client.waitForAsync("c1");
-
-        assertThat(fake.waitCalls()).isEqualTo(1);
-        assertThat(exit).isNotDone();
-        fake.exit("c1", 42);
-        assertThat(exit.get(5, TimeUnit.SECONDS).exitStatus()).isEqualTo(42);
-    }
-
-    @Test
-    void asyncVariants_createStartDelete_completeWithResults() throws Exception {
-        int pid = client.createAsync(CreateOptions.of("c1", bundle("exit", "0"))).get(5, TimeUnit.SECONDS);
-        assertThat(client.startAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(pid);
-        client.waitForAsync("c1").get(5, TimeUnit.SECONDS);
-        assertThat(client.deleteAsync("c1").get(5, TimeUnit.SECONDS).pid()).isEqualTo(pid);
-    }
-
-    @Test
-    void waitFor_interrupted_throwsCancelledAndCancelsCall() throws Exception {
-        client.create(CreateOptions.of("c1", tmp));
-        client.start("c1");
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread waiter = new Thread(() -> {
-            try {
-                client.waitFor("c1");
-            } catch (Throwable t) {
-                thrown.set(t);
-            } finally {
-                done.countDown();
-            }
-        });
-        waiter.start();
-        while (fake.waitCalls() == 0) {
-            Thread.sleep(5);
-        }
-
-        waiter.interrupt();
-
-        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(thrown.get()).isInstanceOfSatisfying(ShimClientException.class,
-                e -> assertThat(e.kind()).isEqualTo(Kind.CANCELLED));
-    }
-
-    @Test
-    void kill_runningTask_sendsSignalAndAllFlag() {
-        client.create(CreateOptions.of("c1", tmp));
-        client.start("c1");
-
-        client.kill("c1", Signals.SIGKILL, true);
-
-        assertThat(fake.kills()).singleElement().satisfies(request -> {
-            assertThat(request.getSignal()).isEqualTo(9);
-            assertThat(request.getAll()).isTrue();
-        });
-        assertThat(client.waitFor("c1").exitStatus()).isEqualTo(137);
-    }
-
-    @Test
-    void kill_signalOutOfRange_throwsIllegalArgument() {
-        assertThatThrownBy(() -> client.kill("c1", 0, false))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("signal: 0 (expected: 1..64)");
-    }
-
-    @Test
-    void state_runningTask_mapsFields() {
-        int pid = client.create(CreateOptions.builder("c1", tmp).stdout("/out").build());
-        client.start("c1");
-
-        TaskState state = client.state("c1");
-
-        assertThat(state.id()).isEqualTo("c1");
-        assertThat(state.pid()).isEqualTo(pid);
-        assertThat(state.status()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(state.bundle()).isEqualTo(tmp);
-        assertThat(state.stdout()).isEqualTo("/out");
-    }
-
-    @Test
-    void pidsAndConnectInfo_runningTask_reportPids() {
-        int pid = client.create(CreateOptions.of("c1", tmp));
-        client.start("c1");
-
-        assertThat(client.pids("c1")).containsExactly(new ProcessEntry(pid), new ProcessEntry(pid + 1));
-        ConnectInfo info = client.connectInfo("c1");
-        assertThat(info.taskPid()).isEqualTo(pid);
-        assertThat(info.shimPid()).isEqualTo((int) ProcessHandle.current().pid());
-        assertThat(info.version()).isEqualTo("fake");
-    }
-
-    @Test
-    void create_duplicateId_throwsAlreadyExists() {
-        client.create(CreateOptions.of("c1", tmp));
-
-        assertThatThrownBy(() -> client.create(CreateOptions.of("c1", tmp)))
-                .isInstanceOfSatisfying(ShimClientException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.ALREADY_EXISTS))
-                .hasMessage("task c1 already exists");
-    }
-
-    @Test
-    void start_unknownId_throwsNotFound() {
-        assertThatThrownBy(() -> client.start("nope"))
-                .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
-    }
-
-    @Test
-    void delete_runningTask_throwsFailedPrecondition() {
-        client.create(CreateOptions.of("c1", tmp));
-        client.start("c1");
-
-        assertThatThrownBy(() -> client.delete("c1"))
-                .isInstanceOfSatisfying(ShimClientException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION));
-    }
-
-    @Test
-    void deleteAsync_unknownId_completesExceptionallyWithNotFound() {
-        CompletableFuture<ExitResult> deleted = client.deleteAsync("nope");
-
-        assertThat(deleted).failsWithin(Duration.ofSeconds(5))
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .havingCause()
-                .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
-    }
-
-    @Test
-    void shutdown_reachableDaemon_sendsShutdownRequest() throws InterruptedException {
-        client.shutdown();
-
-        fake.awaitShutdown();
-    }
-
-    @Test
-    void start_unreachableSocket_throwsUnavailableNamingSocket(@TempDir Path dir) {
-        try (ShimClient unreachable = ShimClient.connect(dir.resolve("missing.sock"))) {
-            assertThatThrownBy(() -> unreachable.start("c1"))
-                    .isInstanceOfSatisfying(ShimClientException.class,
-                            e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
-                    .hasMessageContaining("cannot reach jshim daemon at " + dir.resolve("missing.sock"));
-        }
-    }
-
-    private Path bundle(String... args) throws IOException {
-        StringBuilder json = new StringBuilder("{\"process\":{\"args\":[");
-        for (int i = 0; i < args.length; i++) {
-            json.append(i == 0 ? "" : ",").append('"').append(args[i]).append('"');
-        }
-        json.append("]}}");
-        Files.writeString(tmp.resolve("config.json"), json);
-        return tmp;
-    }
+    json.append("]}}");
+    Files.writeString(tmp.resolve("config.json"), json);
+    return tmp;
+  }
 }

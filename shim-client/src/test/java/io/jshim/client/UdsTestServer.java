@@ -14,39 +14,39 @@ import java.util.concurrent.TimeUnit;
 
 /** A gRPC server on a real Unix socket (shaded Netty epoll), as the daemon will run it. */
 public final class UdsTestServer implements AutoCloseable {
-    private final Server server;
-    private final EventLoopGroup group;
+  private final Server server;
+  private final EventLoopGroup group;
 
-    private UdsTestServer(Server server, EventLoopGroup group) {
-        this.server = server;
-        this.group = group;
-    }
+  private UdsTestServer(Server server, EventLoopGroup group) {
+    this.server = server;
+    this.group = group;
+  }
 
-    /** Starts {@code service} on {@code socket}. */
-    public static UdsTestServer start(Path socket, BindableService service) throws IOException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                .channelType(EpollServerDomainSocketChannel.class)
-                .bossEventLoopGroup(group)
-                .workerEventLoopGroup(group)
-                .addService(service)
-                .build()
-                .start();
-        return new UdsTestServer(server, group);
-    }
+  /** Starts {@code service} on {@code socket}. */
+  public static UdsTestServer start(Path socket, BindableService service) throws IOException {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+        .channelType(EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(group)
+        .workerEventLoopGroup(group)
+        .addService(service)
+        .build()
+        .start();
+    return new UdsTestServer(server, group);
+  }
 
-    /** Stops the server, letting calls in flight finish for up to five seconds. */
-    @Override
-    public void close() {
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            server.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+  /** Stops the server, letting calls in flight finish for up to five seconds. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
     }
+  }
 }

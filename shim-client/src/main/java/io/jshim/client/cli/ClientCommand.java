@@ -9,29 +9,29 @@ import picocli.CommandLine.Spec;
 
 /** A verb that makes calls on one daemon: opens the client, runs, closes it. */
 abstract class ClientCommand implements Callable<Integer> {
-    @ParentCommand
-    JshimCtl ctl;
+  @ParentCommand
+  JshimCtl ctl;
 
-    @Spec
-    CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
-    @Override
-    public final Integer call() throws Exception {
-        try (ShimClient client = ctl.connect()) {
-            return call(client);
-        }
+  @Override
+  public final Integer call() throws Exception {
+    try (ShimClient client = ctl.connect()) {
+      return call(client);
     }
+  }
 
-    /**
-     * Runs the verb.
-     *
-     * @param client a client of the chosen daemon
-     * @return the exit code
-     * @throws Exception anything the verb fails with; reported as {@code jshimctl: <message>}
-     */
-    abstract int call(ShimClient client) throws Exception;
+  /**
+   * Runs the verb.
+   *
+   * @param client a client of the chosen daemon
+   * @return the exit code
+   * @throws Exception anything the verb fails with; reported as {@code jshimctl: <message>}
+   */
+  abstract int call(ShimClient client) throws Exception;
 
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
 }

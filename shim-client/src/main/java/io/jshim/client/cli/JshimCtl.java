@@ -22,148 +22,148 @@ import picocli.CommandLine.Spec;
  * {@code wait} and {@code run} exit with the workload's exit status.
  */
 @Command(
-        name = "jshimctl",
-        mixinStandardHelpOptions = true,
-        versionProvider = JshimCtl.Version.class,
-        description = "Drive a jshim container shim daemon over its Unix socket.",
-        subcommands = {
-            CreateCommand.class,
-            StartCommand.class,
-            WaitCommand.class,
-            KillCommand.class,
-            DeleteCommand.class,
-            StateCommand.class,
-            PsCommand.class,
-            RunCommand.class
-        })
+    name = "jshimctl",
+    mixinStandardHelpOptions = true,
+    versionProvider = JshimCtl.Version.class,
+    description = "Drive a jshim container shim daemon over its Unix socket.",
+    subcommands = {
+      CreateCommand.class,
+      StartCommand.class,
+      WaitCommand.class,
+      KillCommand.class,
+      DeleteCommand.class,
+      StateCommand.class,
+      PsCommand.class,
+      RunCommand.class
+    })
 public final class JshimCtl implements Runnable {
-    /** The socket used when neither {@code --socket} nor {@code JSHIM_SOCKET} names one. */
-    public static final Path DEFAULT_SOCKET = Path.of("/run/jshim/jshim.sock");
-    /** The environment variable naming the daemon socket. */
-    public static final String SOCKET_ENV = "JSHIM_SOCKET";
-    /** The exit code of a failed verb (126 and 127 belong to the workload). */
-    public static final int EXIT_ERROR = 125;
-    /** The exit code of a usage error. */
-    public static final int EXIT_USAGE = 2;
+  /** The socket used when neither {@code --socket} nor {@code JSHIM_SOCKET} names one. */
+  public static final Path DEFAULT_SOCKET = Path.of("/run/jshim/jshim.sock");
+  /** The environment variable naming the daemon socket. */
+  public static final String SOCKET_ENV = "JSHIM_SOCKET";
+  /** The exit code of a failed verb (126 and 127 belong to the workload). */
+  public static final int EXIT_ERROR = 125;
+  /** The exit code of a usage error. */
+  public static final int EXIT_USAGE = 2;
 
-    private static final String LOGBACK_CONFIG = "io/jshim/client/cli/jshimctl-logback.xml";
+  private static final String LOGBACK_CONFIG = "io/jshim/client/cli/jshimctl-logback.xml";
 
-    private final Map<String, String> env;
-    private final Properties properties;
+  private final Map<String, String> env;
+  private final Properties properties;
 
-    @Spec
-    private CommandSpec spec;
+  @Spec
+  private CommandSpec spec;
 
-    @Option(
-            names = "--socket",
-            paramLabel = "PATH",
-            scope = ScopeType.INHERIT,
-            description = "Daemon socket (default: $JSHIM_SOCKET, else /run/jshim/jshim.sock; "
-                    + "'run' without either starts a private daemon).")
-    private Path socket;
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      scope = ScopeType.INHERIT,
+      description = "Daemon socket (default: $JSHIM_SOCKET, else /run/jshim/jshim.sock; "
+          + "'run' without either starts a private daemon).")
+  private Path socket;
 
-    /** Creates the command for this process's environment and system properties. */
-    public JshimCtl() {
-        this(System.getenv(), System.getProperties());
+  /** Creates the command for this process's environment and system properties. */
+  public JshimCtl() {
+    this(System.getenv(), System.getProperties());
+  }
+
+  JshimCtl(Map<String, String> env, Properties properties) {
+    this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    this.properties = Objects.requireNonNull(properties, "properties");
+  }
+
+  /**
+   * Runs {@code jshimctl} and exits the JVM with its exit code.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
     }
+    System.exit(new JshimCtl().commandLine().execute(args));
+  }
 
-    JshimCtl(Map<String, String> env, Properties properties) {
-        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
-        this.properties = Objects.requireNonNull(properties, "properties");
+  /**
+   * Builds the picocli command line with jshimctl's error handling: {@code jshimctl: <message>} on stderr, exit
+   * code {@value #EXIT_ERROR} for failures and {@value #EXIT_USAGE} for usage errors.
+   *
+   * @return a command line ready to {@link CommandLine#execute(String...) execute}
+   */
+  public CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(this);
+    commandLine.setExecutionExceptionHandler((error, failed, parseResult) -> {
+      failed.getErr().println("jshimctl: " + describe(error));
+      failed.getErr().flush();
+      return EXIT_ERROR;
+    });
+    commandLine.setParameterExceptionHandler(JshimCtl::usageError);
+    // Everything after run's first positional parameter belongs to the container's command.
+    commandLine.getSubcommands().get("run").setStopAtPositional(true);
+    return commandLine;
+  }
+
+  /** Without a verb, print the usage and fail as a usage error. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing a command");
+  }
+
+  /**
+   * Returns the socket named by {@code --socket} or {@code JSHIM_SOCKET}, if either is set.
+   *
+   * @return the explicitly chosen socket
+   */
+  Optional<Path> explicitSocket() {
+    if (socket != null) {
+      return Optional.of(socket);
     }
+    String fromEnv = env.get(SOCKET_ENV);
+    return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(Path.of(fromEnv));
+  }
 
-    /**
-     * Runs {@code jshimctl} and exits the JVM with its exit code.
-     *
-     * @param args the command line
-     */
-    public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
-        }
-        System.exit(new JshimCtl().commandLine().execute(args));
-    }
+  /**
+   * Returns the socket to talk to: the explicit one, else {@link #DEFAULT_SOCKET}.
+   *
+   * @return the daemon socket
+   */
+  Path socket() {
+    return explicitSocket().orElse(DEFAULT_SOCKET);
+  }
 
-    /**
-     * Builds the picocli command line with jshimctl's error handling: {@code jshimctl: <message>} on stderr, exit
-     * code {@value #EXIT_ERROR} for failures and {@value #EXIT_USAGE} for usage errors.
-     *
-     * @return a command line ready to {@link CommandLine#execute(String...) execute}
-     */
-    public CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(this);
-        commandLine.setExecutionExceptionHandler((error, failed, parseResult) -> {
-            failed.getErr().println("jshimctl: " + describe(error));
-            failed.getErr().flush();
-            return EXIT_ERROR;
-        });
-        commandLine.setParameterExceptionHandler(JshimCtl::usageError);
-        // Everything after run's first positional parameter belongs to the container's command.
-        commandLine.getSubcommands().get("run").setStopAtPositional(true);
-        return commandLine;
-    }
+  /**
+   * Opens a client of the daemon at {@link #socket()}.
+   *
+   * @return a client; the caller closes it
+   */
+  ShimClient connect() {
+    return ShimClient.connect(socket());
+  }
 
-    /** Without a verb, print the usage and fail as a usage error. */
+  Properties properties() {
+    return properties;
+  }
+
+  private static int usageError(ParameterException error, String[] args) {
+    CommandLine failed = error.getCommandLine();
+    PrintWriter err = failed.getErr();
+    err.println("jshimctl: " + error.getMessage());
+    err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return EXIT_USAGE;
+  }
+
+  static String describe(Throwable error) {
+    String message = error.getMessage();
+    return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+  }
+
+  /** Reports the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "missing a command");
+    public String[] getVersion() {
+      String version = JshimCtl.class.getPackage().getImplementationVersion();
+      return new String[] {"jshimctl " + (version == null ? "(development build)" : version)};
     }
-
-    /**
-     * Returns the socket named by {@code --socket} or {@code JSHIM_SOCKET}, if either is set.
-     *
-     * @return the explicitly chosen socket
-     */
-    Optional<Path> explicitSocket() {
-        if (socket != null) {
-            return Optional.of(socket);
-        }
-        String fromEnv = env.get(SOCKET_ENV);
-        return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(Path.of(fromEnv));
-    }
-
-    /**
-     * Returns the socket to talk to: the explicit one, else {@link #DEFAULT_SOCKET}.
-     *
-     * @return the daemon socket
-     */
-    Path socket() {
-        return explicitSocket().orElse(DEFAULT_SOCKET);
-    }
-
-    /**
-     * Opens a client of the daemon at {@link #socket()}.
-     *
-     * @return a client; the caller closes it
-     */
-    ShimClient connect() {
-        return ShimClient.connect(socket());
-    }
-
-    Properties properties() {
-        return properties;
-    }
-
-    private static int usageError(ParameterException error, String[] args) {
-        CommandLine failed = error.getCommandLine();
-        PrintWriter err = failed.getErr();
-        err.println("jshimctl: " + error.getMessage());
-        err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
-        err.flush();
-        return EXIT_USAGE;
-    }
-
-    static String describe(Throwable error) {
-        String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
-    }
-
-    /** Reports the version from the jar manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = JshimCtl.class.getPackage().getImplementationVersion();
-            return new String[] {"jshimctl " + (version == null ? "(development build)" : version)};
-        }
-    }
+  }
 }

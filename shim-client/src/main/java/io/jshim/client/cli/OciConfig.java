@@ -11,57 +11,57 @@ import java.util.Comparator;
 
 /** Writes the OCI runtime spec ({@code config.json}) that {@code jshimctl run} generates. */
 final class OciConfig {
-    /** The OCI runtime spec version generated configs declare. */
-    static final String OCI_VERSION = "1.0.2";
+  /** The OCI runtime spec version generated configs declare. */
+  static final String OCI_VERSION = "1.0.2";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private OciConfig() {
-    }
+  private OciConfig() {
+  }
 
-    /**
-     * Builds the config for a run: the process runs as root (uid 0, gid 0) of the container without a terminal;
-     * {@code root} is present only for a rootfs, {@code hostname} only when set.
-     *
-     * @param spec what to run
-     * @return the {@code config.json} document
-     */
-    static ObjectNode toJson(RunSpec spec) {
-        ObjectNode config = JSON.createObjectNode();
-        config.put("ociVersion", OCI_VERSION);
+  /**
+   * Builds the config for a run: the process runs as root (uid 0, gid 0) of the container without a terminal;
+   * {@code root} is present only for a rootfs, {@code hostname} only when set.
+   *
+   * @param spec what to run
+   * @return the {@code config.json} document
+   */
+  static ObjectNode toJson(RunSpec spec) {
+    ObjectNode config = JSON.createObjectNode();
+    config.put("ociVersion", OCI_VERSION);
 
-        ObjectNode process = config.putObject("process");
-        process.put("terminal", false);
-        ObjectNode user = process.putObject("user");
-        user.put("uid", 0);
-        user.put("gid", 0);
-        ArrayNode args = process.putArray("args");
-        spec.args().forEach(args::add);
-        ArrayNode env = process.putArray("env");
-        spec.env().forEach(env::add);
-        process.put("cwd", spec.cwd());
+    ObjectNode process = config.putObject("process");
+    process.put("terminal", false);
+    ObjectNode user = process.putObject("user");
+    user.put("uid", 0);
+    user.put("gid", 0);
+    ArrayNode args = process.putArray("args");
+    spec.args().forEach(args::add);
+    ArrayNode env = process.putArray("env");
+    spec.env().forEach(env::add);
+    process.put("cwd", spec.cwd());
 
-        spec.rootfs().ifPresent(rootfs -> config.putObject("root").put("path", rootfs.toString()));
-        spec.hostname().ifPresent(hostname -> config.put("hostname", hostname));
+    spec.rootfs().ifPresent(rootfs -> config.putObject("root").put("path", rootfs.toString()));
+    spec.hostname().ifPresent(hostname -> config.put("hostname", hostname));
 
-        ArrayNode namespaces = config.putObject("linux").putArray("namespaces");
-        spec.namespaces().stream()
-                .sorted(Comparator.naturalOrder())
-                .forEach(ns -> namespaces.addObject().put("type", ns.ociType()));
-        return config;
-    }
+    ArrayNode namespaces = config.putObject("linux").putArray("namespaces");
+    spec.namespaces().stream()
+        .sorted(Comparator.naturalOrder())
+        .forEach(ns -> namespaces.addObject().put("type", ns.ociType()));
+    return config;
+  }
 
-    /**
-     * Writes {@code config.json} into {@code bundle}.
-     *
-     * @param spec what to run
-     * @param bundle an existing bundle directory
-     * @return the written file
-     * @throws IOException if it cannot be written
-     */
-    static Path write(RunSpec spec, Path bundle) throws IOException {
-        Path file = bundle.resolve("config.json");
-        Files.write(file, JSON.writeValueAsBytes(toJson(spec)));
-        return file;
-    }
+  /**
+   * Writes {@code config.json} into {@code bundle}.
+   *
+   * @param spec what to run
+   * @param bundle an existing bundle directory
+   * @return the written file
+   * @throws IOException if it cannot be written
+   */
+  static Path write(RunSpec spec, Path bundle) throws IOException {
+    Path file = bundle.resolve("config.json");
+    Files.write(file, JSON.writeValueAsBytes(toJson(spec)));
+    return file;
+  }
 }

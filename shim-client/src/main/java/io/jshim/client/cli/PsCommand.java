@@ -7,16 +7,16 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl ps ID}: prints a task's pids, one per line. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
-        description = "List the pids of a task's processes, one per line.")
+    description = "List the pids of a task's processes, one per line.")
 final class PsCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
-    String id;
+  @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
+  String id;
 
-    @Override
-    int call(ShimClient client) {
-        for (ProcessEntry process : client.pids(id)) {
-            out().println(process.pid());
-        }
-        return 0;
+  @Override
+  int call(ShimClient client) {
+    for (ProcessEntry process : client.pids(id)) {
+      out().println(process.pid());
     }
+    return 0;
+  }
 }

@@ -6,14 +6,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jshimctl start ID}: starts a created task and prints its pid. */
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = "Start a created task and print its pid.")
+    description = "Start a created task and print its pid.")
 final class StartCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
-    String id;
+  @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
+  String id;
 
-    @Override
-    int call(ShimClient client) {
-        out().println(client.start(id));
-        return 0;
-    }
+  @Override
+  int call(ShimClient client) {
+    out().println(client.start(id));
+    return 0;
+  }
 }

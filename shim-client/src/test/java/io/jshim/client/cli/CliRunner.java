@@ -8,35 +8,35 @@ import picocli.CommandLine;
 
 /** Runs jshimctl in-process with captured output and a chosen environment. */
 final class CliRunner {
-    record Result(int exitCode, String out, String err) {
-    }
+  record Result(int exitCode, String out, String err) {
+  }
 
-    private final Map<String, String> env;
-    private final Properties properties;
+  private final Map<String, String> env;
+  private final Properties properties;
 
-    CliRunner(Map<String, String> env, Properties properties) {
-        this.env = env;
-        this.properties = properties;
-    }
+  CliRunner(Map<String, String> env, Properties properties) {
+    this.env = env;
+    this.properties = properties;
+  }
 
-    static CliRunner withoutEnvironment() {
-        return new CliRunner(Map.of(), new Properties());
-    }
+  static CliRunner withoutEnvironment() {
+    return new CliRunner(Map.of(), new Properties());
+  }
 
-    Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new JshimCtl(env, properties).commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = new JshimCtl(env, properties).commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int code = commandLine.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
 
-    /** Parses without executing and returns the chosen subcommand's object. */
-    <T> T parse(Class<T> type, String... args) {
-        CommandLine commandLine = new JshimCtl(env, properties).commandLine();
-        CommandLine.ParseResult parsed = commandLine.parseArgs(args);
-        return type.cast(parsed.subcommand().commandSpec().userObject());
-    }
+  /** Parses without executing and returns the chosen subcommand's object. */
+  <T> T parse(Class<T> type, String... args) {
+    CommandLine commandLine = new JshimCtl(env, properties).commandLine();
+    CommandLine.ParseResult parsed = commandLine.parseArgs(args);
+    return type.cast(parsed.subcommand().commandSpec().userObject());
+  }
 }

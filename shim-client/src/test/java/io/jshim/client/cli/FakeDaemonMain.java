@@ -12,20 +12,20 @@ import java.util.List;
  * serves {@link FakeTaskService} on {@code --socket} and exits after a Shutdown call.
  */
 public final class FakeDaemonMain {
-    private FakeDaemonMain() {
-    }
+  private FakeDaemonMain() {
+  }
 
-    public static void main(String[] args) throws Exception {
-        List<String> argv = Arrays.asList(args);
-        Path socket = Path.of(argv.get(argv.indexOf("--socket") + 1));
-        Path stateDir = Path.of(argv.get(argv.indexOf("--state-dir") + 1));
-        Files.createDirectories(stateDir);
-        System.err.println("fake daemon listening on " + socket);
-        FakeTaskService service = new FakeTaskService();
-        UdsTestServer server = UdsTestServer.start(socket, service);
-        service.awaitShutdown();
-        server.close();
-        System.err.println("fake daemon shut down");
-        System.exit(0);
-    }
+  public static void main(String[] args) throws Exception {
+    List<String> argv = Arrays.asList(args);
+    Path socket = Path.of(argv.get(argv.indexOf("--socket") + 1));
+    Path stateDir = Path.of(argv.get(argv.indexOf("--state-dir") + 1));
+    Files.createDirectories(stateDir);
+    System.err.println("fake daemon listening on " + socket);
+    FakeTaskService service = new FakeTaskService();
+    UdsTestServer server = UdsTestServer.start(socket, service);
+    service.awaitShutdown();
+    server.close();
+    System.err.println("fake daemon shut down");
+    System.exit(0);
+  }
 }

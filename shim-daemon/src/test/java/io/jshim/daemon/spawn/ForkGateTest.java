@@ -159,7 +159,7 @@ class ForkGateTest {
     @Timeout(30)
     void tryEnterTimeout_lastWaiterTimesOut_reopensRoomForClosedOutSide(Side held) throws Exception {
         Ticket first = gate.enter(held);
-        CompletableFuture<Optional<Ticket>> w1 = run(() -> gate.tryEnter(held.other(), Duration.ofMillis(500)));
+        CompletableFuture<Optional<Ticket>> w1 = run(() -> gate.tryEnter(held.other(), Duration.ofSeconds(1)));
         awaitStats(s -> waiting(s, held.other()) == 1);
         CompletableFuture<Ticket> second = run(() -> gate.enter(held));
         awaitStats(s -> waiting(s, held) == 1);
@@ -210,7 +210,7 @@ class ForkGateTest {
     @Timeout(30)
     void tryEnterTimeout_notLastWaiterTimesOut_keepsRoomClosed() throws Exception {
         Ticket fork1 = gate.enter(FORK);
-        CompletableFuture<Optional<Ticket>> fdQuitter = run(() -> gate.tryEnter(FD, Duration.ofMillis(300)));
+        CompletableFuture<Optional<Ticket>> fdQuitter = run(() -> gate.tryEnter(FD, Duration.ofSeconds(1)));
         CompletableFuture<Ticket> fdStayer = run(() -> gate.enter(FD));
         awaitStats(s -> s.fdWaiting() == 2);
         CompletableFuture<Ticket> fork2 = run(() -> gate.enter(FORK));
@@ -363,13 +363,6 @@ class ForkGateTest {
         return new long[] {admitted, gaveUp};
     }
 
-    private static void spin(long nanos) {
-        long end = System.nanoTime() + nanos;
-        while (System.nanoTime() < end) {
-            Thread.onSpinWait();
-        }
-    }
-
     @Test
     void close_twice_throwsIllegalStateException() {
         Ticket t = gate.enter(FORK);
@@ -397,6 +390,7 @@ class ForkGateTest {
     }
 
     @Test
+    @Timeout(30)
     void close_fromOtherThreadWithDebugReentrancy_throwsIllegalStateException() throws Exception {
         gate = ForkGate.create(true);
         Ticket t = gate.enter(FD);
@@ -558,6 +552,13 @@ class ForkGateTest {
         System.out.printf("ForkGate stress: %d entries, %d timeouts, %d interrupts, max inside FORK=%d FD=%d; %s%n",
                 progress.get(), timeouts.get(), interrupts.get(),
                 maxInside[0].get(), maxInside[1].get(), s);
+    }
+
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
     }
 
     private static int waiting(Stats s, Side side) {
