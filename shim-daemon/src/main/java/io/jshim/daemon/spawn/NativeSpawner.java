@@ -1,5 +1,6 @@
 package io.jshim.daemon.spawn;
 
+import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.sys.Errnos;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.sys.SysException;
@@ -146,6 +147,7 @@ public final class NativeSpawner implements Spawner {
   private final class Held implements HeldProcess {
     private final int pid;
     private final SyncChannel sync;
+    private boolean released;
 
     Held(int pid, SyncChannel sync) {
       this.pid = pid;
@@ -159,6 +161,10 @@ public final class NativeSpawner implements Spawner {
 
     @Override
     public void release() {
+      if (released) {
+        throw ShimException.failedPrecondition("process " + pid + " was already released once (expected: a single start)");
+      }
+      released = true;
       try {
         sync.sendGo();
         Optional<SyncRecord> outcome = nextRecord(sync, OptionalInt.of(pid));
