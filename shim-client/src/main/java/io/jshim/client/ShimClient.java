@@ -4,6 +4,10 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import io.jshim.proto.v1.DaemonStatusGrpc;
+import io.jshim.proto.v1.ForkGateCounters;
+import io.jshim.proto.v1.GetStatusRequest;
+import io.jshim.proto.v1.StatusResponse;
 import io.jshim.proto.task.v2.ConnectRequest;
 import io.jshim.proto.task.v2.ConnectResponse;
 import io.jshim.proto.task.v2.CreateTaskRequest;
@@ -300,6 +304,28 @@ public final class ShimClient implements AutoCloseable {
   public void shutdown() {
     await(call(TaskGrpc.TaskStub::shutdown, ShutdownRequest.newBuilder().setNow(false).build(),
         response -> null, true));
+  }
+
+  /**
+   * The daemon's own counters: tasks, reaping and the fork gate ({@code jshim.v1.DaemonStatus}).
+   *
+   * @return the daemon's answer
+   */
+  public DaemonStatus status() {
+    try {
+      DaemonStatusGrpc.DaemonStatusBlockingStub status = DaemonStatusGrpc.newBlockingStub(channel);
+      if (!callTimeout.isZero()) {
+        status = status.withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      StatusResponse r = status.get(GetStatusRequest.getDefaultInstance());
+      ForkGateCounters g = r.getForkGate();
+      return new DaemonStatus(r.getPid(), r.getVersion(), r.getTasks(), r.getReaper().getReaped(),
+          r.getReaper().getUnclaimed(), new DaemonStatus.ForkGate(g.getForkEntries(), g.getFdEntries(),
+              g.getForkWaits(), g.getFdWaits(), g.getHandoffs(), g.getMaxBatch(), g.getMaxHandoffsWaited(),
+              g.getActiveHolders(), g.getActiveSide(), g.getForkWaiting(), g.getFdWaiting()));
+    } catch (RuntimeException e) {
+      throw ShimClientException.from(e, socket);
+    }
   }
 
   /** Closes the connection; calls still in flight are cancelled. */

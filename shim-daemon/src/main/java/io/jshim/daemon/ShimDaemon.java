@@ -4,6 +4,7 @@ import io.jshim.daemon.config.ShimConfig;
 import io.jshim.daemon.io.StdioOpener;
 import io.jshim.daemon.proc.ProcFs;
 import io.jshim.daemon.reaper.Reaper;
+import io.jshim.daemon.server.DaemonSnapshot;
 import io.jshim.daemon.server.ShimServer;
 import io.jshim.daemon.spawn.ForkGate;
 import io.jshim.daemon.spawn.NativeSpawner;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +53,8 @@ public final class ShimDaemon implements AutoCloseable {
     NativeSpawner spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
     TaskService tasks = new TaskService(spawner, reaper, new StdioOpener(posix), ProcFs.host(), stopped::countDown);
     try {
-      server = ShimServer.start(config.socket(), tasks, posix.geteuid(), config.allowedUids(), posix.getpid(), VERSION);
+      server = ShimServer.start(config.socket(), tasks, () -> snapshot(tasks), posix.geteuid(), config.allowedUids(),
+          posix.getpid(), VERSION);
     } catch (IOException | RuntimeException e) {
       reaper.close();
       completions.shutdownNow();
@@ -94,6 +98,14 @@ public final class ShimDaemon implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     log.info("stopped");
+  }
+
+  private DaemonSnapshot snapshot(TaskService tasks) {
+    ForkGate.Stats g = gate.stats();
+    return new DaemonSnapshot(tasks.taskCount(), reaper.reapedCount(), reaper.orphanCount(), g.forkEntries(),
+        g.fdEntries(), g.forkWaits(), g.fdWaits(), g.handoffs(), g.maxBatch(), g.maxHandoffsWaited(),
+        g.activeHolders(), Optional.ofNullable(g.activeSide()).map(side -> side.name().toLowerCase(Locale.ROOT)),
+        g.forkWaiting(), g.fdWaiting());
   }
 
   private static void createPrivateDir(Path dir) throws IOException {

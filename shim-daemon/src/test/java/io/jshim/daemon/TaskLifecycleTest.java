@@ -21,6 +21,9 @@ import io.jshim.proto.task.v2.TaskGrpc;
 import io.jshim.proto.task.v2.WaitRequest;
 import io.jshim.proto.task.v2.WaitResponse;
 import io.jshim.proto.types.task.ProcessInfo;
+import io.jshim.proto.v1.DaemonStatusGrpc;
+import io.jshim.proto.v1.GetStatusRequest;
+import io.jshim.proto.v1.StatusResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -398,6 +401,21 @@ class TaskLifecycleTest {
     requests.onCompleted();
     assertThat(awaitLatch(done)).isTrue();
     assertThat(services).contains("containerd.task.v2.Task", "grpc.health.v1.Health");
+  }
+
+  @Test
+  void daemonStatus_afterARun_countsForksAndReapedProcesses() throws IOException {
+    Path bundle = fixture.bundle(testbin(), "exit", "0").namespaces("pid").write();
+    fixture.run("counted", bundle, dir.resolve("out"));
+    create("pending", fixture.bundle(testbin(), "exit", "0").write(), "");
+
+    StatusResponse status = DaemonStatusGrpc.newBlockingStub(fixture.channel()).get(GetStatusRequest.getDefaultInstance());
+
+    assertThat(status.getTasks()).isEqualTo(1);
+    assertThat(status.getForkGate().getForkEntries()).isEqualTo(2);
+    assertThat(status.getForkGate().getActiveHolders()).isZero();
+    assertThat(status.getForkGate().getMaxHandoffsWaited()).isLessThanOrEqualTo(2);
+    assertThat(status.getReaper().getReaped()).as("the workload and the helper").isGreaterThanOrEqualTo(2);
   }
 
   @Test

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       StateCommand.class,
       PsCommand.class,
+      StatusCommand.class,
       RunCommand.class
     })
 public final class JshimCtl implements Runnable {

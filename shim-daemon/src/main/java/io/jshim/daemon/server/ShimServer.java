@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,8 @@ public final class ShimServer implements AutoCloseable {
    *
    * @throws IllegalStateException if a live server already listens on {@code socket}
    */
-  public static ShimServer start(Path socket, TaskService tasks, int ownUid, Set<Integer> extraUids, int shimPid,
-      String version) throws IOException {
+  public static ShimServer start(Path socket, TaskService tasks, Supplier<DaemonSnapshot> status, int ownUid,
+      Set<Integer> extraUids, int shimPid, String version) throws IOException {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException("netty epoll is unavailable: " + Epoll.unavailabilityCause());
     }
@@ -68,6 +69,7 @@ public final class ShimServer implements AutoCloseable {
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
         .addService(ServerInterceptors.intercept(new TaskGrpcService(tasks, shimPid, version), peers))
+        .addService(ServerInterceptors.intercept(new DaemonStatusService(status, shimPid, version), peers))
         .addService(ServerInterceptors.intercept(health.getHealthService(), peers))
         .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), peers))
         .build();

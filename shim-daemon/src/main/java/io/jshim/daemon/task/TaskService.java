@@ -147,10 +147,15 @@ public final class TaskService {
     return id.isEmpty() ? 0 : registry.get(id).init().pid();
   }
 
+  /** How many tasks exist, including ones being created. */
+  public int taskCount() {
+    return registry.size();
+  }
+
   /** Stops the daemon if no task is left; otherwise does nothing (containerd's rule). */
   public boolean shutdown() {
     if (!registry.isEmpty()) {
-      log.info("shutdown requested with {} task(s) left; staying up", registry.all().size());
+      log.info("shutdown requested with {} task(s) left; staying up", registry.size());
       return false;
     }
     onShutdown.run();
