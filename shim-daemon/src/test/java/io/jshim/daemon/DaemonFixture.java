@@ -30,6 +30,7 @@ public final class DaemonFixture implements AutoCloseable {
   private final ShimDaemon daemon;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private int bundles;
+  private ManagedChannel shared;
 
   private DaemonFixture(Path dir, ShimDaemon daemon) {
     this.dir = dir;
@@ -65,8 +66,16 @@ public final class DaemonFixture implements AutoCloseable {
     return channel;
   }
 
+  /** A stub on a new connection. */
   public TaskGrpc.TaskBlockingStub stub() {
     return TaskGrpc.newBlockingStub(channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  private synchronized ManagedChannel shared() {
+    if (shared == null) {
+      shared = channel();
+    }
+    return shared;
   }
 
   /** Starts a bundle description running {@code args}. */
@@ -74,9 +83,9 @@ public final class DaemonFixture implements AutoCloseable {
     return new BundleBuilder(dir.resolve("bundle-" + (++bundles)), List.of(args));
   }
 
-  /** Create, start, wait and delete; returns the exit status. */
+  /** Create, start, wait and delete over one shared connection; returns the exit status. */
   public int run(String id, Path bundle, Path stdout) {
-    TaskGrpc.TaskBlockingStub tasks = stub();
+    TaskGrpc.TaskBlockingStub tasks = TaskGrpc.newBlockingStub(shared()).withDeadlineAfter(60, TimeUnit.SECONDS);
     tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).setStdout(stdout.toString()).build());
     tasks.start(StartRequest.newBuilder().setId(id).build());
     WaitResponse exit = tasks.wait(WaitRequest.newBuilder().setId(id).build());

@@ -2,6 +2,10 @@ package io.jshim.daemon.bench;
 
 import io.jshim.daemon.DaemonFixture;
 import io.jshim.daemon.Privileged;
+import io.jshim.proto.task.v2.CreateTaskRequest;
+import io.jshim.proto.task.v2.DeleteRequest;
+import io.jshim.proto.task.v2.StartRequest;
+import io.jshim.proto.task.v2.WaitRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +56,38 @@ public final class LifecycleBench {
         }
         System.out.printf("%-4d %8.1f %8.1f %8.1f %8.1f %10.1f%n", concurrency, median[0], median[1], median[2], median[3], median[4]);
       }
+      phases(fixture, bundle, perBatch);
       System.out.println("fork gate: " + fixture.daemon().gateStats());
     }
+  }
+
+  /** Where one sequential lifecycle spends its time: the median of each RPC's latency. */
+  private static void phases(DaemonFixture fixture, Path bundle, int count) {
+    var tasks = fixture.stub();
+    double[][] ms = new double[4][count];
+    for (int i = 0; i < count; i++) {
+      String id = "phase-" + i;
+      long t0 = System.nanoTime();
+      tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build());
+      long t1 = System.nanoTime();
+      tasks.start(StartRequest.newBuilder().setId(id).build());
+      long t2 = System.nanoTime();
+      tasks.wait(WaitRequest.newBuilder().setId(id).build());
+      long t3 = System.nanoTime();
+      tasks.delete(DeleteRequest.newBuilder().setId(id).build());
+      long t4 = System.nanoTime();
+      ms[0][i] = (t1 - t0) / 1e6;
+      ms[1][i] = (t2 - t1) / 1e6;
+      ms[2][i] = (t3 - t2) / 1e6;
+      ms[3][i] = (t4 - t3) / 1e6;
+    }
+    String[] names = {"create", "start", "wait", "delete"};
+    StringBuilder line = new StringBuilder("C=1 phase medians (ms):");
+    for (int p = 0; p < 4; p++) {
+      java.util.Arrays.sort(ms[p]);
+      line.append(String.format(" %s %.2f", names[p], ms[p][count / 2]));
+    }
+    System.out.println(line);
   }
 
   /** One batch: {min, median, p99, max, throughput}. */
