@@ -25,6 +25,7 @@ static const char usage_text[] =
   "  echo WORDS...        print WORDS to stdout\n"
   "  stderr WORDS...      print WORDS to stderr\n"
   "  fds                  list open file descriptors\n"
+  "  fdlinks              list open file descriptors as N -> target\n"
   "  pid                  print the process id\n"
   "  ppid                 print the parent process id\n"
   "  hostname             print the uts hostname\n"
@@ -97,19 +98,21 @@ cmp_int (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* The open fds of this process in ascending order, without the one used to
+   list them; *OUT is malloc'ed.  Returns -1 after printing why. */
 static int
-cmd_fds (void)
+list_fds (int **out, size_t *count)
 {
   DIR *dir = opendir ("/proc/self/fd");
   struct dirent *de;
   int *fds = NULL;
-  size_t n = 0, cap = 0, i;
+  size_t n = 0, cap = 0;
   int self;
 
   if (dir == NULL)
     {
       perror ("jshim-testbin: opendir /proc/self/fd");
-      return 1;
+      return -1;
     }
   self = dirfd (dir);
   while ((de = readdir (dir)) != NULL)
@@ -133,7 +136,7 @@ cmd_fds (void)
               free (fds);
               closedir (dir);
               fputs ("jshim-testbin: out of memory\n", stderr);
-              return 1;
+              return -1;
             }
           fds = grown;
         }
@@ -141,8 +144,50 @@ cmd_fds (void)
     }
   closedir (dir);
   qsort (fds, n, sizeof (*fds), cmp_int);
+  *out = fds;
+  *count = n;
+  return 0;
+}
+
+static int
+cmd_fds (void)
+{
+  int *fds;
+  size_t n, i;
+
+  if (list_fds (&fds, &n) < 0)
+    return 1;
   for (i = 0; i < n; i++)
     printf ("%d\n", fds[i]);
+  free (fds);
+  return 0;
+}
+
+/* "N -> TARGET" per open fd, TARGET as readlink shows it (pipe:[INODE],
+   socket:[INODE], a path...); "N -> ? (REASON)" if it cannot be read. */
+static int
+cmd_fdlinks (void)
+{
+  int *fds;
+  size_t n, i;
+
+  if (list_fds (&fds, &n) < 0)
+    return 1;
+  for (i = 0; i < n; i++)
+    {
+      char path[64], target[PATH_MAX];
+      ssize_t len;
+
+      snprintf (path, sizeof (path), "/proc/self/fd/%d", fds[i]);
+      len = readlink (path, target, sizeof (target) - 1);
+      if (len < 0)
+        {
+          printf ("%d -> ? (%s)\n", fds[i], strerror (errno));
+          continue;
+        }
+      target[len] = '\0';
+      printf ("%d -> %s\n", fds[i], target);
+    }
   free (fds);
   return 0;
 }
@@ -232,6 +277,8 @@ main (int argc, char **argv)
     }
   if (strcmp (cmd, "fds") == 0)
     return finish (cmd_fds ());
+  if (strcmp (cmd, "fdlinks") == 0)
+    return finish (cmd_fdlinks ());
   if (strcmp (cmd, "pid") == 0)
     {
       printf ("%ld\n", (long) getpid ());

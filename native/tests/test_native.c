@@ -1010,6 +1010,90 @@ test_spawn_fds_closed (void)
   expect_output (ARGV ("--", testbin_path, "fds"), NULL, "0\n1\n2\n");
 }
 
+/* Run jshim-testbin directly (no helper) with stdout and stderr on OUT_FD;
+   it inherits every fd of ours that is not close-on-exec. */
+static int
+run_testbin (char *const argv[], int out_fd)
+{
+  int status = -1;
+  pid_t pid;
+
+  fflush (stdout);
+  pid = fork ();
+  if (pid < 0)
+    {
+      diag ("fork: %s", strerror (errno));
+      current_failed = true;
+      return -1;
+    }
+  if (pid == 0)
+    {
+      if (dup2 (out_fd, 1) < 0 || dup2 (out_fd, 2) < 0)
+        _exit (120);
+      execv (testbin_path, argv);
+      _exit (122);
+    }
+  if (wait_exit (pid, 20000, &status) < 0)
+    current_failed = true;
+  return status;
+}
+
+static int
+count_lines (const char *text)
+{
+  int n = 0;
+
+  for (; *text != '\0'; text++)
+    n += *text == '\n';
+  return n;
+}
+
+static void
+test_testbin_fdlinks (void)
+{
+  char *argv[] = { "jshim-testbin", "fdlinks", NULL };
+  char want[96];
+  struct stat st;
+  int out, status, p[2];
+
+  /* An inheritable pipe end on fd 40 must be listed with its inode. */
+  out = make_output_file ();
+  if (out < 0)
+    return;
+  if (pipe2 (p, O_CLOEXEC) < 0 || fstat (p[0], &st) < 0 || dup2 (p[0], 40) < 0)
+    {
+      diag ("pipe on fd 40: %s", strerror (errno));
+      current_failed = true;
+      close (out);
+      return;
+    }
+  status = run_testbin (argv, out);
+  close (40);
+  close (p[0]);
+  close (p[1]);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 0);
+  snprintf (want, sizeof (want), "\n40 -> pipe:[%lu]\n",
+            (unsigned long) st.st_ino);
+  CHECK_CONTAINS (read_output (out), want);
+  CHECK_CONTAINS (read_output (out), "\n1 -> /tmp/jshim-test-out-");
+  /* The directory fd used for the listing is not reported. */
+  CHECK (strstr (read_output (out), "/fd\n") == NULL);
+  close (out);
+
+  /* Through the helper only stdio is left, each named. */
+  out = make_output_file ();
+  if (out < 0)
+    return;
+  status = run_to_exit (ARGV ("--", testbin_path, "fdlinks"), NULL, out,
+                        &(struct spawn_result){ 0 });
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 0);
+  CHECK_CONTAINS (read_output (out), "0 -> /dev/null\n1 -> /tmp/jshim-test-out-");
+  CHECK_INT (count_lines (read_output (out)), 3);
+  close (out);
+}
+
 static unsigned long long
 status_mask (pid_t pid, const char *field)
 {
@@ -1326,6 +1410,8 @@ main (int argc, char **argv)
             NEED_NOTHING);
   run_test ("spawn: missing binary", test_spawn_missing_binary, NEED_NOTHING);
   run_test ("spawn: env and PATH lookup", test_spawn_env_and_path_lookup,
+            NEED_NOTHING);
+  run_test ("testbin: fdlinks names each fd's target", test_testbin_fdlinks,
             NEED_NOTHING);
   run_test ("spawn: stray fds closed", test_spawn_fds_closed, NEED_NOTHING);
   run_test ("spawn: signal mask and dispositions reset",

@@ -361,7 +361,8 @@ class TaskLifecycleTest {
 
     List<Integer> adopted = new ArrayList<>();
     for (int attempt = 0; attempt < 50 && adopted.isEmpty(); attempt++) {
-      adopted.addAll(childrenRunning(self, "jshim-testbin"));
+      // other tests leave held workloads behind (their command lines name jshim-testbin too)
+      adopted.addAll(childrenRunning(self, "jshim-testbin orphan 0.5"));
       sleep(10);
     }
     assertThat(adopted).as("grandchild re-parented to the subreaper").isNotEmpty();
