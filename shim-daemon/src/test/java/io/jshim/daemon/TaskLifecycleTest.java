@@ -345,6 +345,25 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void shutdown_noTaskLeft_stopsTheDaemonAfterAnswering() throws Exception {
+    Path bundle = fixture.bundle(testbin(), "exit", "0").write();
+    fixture.run("done", bundle, dir.resolve("out"));
+
+    tasks.shutdown(ShutdownRequest.newBuilder().build());
+
+    Thread waiter = new Thread(() -> {
+      try {
+        fixture.daemon().awaitShutdown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    waiter.start();
+    waiter.join(10_000);
+    assertThat(waiter.isAlive()).as("daemon still waiting to shut down").isFalse();
+  }
+
+  @Test
   void shutdown_withTaskLeft_staysUp() throws IOException {
     create("keeper", fixture.bundle(testbin(), "exit", "0").write(), "");
 
