@@ -9,6 +9,7 @@ import java.util.Set;
  * The parts of an OCI bundle's config.json that the daemon acts on.
  *
  * @param rootfs absolute path of the root filesystem; empty to run on the host's
+ * @param notApplied config fields that are present but not acted on yet (reported, never silently dropped)
  */
 record BundleConfig(
     List<String> args,
@@ -18,9 +19,11 @@ record BundleConfig(
     int gid,
     Optional<String> hostname,
     Set<Namespace> namespaces,
-    Optional<String> rootfs) {
+    Optional<String> rootfs,
+    List<String> notApplied) {
 
   BundleConfig {
+    notApplied = List.copyOf(notApplied);
     args = List.copyOf(args);
     env = List.copyOf(env);
     namespaces = Set.copyOf(namespaces);

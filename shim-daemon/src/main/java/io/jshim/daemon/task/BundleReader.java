@@ -17,6 +17,13 @@ import java.util.Set;
 /** Reads and checks {@code <bundle>/config.json}; every error names the bad field. */
 final class BundleReader {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Fields a runtime acts on that jshim does not apply yet; a config that sets them is run with a warning. */
+  private static final List<String> NOT_APPLIED = List.of(
+      "mounts", "hooks", "process.capabilities", "process.rlimits", "process.noNewPrivileges",
+      "process.oomScoreAdj", "process.apparmorProfile", "process.selinuxLabel", "process.user.additionalGids",
+      "process.user.umask", "root.readonly", "linux.resources", "linux.cgroupsPath", "linux.devices",
+      "linux.maskedPaths", "linux.readonlyPaths", "linux.seccomp", "linux.sysctl", "linux.uidMappings",
+      "linux.gidMappings", "linux.rootfsPropagation", "linux.mountLabel", "linux.intelRdt", "linux.personality");
 
   BundleConfig read(Path bundle) {
     if (!bundle.isAbsolute()) {
@@ -65,7 +72,21 @@ final class BundleReader {
     if (hostname.isPresent() && !namespaces.contains(Namespace.UTS)) {
       throw ShimException.invalidArgument("hostname: \"" + hostname.get() + "\" needs a new uts namespace (expected: linux.namespaces to contain uts)");
     }
-    return new BundleConfig(args, env, cwd, uid, gid, hostname, namespaces, rootfs(bundle, root.path("root")));
+    return new BundleConfig(args, env, cwd, uid, gid, hostname, namespaces, rootfs(bundle, root.path("root")),
+        notApplied(root));
+  }
+
+  private static List<String> notApplied(JsonNode root) {
+    List<String> present = new ArrayList<>();
+    for (String field : NOT_APPLIED) {
+      JsonNode node = root.at("/" + field.replace('.', '/'));
+      boolean empty = node.isMissingNode() || node.isNull() || (node.isContainerNode() && node.isEmpty())
+          || (node.isBoolean() && !node.booleanValue());
+      if (!empty) {
+        present.add(field);
+      }
+    }
+    return present;
   }
 
   private static Optional<String> rootfs(Path bundle, JsonNode root) {
@@ -75,9 +96,6 @@ final class BundleReader {
     String path = root.path("path").asText("");
     if (path.isEmpty()) {
       throw ShimException.invalidArgument("root.path: empty (expected: the root filesystem, absolute or relative to the bundle)");
-    }
-    if (root.path("readonly").asBoolean(false)) {
-      throw ShimException.unimplemented("root.readonly: true (expected: false; read-only root filesystems are not supported yet)");
     }
     Path resolved = bundle.resolve(path).normalize();
     if (!Files.isDirectory(resolved)) {

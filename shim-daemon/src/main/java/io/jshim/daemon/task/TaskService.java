@@ -59,6 +59,10 @@ public final class TaskService {
           + " mounts (expected: none; put the root filesystem in the bundle, request mounts are not supported yet)");
     }
     BundleConfig config = bundles.read(spec.bundle());
+    if (!config.notApplied().isEmpty()) {
+      log.warn("task {}: config.json sets fields jshim does not apply yet, running without them: {}", id,
+          String.join(", ", config.notApplied()));
+    }
     registry.reserve(id);
     try {
       Task task = new Task(id, spec.bundle(), spec.stdio(), config.namespaces().contains(Namespace.PID),

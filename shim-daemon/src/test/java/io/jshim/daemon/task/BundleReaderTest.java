@@ -38,6 +38,20 @@ class BundleReaderTest {
     assertThat(config.hostname()).contains("box");
     assertThat(config.rootfs()).contains(bundle.resolve("rootfs").toString());
     assertThat(config.namespaces()).containsExactlyInAnyOrder(Namespace.PID, Namespace.UTS, Namespace.MOUNT, Namespace.NETWORK, Namespace.IPC);
+    assertThat(config.notApplied()).isEmpty();
+  }
+
+  @Test
+  void read_fieldsNotAppliedYet_listedNotDropped() throws IOException {
+    write("""
+        {"process":{"args":["true"],"noNewPrivileges":true,"capabilities":{"bounding":["CAP_KILL"]},"rlimits":[]},
+         "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
+         "linux":{"maskedPaths":["/proc/kcore"],"resources":{},"namespaces":[{"type":"pid"}]}}
+        """);
+
+    BundleConfig config = reader.read(bundle);
+
+    assertThat(config.notApplied()).containsExactly("mounts", "process.capabilities", "process.noNewPrivileges", "linux.maskedPaths");
   }
 
   @Test
