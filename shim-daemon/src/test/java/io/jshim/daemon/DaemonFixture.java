@@ -125,6 +125,12 @@ public final class DaemonFixture implements AutoCloseable {
       return this;
     }
 
+    /** Edits the config directly, for fields without a helper method. */
+    public BundleBuilder customize(java.util.function.Consumer<ObjectNode> edit) {
+      edit.accept(config);
+      return this;
+    }
+
     public BundleBuilder hostname(String name) {
       config.put("hostname", name);
       return this;

@@ -138,6 +138,29 @@ class TaskLifecycleTest {
     assertThat(Files.exists(Path.of("/bin/jshim-testbin"))).as("host untouched").isFalse();
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "rlimit RLIMIT_NOFILE | 1000 2000",
+      "umask | 0027",
+      "groups | 10,20",
+      "status NoNewPrivs | 1",
+      "oom-score-adj | 500",
+      "id | uid=1000 gid=1000"})
+  void create_processOptionsInConfig_workloadRunsWithThem(String command, String expected) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(testbin()));
+    argv.addAll(List.of(command.split(" ")));
+    Path bundle = fixture.bundle(argv.toArray(String[]::new)).namespaces("pid").customize(config -> {
+      var process = (com.fasterxml.jackson.databind.node.ObjectNode) config.get("process");
+      process.put("noNewPrivileges", true).put("oomScoreAdj", 500);
+      var user = process.putObject("user").put("uid", 1000).put("gid", 1000).put("umask", 027);
+      user.putArray("additionalGids").add(10).add(20);
+      process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("soft", 1000).put("hard", 2000);
+    }).write();
+
+    assertThat(fixture.run("opts", bundle, dir.resolve("out"))).isZero();
+    assertThat(Files.readString(dir.resolve("out")).trim()).isEqualTo(expected);
+  }
+
   @Test
   void wait_fromSeveralClientsAtOnce_allGetTheExit() throws Exception {
     Path bundle = fixture.bundle("/bin/sh", "-c", "sleep 0.5; exit 5").namespaces("pid").write();

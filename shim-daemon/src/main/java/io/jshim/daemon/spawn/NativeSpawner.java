@@ -106,6 +106,26 @@ public final class NativeSpawner implements Spawner {
     argv.add(Integer.toString(request.uid()));
     argv.add("--gid");
     argv.add(Integer.toString(request.gid()));
+    ProcessOptions process = request.process();
+    process.oomScoreAdj().ifPresent(adj -> {
+      argv.add("--oom-score-adj");
+      argv.add(Integer.toString(adj));
+    });
+    for (Rlimit rlimit : process.rlimits()) {
+      argv.add("--rlimit");
+      argv.add(rlimit.helperArgument());
+    }
+    if (!process.additionalGids().isEmpty()) {
+      argv.add("--groups");
+      argv.add(process.additionalGids().stream().map(String::valueOf).collect(Collectors.joining(",")));
+    }
+    process.umask().ifPresent(mask -> {
+      argv.add("--umask");
+      argv.add("0" + Integer.toOctalString(mask));
+    });
+    if (process.noNewPrivileges()) {
+      argv.add("--no-new-privs");
+    }
     argv.add("--");
     argv.addAll(request.args());
     return argv;

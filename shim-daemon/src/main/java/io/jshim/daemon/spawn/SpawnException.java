@@ -41,7 +41,7 @@ public final class SpawnException extends ShimException {
   private static ErrorKind kindOf(SpawnStage stage, int errno) {
     return switch (stage) {
       case ARGS, HOSTNAME, CWD -> ErrorKind.INVALID_ARGUMENT;
-      case EXEC, ROOTFS, USER -> errno == Errnos.ENOENT || errno == Errnos.EACCES || errno == Errnos.ENOEXEC
+      case EXEC, ROOTFS, USER, RLIMIT -> errno == Errnos.ENOENT || errno == Errnos.EACCES || errno == Errnos.ENOEXEC
           || errno == Errnos.ENOTDIR || errno == Errnos.EINVAL
           ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL;
       default -> errno == Errnos.EPERM ? ErrorKind.PERMISSION_DENIED : ErrorKind.INTERNAL;

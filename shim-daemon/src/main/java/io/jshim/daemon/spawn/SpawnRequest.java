@@ -10,6 +10,7 @@ import java.util.Set;
  * the workload's stdin, stdout and stderr.
  *
  * @param rootfs absolute path of the root filesystem; empty to stay on the host's
+ * @param process limits and attributes the workload sets on itself
  * @param stdio three fds (0, 1, 2 of the workload), owned by the caller
  */
 public record SpawnRequest(
@@ -21,6 +22,7 @@ public record SpawnRequest(
     Set<Namespace> namespaces,
     Optional<String> hostname,
     Optional<String> rootfs,
+    ProcessOptions process,
     int[] stdio) {
 
   public SpawnRequest {
@@ -30,6 +32,7 @@ public record SpawnRequest(
     Objects.requireNonNull(cwd, "cwd");
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(rootfs, "rootfs");
+    Objects.requireNonNull(process, "process");
     if (args.isEmpty()) {
       throw new IllegalArgumentException("args: [] (expected: at least the program)");
     }

@@ -13,6 +13,8 @@ public enum SpawnStage {
   CWD(7, "change directory"),
   EXEC(8, "execute the program"),
   SYNC(9, "talk to the daemon"),
+  RLIMIT(10, "set a resource limit"),
+  PROCESS(11, "set process attributes"),
   UNKNOWN(0, "start");
 
   private final int code;

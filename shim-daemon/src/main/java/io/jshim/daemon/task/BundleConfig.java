@@ -1,6 +1,7 @@
 package io.jshim.daemon.task;
 
 import io.jshim.daemon.spawn.Namespace;
+import io.jshim.daemon.spawn.ProcessOptions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.Set;
  * The parts of an OCI bundle's config.json that the daemon acts on.
  *
  * @param rootfs absolute path of the root filesystem; empty to run on the host's
+ * @param process rlimits, supplementary groups, umask, no_new_privs and OOM score adjustment
  * @param notApplied config fields that are present but not acted on yet (reported, never silently dropped)
  */
 record BundleConfig(
@@ -20,6 +22,7 @@ record BundleConfig(
     Optional<String> hostname,
     Set<Namespace> namespaces,
     Optional<String> rootfs,
+    ProcessOptions process,
     List<String> notApplied) {
 
   BundleConfig {

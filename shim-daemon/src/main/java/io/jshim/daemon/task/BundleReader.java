@@ -4,24 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.spawn.Namespace;
+import io.jshim.daemon.spawn.ProcessOptions;
+import io.jshim.daemon.spawn.Rlimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads and checks {@code <bundle>/config.json}; every error names the bad field. */
 final class BundleReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Fields a runtime acts on that jshim does not apply yet; a config that sets them is run with a warning. */
   private static final List<String> NOT_APPLIED = List.of(
-      "mounts", "hooks", "process.capabilities", "process.rlimits", "process.noNewPrivileges",
-      "process.oomScoreAdj", "process.apparmorProfile", "process.selinuxLabel", "process.user.additionalGids",
-      "process.user.umask", "root.readonly", "linux.resources", "linux.cgroupsPath", "linux.devices",
+      "mounts", "hooks", "process.capabilities", "process.apparmorProfile", "process.selinuxLabel", "root.readonly", "linux.resources", "linux.cgroupsPath", "linux.devices",
       "linux.maskedPaths", "linux.readonlyPaths", "linux.seccomp", "linux.sysctl", "linux.uidMappings",
       "linux.gidMappings", "linux.rootfsPropagation", "linux.mountLabel", "linux.intelRdt", "linux.personality");
 
@@ -73,7 +76,69 @@ final class BundleReader {
       throw ShimException.invalidArgument("hostname: \"" + hostname.get() + "\" needs a new uts namespace (expected: linux.namespaces to contain uts)");
     }
     return new BundleConfig(args, env, cwd, uid, gid, hostname, namespaces, rootfs(bundle, root.path("root")),
-        notApplied(root));
+        processOptions(process), notApplied(root));
+  }
+
+  private static ProcessOptions processOptions(JsonNode process) {
+    List<Rlimit> rlimits = new ArrayList<>();
+    JsonNode list = process.path("rlimits");
+    if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
+      throw ShimException.invalidArgument("process.rlimits: " + list.getNodeType() + " (expected: an array)");
+    }
+    Set<String> seen = new HashSet<>();
+    for (JsonNode entry : list) {
+      String type = entry.path("type").asText("");
+      if (!Rlimit.TYPES.contains(type)) {
+        throw ShimException.invalidArgument("process.rlimits type: \"" + type + "\" (expected: one of " + new TreeSet<>(Rlimit.TYPES) + ")");
+      }
+      if (!seen.add(type)) {
+        throw ShimException.invalidArgument("process.rlimits: " + type + " listed twice (expected: each type once)");
+      }
+      long soft = unsigned64(entry.path("soft"), "process.rlimits " + type + " soft");
+      long hard = unsigned64(entry.path("hard"), "process.rlimits " + type + " hard");
+      if (Long.compareUnsigned(soft, hard) > 0) {
+        throw ShimException.invalidArgument("process.rlimits " + type + ": soft " + Long.toUnsignedString(soft)
+            + " is above hard " + Long.toUnsignedString(hard) + " (expected: soft <= hard)");
+      }
+      rlimits.add(new Rlimit(type, soft, hard));
+    }
+    JsonNode user = process.path("user");
+    List<Integer> groups = new ArrayList<>();
+    JsonNode gids = user.path("additionalGids");
+    if (!gids.isMissingNode() && !gids.isNull() && !gids.isArray()) {
+      throw ShimException.invalidArgument("process.user.additionalGids: " + gids.getNodeType() + " (expected: an array of gids)");
+    }
+    for (JsonNode gid : gids) {
+      groups.add(id(gid, "process.user.additionalGids"));
+    }
+    OptionalInt umask = OptionalInt.empty();
+    JsonNode mask = user.path("umask");
+    if (!mask.isMissingNode() && !mask.isNull()) {
+      if (!mask.isIntegralNumber() || mask.intValue() < 0 || mask.intValue() > 0777) {
+        throw ShimException.invalidArgument("process.user.umask: " + mask + " (expected: 0..511, i.e. 0..0777 octal)");
+      }
+      umask = OptionalInt.of(mask.intValue());
+    }
+    OptionalInt oom = OptionalInt.empty();
+    JsonNode adj = process.path("oomScoreAdj");
+    if (!adj.isMissingNode() && !adj.isNull()) {
+      if (!adj.isIntegralNumber() || adj.intValue() < -1000 || adj.intValue() > 1000) {
+        throw ShimException.invalidArgument("process.oomScoreAdj: " + adj + " (expected: -1000..1000)");
+      }
+      oom = OptionalInt.of(adj.intValue());
+    }
+    JsonNode noNewPrivileges = process.path("noNewPrivileges");
+    if (!noNewPrivileges.isMissingNode() && !noNewPrivileges.isNull() && !noNewPrivileges.isBoolean()) {
+      throw ShimException.invalidArgument("process.noNewPrivileges: " + noNewPrivileges + " (expected: true or false)");
+    }
+    return new ProcessOptions(rlimits, groups, umask, noNewPrivileges.asBoolean(false), oom);
+  }
+
+  private static long unsigned64(JsonNode node, String field) {
+    if (!node.isIntegralNumber() || node.bigIntegerValue().signum() < 0 || node.bigIntegerValue().bitLength() > 64) {
+      throw ShimException.invalidArgument(field + ": " + node + " (expected: an integer 0..18446744073709551615)");
+    }
+    return node.bigIntegerValue().longValue();
   }
 
   private static List<String> notApplied(JsonNode root) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jshim.daemon.error.ErrorKind;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.spawn.Namespace;
+import io.jshim.daemon.spawn.ProcessOptions;
+import io.jshim.daemon.spawn.Rlimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,35 @@ class BundleReaderTest {
   }
 
   @Test
+  void read_processOptions_parsedAndPassedOn() throws IOException {
+    write("""
+        {"process":{"args":["true"],"noNewPrivileges":true,"oomScoreAdj":-500,
+           "user":{"uid":1,"gid":1,"umask":18,"additionalGids":[10,20]},
+           "rlimits":[{"type":"RLIMIT_NOFILE","soft":1024,"hard":4096},
+                      {"type":"RLIMIT_CORE","soft":18446744073709551615,"hard":18446744073709551615}]}}
+        """);
+
+    ProcessOptions options = reader.read(bundle).process();
+
+    assertThat(options.noNewPrivileges()).isTrue();
+    assertThat(options.oomScoreAdj()).hasValue(-500);
+    assertThat(options.umask()).hasValue(022);
+    assertThat(options.additionalGids()).containsExactly(10, 20);
+    assertThat(options.rlimits()).containsExactly(new Rlimit("RLIMIT_NOFILE", 1024, 4096), new Rlimit("RLIMIT_CORE", -1L, -1L));
+  }
+
+  @Test
+  void read_badProcessOptions_nameTheField() throws IOException {
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_BOGUS\",\"soft\":1,\"hard\":1}]}}", ErrorKind.INVALID_ARGUMENT, "process.rlimits type");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":9,\"hard\":1}]}}", ErrorKind.INVALID_ARGUMENT, "soft 9 is above hard 1");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":-1,\"hard\":1}]}}", ErrorKind.INVALID_ARGUMENT, "soft");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"user\":{\"umask\":512}}}", ErrorKind.INVALID_ARGUMENT, "process.user.umask");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"oomScoreAdj\":1001}}", ErrorKind.INVALID_ARGUMENT, "process.oomScoreAdj");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"user\":{\"additionalGids\":[-3]}}}", ErrorKind.INVALID_ARGUMENT, "process.user.additionalGids");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"noNewPrivileges\":\"yes\"}}", ErrorKind.INVALID_ARGUMENT, "process.noNewPrivileges");
+  }
+
+  @Test
   void read_fieldsNotAppliedYet_listedNotDropped() throws IOException {
     write("""
         {"process":{"args":["true"],"noNewPrivileges":true,"capabilities":{"bounding":["CAP_KILL"]},"rlimits":[]},
@@ -51,7 +82,7 @@ class BundleReaderTest {
 
     BundleConfig config = reader.read(bundle);
 
-    assertThat(config.notApplied()).containsExactly("mounts", "process.capabilities", "process.noNewPrivileges", "linux.maskedPaths");
+    assertThat(config.notApplied()).containsExactly("mounts", "process.capabilities", "linux.maskedPaths");
   }
 
   @Test
