@@ -2,7 +2,9 @@
  * jshim-spawn: start one container process for the jshim daemon.
  *
  *   jshim-spawn [--ns LIST] [--hostname NAME] [--root DIR] [--cwd DIR]
- *               [--uid N] [--gid N] -- PROG [ARGS...]
+ *               [--uid N] [--gid N] [--groups G1,G2,...]
+ *               [--oom-score-adj N] [--rlimit NAME=SOFT:HARD]...
+ *               [--umask MODE] [--no-new-privs] -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
@@ -33,7 +35,9 @@
 
 #define USAGE_TEXT                                                          \
   "jshim-spawn [--ns LIST] [--hostname NAME] [--root DIR] [--cwd DIR] "     \
-  "[--uid N] [--gid N] -- PROG [ARGS...]"
+  "[--uid N] [--gid N] [--groups G1,G2,...] [--oom-score-adj N] "         \
+  "[--rlimit NAME=SOFT:HARD]... [--umask MODE] [--no-new-privs] "         \
+  "-- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -183,6 +187,53 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
           cfg->has_gid = true;
           cfg->gid = (gid_t) id;
         }
+      else if ((r = option_value (argc, argv, &i, "--groups", &val, err))
+               != 0)
+        {
+          if (r < 0)
+            return -1;
+          free (cfg->groups);
+          cfg->groups = NULL;
+          if (jshim_parse_groups (val, &cfg->groups, &cfg->n_groups, err) < 0)
+            return -1;
+          cfg->has_groups = true;
+          cfg->groups_text = val;
+        }
+      else if ((r = option_value (argc, argv, &i, "--oom-score-adj", &val,
+                                  err))
+               != 0)
+        {
+          if (r < 0
+              || jshim_parse_oom_score_adj (val, &cfg->oom_score_adj, err) < 0)
+            return -1;
+          cfg->has_oom_score_adj = true;
+        }
+      else if ((r = option_value (argc, argv, &i, "--rlimit", &val, err)) != 0)
+        {
+          struct jshim_rlimit lim;
+          size_t k;
+
+          if (r < 0 || jshim_parse_rlimit (val, &lim, err) < 0)
+            return -1;
+          /* Repeating a resource replaces the earlier value. */
+          for (k = 0; k < cfg->n_rlimits; k++)
+            if (cfg->rlimits[k].resource == lim.resource)
+              break;
+          if (k == JSHIM_RLIMIT_COUNT)
+            return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                               "too many --rlimit options");
+          cfg->rlimits[k] = lim;
+          if (k == cfg->n_rlimits)
+            cfg->n_rlimits++;
+        }
+      else if ((r = option_value (argc, argv, &i, "--umask", &val, err)) != 0)
+        {
+          if (r < 0 || jshim_parse_umask (val, &cfg->umask_value, err) < 0)
+            return -1;
+          cfg->has_umask = true;
+        }
+      else if (strcmp (arg, "--no-new-privs") == 0)
+        cfg->no_new_privs = true;
       else
         return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                            "unknown option \"%s\"; usage: " USAGE_TEXT, arg);

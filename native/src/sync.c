@@ -19,6 +19,8 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_CWD: return "CWD";
     case JSHIM_STAGE_EXEC: return "EXEC";
     case JSHIM_STAGE_SYNC: return "SYNC";
+    case JSHIM_STAGE_RLIMIT: return "RLIMIT";
+    case JSHIM_STAGE_PROCESS: return "PROCESS";
     default: return "UNKNOWN";
     }
 }

@@ -43,6 +43,8 @@
 #define JSHIM_STAGE_CWD 7
 #define JSHIM_STAGE_EXEC 8
 #define JSHIM_STAGE_SYNC 9
+#define JSHIM_STAGE_RLIMIT 10
+#define JSHIM_STAGE_PROCESS 11
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -177,13 +179,323 @@ jshim_resolve_program (const char *prog, char *const envp[], char *out,
                      path);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* option parsers                                                      */
+
+static const struct
+{
+  const char *name;
+  int resource;
+} rlimit_names[JSHIM_RLIMIT_COUNT] = {
+  { "RLIMIT_CPU", RLIMIT_CPU },
+  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_DATA", RLIMIT_DATA },
+  { "RLIMIT_STACK", RLIMIT_STACK },
+  { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+  { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+  { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+int
+jshim_rlimit_resource (const char *name, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < JSHIM_RLIMIT_COUNT; i++)
+    if (strlen (rlimit_names[i].name) == len
+        && memcmp (rlimit_names[i].name, name, len) == 0)
+      return rlimit_names[i].resource;
+  return -1;
+}
+
+const char *
+jshim_rlimit_name (int resource)
+{
+  size_t i;
+
+  for (i = 0; i < JSHIM_RLIMIT_COUNT; i++)
+    if (rlimit_names[i].resource == resource)
+      return rlimit_names[i].name;
+  return "RLIMIT_?";
+}
+
+/* Decimal digits only, the whole of [TEXT, TEXT+LEN), at most MAX. */
+static int
+parse_decimal (const char *text, size_t len, uint64_t max, uint64_t *out)
+{
+  uint64_t v = 0;
+  size_t i;
+
+  if (len == 0)
+    return -1;
+  for (i = 0; i < len; i++)
+    {
+      unsigned d;
+
+      if (text[i] < '0' || text[i] > '9')
+        return -1;
+      d = (unsigned) (text[i] - '0');
+      if (v > (max - d) / 10)
+        return -1;
+      v = v * 10 + d;
+    }
+  *out = v;
+  return 0;
+}
+
+int
+jshim_parse_oom_score_adj (const char *text, int *out, jshim_error_t *err)
+{
+  const char *digits = text[0] == '-' ? text + 1 : text;
+  uint64_t v;
+
+  if (parse_decimal (digits, strlen (digits), 1000, &v) < 0)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --oom-score-adj \"%s\": expected a decimal "
+                       "number from -1000 to 1000",
+                       text);
+  *out = digits == text ? (int) v : -(int) v;
+  return 0;
+}
+
+int
+jshim_parse_rlimit (const char *text, struct jshim_rlimit *out,
+                    jshim_error_t *err)
+{
+  const char *eq = strchr (text, '=');
+  const char *colon;
+  struct jshim_rlimit r;
+
+  if (eq == NULL || (colon = strchr (eq + 1, ':')) == NULL)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --rlimit \"%s\": expected NAME=SOFT:HARD, "
+                       "e.g. RLIMIT_NOFILE=1024:4096",
+                       text);
+  r.resource = jshim_rlimit_resource (text, (size_t) (eq - text));
+  if (r.resource < 0)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --rlimit \"%s\": unknown resource \"%.*s\" "
+                       "(expected an OCI name such as RLIMIT_NOFILE)",
+                       text, (int) (eq - text), text);
+  if (parse_decimal (eq + 1, (size_t) (colon - eq - 1), UINT64_MAX, &r.soft)
+      < 0)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --rlimit \"%s\": soft limit \"%.*s\" is not "
+                       "a decimal number from 0 to 18446744073709551615",
+                       text, (int) (colon - eq - 1), eq + 1);
+  if (parse_decimal (colon + 1, strlen (colon + 1), UINT64_MAX, &r.hard) < 0)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --rlimit \"%s\": hard limit \"%s\" is not "
+                       "a decimal number from 0 to 18446744073709551615",
+                       text, colon + 1);
+  if (r.soft > r.hard)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --rlimit \"%s\": soft limit is above the "
+                       "hard limit",
+                       text);
+  /* A 32-bit rlim_t can only say "unlimited" for the largest values. */
+  if ((r.soft != JSHIM_RLIM_INFINITY && r.soft != (uint64_t) (rlim_t) r.soft)
+      || (r.hard != JSHIM_RLIM_INFINITY
+          && r.hard != (uint64_t) (rlim_t) r.hard))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --rlimit \"%s\": value too large for this "
+                       "platform",
+                       text);
+  *out = r;
+  return 0;
+}
+
+int
+jshim_parse_groups (const char *text, gid_t **out, size_t *count,
+                    jshim_error_t *err)
+{
+  gid_t *list = NULL;
+  size_t n = 0, cap = 0;
+  const char *p = text;
+
+  if (*text != '\0')
+    for (;;)
+      {
+        const char *comma = strchr (p, ',');
+        size_t len = comma ? (size_t) (comma - p) : strlen (p);
+        uint64_t v;
+
+        if (parse_decimal (p, len, 0xfffffffeU, &v) < 0)
+          {
+            free (list);
+            return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                               "invalid --groups \"%s\": \"%.*s\" is not a "
+                               "decimal gid from 0 to 4294967294",
+                               text, (int) len, p);
+          }
+        if (n == cap)
+          {
+            gid_t *grown;
+
+            cap = cap ? cap * 2 : 16;
+            grown = realloc (list, cap * sizeof (*list));
+            if (grown == NULL)
+              {
+                free (list);
+                return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM,
+                                       "--groups \"%s\"", text);
+              }
+            list = grown;
+          }
+        list[n++] = (gid_t) v;
+        if (comma == NULL)
+          break;
+        p = comma + 1;
+      }
+  *out = list;
+  *count = n;
+  return 0;
+}
+
+int
+jshim_parse_umask (const char *text, mode_t *out, jshim_error_t *err)
+{
+  unsigned long v;
+  char *end;
+
+  errno = 0;
+  if (text[0] < '0' || text[0] > '9')
+    goto bad;
+  v = strtoul (text, &end, 0);
+  if (errno != 0 || *end != '\0' || v > 0777)
+    goto bad;
+  *out = (mode_t) v;
+  return 0;
+
+bad:
+  return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                     "invalid --umask \"%s\": expected a number from 0 to "
+                     "0777 (a leading 0 means octal)",
+                     text);
+}
+
+/* ------------------------------------------------------------------ */
+/* setup steps                                                         */
+
+static int
+setup_oom_score_adj (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  char text[16];
+  int fd, n, saved;
+
+  if (!cfg->has_oom_score_adj)
+    return 0;
+  n = snprintf (text, sizeof (text), "%d", cfg->oom_score_adj);
+  fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_PROCESS, errno,
+                           "open /proc/self/oom_score_adj");
+  if (write (fd, text, (size_t) n) != n)
+    {
+      saved = errno;
+      close (fd);
+      return jshim_fail_sys (err, JSHIM_STAGE_PROCESS, saved,
+                             "write %s to /proc/self/oom_score_adj", text);
+    }
+  close (fd);
+  return 0;
+}
+
+static rlim_t
+to_rlim (uint64_t v)
+{
+  return v == JSHIM_RLIM_INFINITY ? RLIM_INFINITY : (rlim_t) v;
+}
+
+static int
+setup_rlimits (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->n_rlimits; i++)
+    {
+      const struct jshim_rlimit *r = &cfg->rlimits[i];
+      struct rlimit lim;
+
+      lim.rlim_cur = to_rlim (r->soft);
+      lim.rlim_max = to_rlim (r->hard);
+      if (setrlimit (r->resource, &lim) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_RLIMIT, errno,
+                               "setrlimit %s %llu:%llu",
+                               jshim_rlimit_name (r->resource),
+                               (unsigned long long) r->soft,
+                               (unsigned long long) r->hard);
+    }
+  return 0;
+}
+
+static int
+cmp_gid (const void *a, const void *b)
+{
+  gid_t x = *(const gid_t *) a, y = *(const gid_t *) b;
+  return (x > y) - (x < y);
+}
+
+/* Sort and drop duplicates; returns the new count. */
+static size_t
+gid_set (gid_t *list, size_t n)
+{
+  size_t i, out = 0;
+
+  qsort (list, n, sizeof (*list), cmp_gid);
+  for (i = 0; i < n; i++)
+    if (out == 0 || list[out - 1] != list[i])
+      list[out++] = list[i];
+  return out;
+}
+
+/* 1 when the current supplementary groups are exactly CFG's (as sets). */
+static int
+groups_unchanged (const struct jshim_spawn_config *cfg)
+{
+  gid_t *cur, *want;
+  int ncur, same;
+  size_t a, b;
+
+  ncur = getgroups (0, NULL);
+  if (ncur < 0)
+    return 0;
+  cur = malloc (((size_t) ncur + 1) * sizeof (*cur));
+  want = malloc ((cfg->n_groups + 1) * sizeof (*want));
+  if (cur == NULL || want == NULL
+      || (ncur = getgroups (ncur, cur)) < 0)
+    {
+      free (cur);
+      free (want);
+      return 0;
+    }
+  if (cfg->n_groups > 0)
+    memcpy (want, cfg->groups, cfg->n_groups * sizeof (*want));
+  a = gid_set (cur, (size_t) ncur);
+  b = gid_set (want, cfg->n_groups);
+  same = a == b && (a == 0 || memcmp (cur, want, a * sizeof (*cur)) == 0);
+  free (cur);
+  free (want);
+  return same;
+}
+
 static int
 setup_user (const struct jshim_spawn_config *cfg, jshim_error_t *err)
 {
   uid_t uid;
   gid_t gid;
 
-  if (!cfg->has_uid && !cfg->has_gid)
+  if (!cfg->has_uid && !cfg->has_gid && !cfg->has_groups)
     return 0;
   uid = cfg->has_uid ? cfg->uid : getuid ();
   gid = cfg->has_gid ? cfg->gid : getgid ();
@@ -197,10 +509,23 @@ setup_user (const struct jshim_spawn_config *cfg, jshim_error_t *err)
                            "not running as root (uid %u gid %u)",
                            (unsigned) uid, (unsigned) gid,
                            (unsigned) geteuid (), (unsigned) getegid ());
+      if (cfg->has_groups && !groups_unchanged (cfg))
+        return jshim_fail (err, JSHIM_STAGE_USER, EPERM,
+                           "cannot set supplementary groups \"%s\": "
+                           "jshim-spawn is not running as root and has "
+                           "other groups",
+                           cfg->groups_text ? cfg->groups_text : "");
       return 0;
     }
 
-  if (setgroups (0, NULL) < 0)
+  if (cfg->has_groups && cfg->n_groups > 0)
+    {
+      if (setgroups (cfg->n_groups, cfg->groups) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_USER, errno,
+                               "setgroups \"%s\"",
+                               cfg->groups_text ? cfg->groups_text : "");
+    }
+  else if (setgroups (0, NULL) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_USER, errno,
                            "setgroups (drop supplementary groups)");
   if (setgid (gid) < 0)
@@ -218,6 +543,10 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
 {
   const char *cwd = cfg->cwd ? cfg->cwd : "/";
 
+  /* 0. oom_score_adj first, while /proc is the host's and we are root */
+  if (setup_oom_score_adj (cfg, err) < 0)
+    return -1;
+
   /* 1. hostname, only inside a private uts namespace */
   if ((cfg->ns_flags & CLONE_NEWUTS) && cfg->hostname != NULL
       && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
@@ -232,15 +561,27 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   if (jshim_setup_rootfs (cfg->root, cfg->ns_flags, err) < 0)
     return -1;
 
-  /* 4. credentials */
+  /* 4. resource limits, before dropping privileges (raising a hard
+     limit needs CAP_SYS_RESOURCE) */
+  if (setup_rlimits (cfg, err) < 0)
+    return -1;
+
+  /* 5. credentials: supplementary groups, gid, uid */
   if (setup_user (cfg, err) < 0)
     return -1;
 
-  /* 5. working directory, inside the new root */
+  /* 6. umask and no_new_privs, as the new user */
+  if (cfg->has_umask)
+    umask (cfg->umask_value);
+  if (cfg->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_PROCESS, errno,
+                           "prctl PR_SET_NO_NEW_PRIVS");
+
+  /* 7. working directory, inside the new root */
   if (chdir (cwd) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_CWD, errno, "chdir \"%s\"", cwd);
 
-  /* 6. find the program with the container's PATH */
+  /* 8. find the program with the container's PATH */
   return jshim_resolve_program (cfg->argv[0], cfg->envp, resolved, cap, err);
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -20,6 +21,19 @@
 #define JSHIM_WORKLOAD_EXIT_ABORTED 126 /* daemon closed fd 3 / no 'G' */
 #define JSHIM_WORKLOAD_EXIT_EXEC 127    /* execve failed, ERROR sent */
 
+/* Number of resource limits jshim-spawn knows (the OCI RLIMIT_* names). */
+#define JSHIM_RLIMIT_COUNT 16
+
+/* Largest --rlimit number; it stands for RLIM_INFINITY. */
+#define JSHIM_RLIM_INFINITY UINT64_MAX
+
+struct jshim_rlimit
+{
+  int resource;  /* RLIMIT_* */
+  uint64_t soft; /* JSHIM_RLIM_INFINITY = unlimited */
+  uint64_t hard;
+};
+
 struct jshim_spawn_config
 {
   int ns_flags;          /* CLONE_NEW* flags of the workload */
@@ -30,6 +44,17 @@ struct jshim_spawn_config
   bool has_gid;
   uid_t uid;
   gid_t gid;
+  bool has_oom_score_adj;
+  int oom_score_adj;     /* --oom-score-adj, -1000..1000 */
+  size_t n_rlimits;      /* one entry per resource, last --rlimit wins */
+  struct jshim_rlimit rlimits[JSHIM_RLIMIT_COUNT];
+  bool has_groups;       /* --groups given (the list may be empty) */
+  const char *groups_text; /* --groups as given, for messages */
+  gid_t *groups;         /* malloc'ed, n_groups entries */
+  size_t n_groups;
+  bool has_umask;
+  mode_t umask_value;    /* --umask, 0..0777 */
+  bool no_new_privs;     /* --no-new-privs */
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */
@@ -53,7 +78,34 @@ int jshim_resolve_program (const char *prog, char *const envp[], char *out,
                            size_t cap, jshim_error_t *err);
 
 /*
- * Setup steps 1-6 (hostname, mounts, root, user, cwd, program lookup).
+ * Option parsers of jshim-spawn.  Each returns 0, or -1 with ERR filled
+ * (stage ARGS, errno EINVAL, a message naming the option and the value).
+ */
+
+/* --oom-score-adj: a decimal int from -1000 to 1000. */
+int jshim_parse_oom_score_adj (const char *text, int *out, jshim_error_t *err);
+
+/* --rlimit NAME=SOFT:HARD; NAME is an OCI name such as RLIMIT_NOFILE. */
+int jshim_parse_rlimit (const char *text, struct jshim_rlimit *out,
+                        jshim_error_t *err);
+
+/* --groups G1,G2,...: decimal gids, the empty string is the empty list.
+   *OUT is malloc'ed (NULL for the empty list). */
+int jshim_parse_groups (const char *text, gid_t **out, size_t *count,
+                        jshim_error_t *err);
+
+/* --umask: strtoul base 0 (so "022" is octal), 0..0777. */
+int jshim_parse_umask (const char *text, mode_t *out, jshim_error_t *err);
+
+/* RLIMIT_* value of an OCI name ("RLIMIT_NOFILE"), -1 when unknown. */
+int jshim_rlimit_resource (const char *name, size_t len);
+
+/* OCI name of an RLIMIT_* value, "RLIMIT_?" when unknown. */
+const char *jshim_rlimit_name (int resource);
+
+/*
+ * Setup steps: oom_score_adj, hostname, mounts, root, rlimits, user
+ * (groups, gid, uid), umask, no_new_privs, cwd, program lookup.
  * On success the resolved program path is in RESOLVED.
  */
 int jshim_workload_prepare (const struct jshim_spawn_config *cfg,

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,7 +38,12 @@ static const char usage_text[] =
   "  ignore-term SECONDS  ignore SIGTERM, print ready, sleep\n"
   "  orphan SECONDS       leave a child sleeping SECONDS, exit at once\n"
   "  kill-self SIG        raise signal number SIG\n"
-  "  cat                  copy stdin to stdout\n";
+  "  cat                  copy stdin to stdout\n"
+  "  rlimit NAME          print SOFT HARD of RLIMIT_NAME (or NAME)\n"
+  "  umask                print the umask in octal, e.g. 0022\n"
+  "  groups               print the supplementary gids, sorted, comma-separated\n"
+  "  status FIELD         print the value of FIELD in /proc/self/status\n"
+  "  oom-score-adj        print /proc/self/oom_score_adj\n";
 
 static int
 usage (const char *why)
@@ -240,6 +248,130 @@ parse_int (const char *text, long min, long max, long *out)
   return 0;
 }
 
+static const struct
+{
+  const char *name;
+  int resource;
+} rlimit_names[] = {
+  { "CPU", RLIMIT_CPU },         { "FSIZE", RLIMIT_FSIZE },
+  { "DATA", RLIMIT_DATA },       { "STACK", RLIMIT_STACK },
+  { "CORE", RLIMIT_CORE },       { "RSS", RLIMIT_RSS },
+  { "NPROC", RLIMIT_NPROC },     { "NOFILE", RLIMIT_NOFILE },
+  { "MEMLOCK", RLIMIT_MEMLOCK }, { "AS", RLIMIT_AS },
+  { "LOCKS", RLIMIT_LOCKS },     { "SIGPENDING", RLIMIT_SIGPENDING },
+  { "MSGQUEUE", RLIMIT_MSGQUEUE }, { "NICE", RLIMIT_NICE },
+  { "RTPRIO", RLIMIT_RTPRIO },   { "RTTIME", RLIMIT_RTTIME },
+};
+
+static void
+print_rlim (rlim_t v, char sep)
+{
+  if (v == RLIM_INFINITY)
+    printf ("unlimited%c", sep);
+  else
+    printf ("%llu%c", (unsigned long long) v, sep);
+}
+
+/* "RLIMIT_NOFILE" or "nofile" (any case). */
+static int
+cmd_rlimit (const char *name)
+{
+  const char *bare = strncasecmp (name, "RLIMIT_", 7) == 0 ? name + 7 : name;
+  struct rlimit lim;
+  size_t i;
+
+  for (i = 0; i < sizeof (rlimit_names) / sizeof (rlimit_names[0]); i++)
+    if (strcasecmp (bare, rlimit_names[i].name) == 0)
+      {
+        if (getrlimit (rlimit_names[i].resource, &lim) < 0)
+          {
+            perror ("jshim-testbin: getrlimit");
+            return 1;
+          }
+        print_rlim (lim.rlim_cur, ' ');
+        print_rlim (lim.rlim_max, '\n');
+        return 0;
+      }
+  fprintf (stderr, "jshim-testbin: unknown resource \"%s\"\n", name);
+  return 2;
+}
+
+static int
+cmp_gid (const void *a, const void *b)
+{
+  gid_t x = *(const gid_t *) a, y = *(const gid_t *) b;
+  return (x > y) - (x < y);
+}
+
+static int
+cmd_groups (void)
+{
+  int n = getgroups (0, NULL);
+  gid_t *list;
+  int i;
+
+  if (n < 0 || (list = malloc (((size_t) n + 1) * sizeof (*list))) == NULL
+      || (n = getgroups (n, list)) < 0)
+    {
+      perror ("jshim-testbin: getgroups");
+      return 1;
+    }
+  qsort (list, (size_t) n, sizeof (*list), cmp_gid);
+  for (i = 0; i < n; i++)
+    printf ("%s%lu", i ? "," : "", (unsigned long) list[i]);
+  putchar ('\n');
+  free (list);
+  return 0;
+}
+
+/* The value of "FIELD:\tVALUE" in /proc/self/status; exit 1 if absent. */
+static int
+cmd_status (const char *field)
+{
+  FILE *f = fopen ("/proc/self/status", "re");
+  size_t flen = strlen (field);
+  char line[4096];
+  int found = 0;
+
+  if (f == NULL)
+    {
+      perror ("jshim-testbin: /proc/self/status");
+      return 1;
+    }
+  while (!found && fgets (line, sizeof (line), f) != NULL)
+    if (strncmp (line, field, flen) == 0 && line[flen] == ':')
+      {
+        const char *v = line + flen + 1;
+
+        v += strspn (v, " \t");
+        fputs (v, stdout);
+        found = 1;
+      }
+  fclose (f);
+  if (!found)
+    fprintf (stderr, "jshim-testbin: no %s in /proc/self/status\n", field);
+  return found ? 0 : 1;
+}
+
+static int
+cmd_oom_score_adj (void)
+{
+  FILE *f = fopen ("/proc/self/oom_score_adj", "re");
+  char line[64];
+
+  if (f == NULL || fgets (line, sizeof (line), f) == NULL)
+    {
+      perror ("jshim-testbin: /proc/self/oom_score_adj");
+      if (f != NULL)
+        fclose (f);
+      return 1;
+    }
+  fclose (f);
+  line[strcspn (line, "\n")] = '\0';
+  printf ("%s\n", line);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -374,6 +506,33 @@ main (int argc, char **argv)
     }
   if (strcmp (cmd, "cat") == 0)
     return finish (cmd_cat ());
+  if (strcmp (cmd, "rlimit") == 0)
+    {
+      int rc;
+
+      if (argc != 3)
+        return usage ("rlimit needs NAME");
+      rc = cmd_rlimit (argv[2]);
+      return rc == 2 ? usage (NULL) : finish (rc);
+    }
+  if (strcmp (cmd, "umask") == 0)
+    {
+      mode_t old = umask (0);
+
+      umask (old);
+      printf ("%04o\n", (unsigned) old);
+      return finish (0);
+    }
+  if (strcmp (cmd, "groups") == 0)
+    return finish (cmd_groups ());
+  if (strcmp (cmd, "status") == 0)
+    {
+      if (argc != 3)
+        return usage ("status needs FIELD");
+      return finish (cmd_status (argv[2]));
+    }
+  if (strcmp (cmd, "oom-score-adj") == 0)
+    return finish (cmd_oom_score_adj ());
 
   fprintf (stderr, "jshim-testbin: unknown command \"%s\"\n", cmd);
   return usage (NULL);

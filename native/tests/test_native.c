@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -904,6 +905,194 @@ test_resolve_default_path (void)
   CHECK_CONTAINS (err.msg, "PATH=" JSHIM_DEFAULT_PATH);
 }
 
+static void
+test_stage_names (void)
+{
+  CHECK_INT (JSHIM_STAGE_RLIMIT, 10);
+  CHECK_INT (JSHIM_STAGE_PROCESS, 11);
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_RLIMIT), "RLIMIT");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_PROCESS), "PROCESS");
+  CHECK_STR (jshim_stage_name (12), "UNKNOWN");
+}
+
+static void
+test_parse_oom_score_adj (void)
+{
+  jshim_error_t err;
+  int v = 7;
+
+  CHECK_INT (jshim_parse_oom_score_adj ("500", &v, &err), 0);
+  CHECK_INT (v, 500);
+  CHECK_INT (jshim_parse_oom_score_adj ("-1000", &v, &err), 0);
+  CHECK_INT (v, -1000);
+  CHECK_INT (jshim_parse_oom_score_adj ("1000", &v, &err), 0);
+  CHECK_INT (v, 1000);
+  CHECK_INT (jshim_parse_oom_score_adj ("0", &v, &err), 0);
+  CHECK_INT (v, 0);
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_oom_score_adj ("1001", &v, &err), -1);
+  CHECK_INT (v, 0);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+  CHECK_CONTAINS (err.msg, "invalid --oom-score-adj \"1001\"");
+  CHECK_INT (jshim_parse_oom_score_adj ("-1001", &v, &err), -1);
+  CHECK_INT (jshim_parse_oom_score_adj ("", &v, &err), -1);
+  CHECK_INT (jshim_parse_oom_score_adj ("-", &v, &err), -1);
+  CHECK_INT (jshim_parse_oom_score_adj ("+5", &v, &err), -1);
+  CHECK_INT (jshim_parse_oom_score_adj ("5x", &v, &err), -1);
+  CHECK_INT (jshim_parse_oom_score_adj ("99999999999999999999", &v, &err),
+             -1);
+}
+
+static void
+test_parse_rlimit (void)
+{
+  struct jshim_rlimit r;
+  jshim_error_t err;
+
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=1024:4096", &r, &err), 0);
+  CHECK_INT (r.resource, RLIMIT_NOFILE);
+  CHECK_INT (r.soft, 1024);
+  CHECK_INT (r.hard, 4096);
+  CHECK (jshim_parse_rlimit ("RLIMIT_CORE=0:18446744073709551615", &r, &err)
+         == 0);
+  CHECK_INT (r.resource, RLIMIT_CORE);
+  CHECK_INT (r.soft, 0);
+  CHECK (r.hard == JSHIM_RLIM_INFINITY);
+  CHECK (jshim_parse_rlimit ("RLIMIT_RTTIME=18446744073709551615:"
+                             "18446744073709551615",
+                             &r, &err)
+         == 0);
+  CHECK (r.soft == JSHIM_RLIM_INFINITY);
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NPROC=5:5", &r, &err), 0);
+  CHECK_INT (r.resource, RLIMIT_NPROC);
+
+  /* Every OCI name maps back to itself. */
+  {
+    static const char *names[] = {
+      "RLIMIT_CPU",    "RLIMIT_FSIZE",      "RLIMIT_DATA",     "RLIMIT_STACK",
+      "RLIMIT_CORE",   "RLIMIT_RSS",        "RLIMIT_NPROC",    "RLIMIT_NOFILE",
+      "RLIMIT_MEMLOCK", "RLIMIT_AS",        "RLIMIT_LOCKS",
+      "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_RTPRIO",
+      "RLIMIT_RTTIME"
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof (names) / sizeof (names[0]); i++)
+      {
+        int res = jshim_rlimit_resource (names[i], strlen (names[i]));
+
+        CHECK (res >= 0);
+        CHECK_STR (jshim_rlimit_name (res), names[i]);
+      }
+  }
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_BOGUS=1:2", &r, &err), -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+  CHECK_CONTAINS (err.msg, "unknown resource \"RLIMIT_BOGUS\"");
+  CHECK_INT (jshim_parse_rlimit ("nofile=1:2", &r, &err), -1);
+  CHECK_CONTAINS (err.msg, "unknown resource \"nofile\"");
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=2:1", &r, &err), -1);
+  CHECK_CONTAINS (err.msg, "invalid --rlimit \"RLIMIT_NOFILE=2:1\"");
+  CHECK_CONTAINS (err.msg, "soft limit is above the hard limit");
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=x:1", &r, &err), -1);
+  CHECK_CONTAINS (err.msg, "soft limit \"x\"");
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=1:-1", &r, &err), -1);
+  CHECK_CONTAINS (err.msg, "hard limit \"-1\"");
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=1:18446744073709551616", &r,
+                                 &err),
+             -1);
+  CHECK_CONTAINS (err.msg, "hard limit \"18446744073709551616\"");
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=:1", &r, &err), -1);
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=1:", &r, &err), -1);
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=1:2:3", &r, &err), -1);
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=1 :2", &r, &err), -1);
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE=1", &r, &err), -1);
+  CHECK_CONTAINS (err.msg, "expected NAME=SOFT:HARD");
+  CHECK_INT (jshim_parse_rlimit ("RLIMIT_NOFILE", &r, &err), -1);
+  CHECK_INT (jshim_parse_rlimit ("", &r, &err), -1);
+}
+
+static void
+test_parse_groups (void)
+{
+  jshim_error_t err;
+  gid_t *g = NULL;
+  size_t n = 99;
+
+  CHECK_INT (jshim_parse_groups ("10,20", &g, &n, &err), 0);
+  CHECK_INT (n, 2);
+  CHECK (g != NULL && g[0] == 10 && g[1] == 20);
+  free (g);
+  CHECK_INT (jshim_parse_groups ("4294967294", &g, &n, &err), 0);
+  CHECK_INT (n, 1);
+  CHECK (g != NULL && g[0] == 4294967294U);
+  free (g);
+  CHECK_INT (jshim_parse_groups ("", &g, &n, &err), 0);
+  CHECK_INT (n, 0);
+  CHECK (g == NULL);
+  {
+    char many[400];
+    int i, len = 0;
+
+    for (i = 0; i < 40; i++)
+      len += snprintf (many + len, sizeof (many) - (size_t) len, "%s%d",
+                       i ? "," : "", i * 3);
+    CHECK_INT (jshim_parse_groups (many, &g, &n, &err), 0);
+    CHECK_INT (n, 40);
+    CHECK (g != NULL && g[39] == 117);
+    free (g);
+  }
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_groups ("10,x", &g, &n, &err), -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+  CHECK_CONTAINS (err.msg, "invalid --groups \"10,x\": \"x\"");
+  CHECK_INT (jshim_parse_groups ("10,,20", &g, &n, &err), -1);
+  CHECK_INT (jshim_parse_groups ("10,", &g, &n, &err), -1);
+  CHECK_INT (jshim_parse_groups (",", &g, &n, &err), -1);
+  CHECK_INT (jshim_parse_groups ("-1", &g, &n, &err), -1);
+  CHECK_INT (jshim_parse_groups ("4294967295", &g, &n, &err), -1);
+  CHECK_INT (jshim_parse_groups ("1 2", &g, &n, &err), -1);
+}
+
+static void
+test_parse_umask (void)
+{
+  jshim_error_t err;
+  mode_t m = 01;
+
+  CHECK_INT (jshim_parse_umask ("022", &m, &err), 0);
+  CHECK_INT (m, 022);
+  CHECK_INT (jshim_parse_umask ("0027", &m, &err), 0);
+  CHECK_INT (m, 027);
+  CHECK_INT (jshim_parse_umask ("0777", &m, &err), 0);
+  CHECK_INT (m, 0777);
+  CHECK_INT (jshim_parse_umask ("0", &m, &err), 0);
+  CHECK_INT (m, 0);
+  CHECK_INT (jshim_parse_umask ("18", &m, &err), 0); /* decimal 18 = 022 */
+  CHECK_INT (m, 022);
+  CHECK_INT (jshim_parse_umask ("0x1ff", &m, &err), 0);
+  CHECK_INT (m, 0777);
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_umask ("01000", &m, &err), -1);
+  CHECK_INT (m, 0777);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+  CHECK_CONTAINS (err.msg, "invalid --umask \"01000\"");
+  CHECK_INT (jshim_parse_umask ("512", &m, &err), -1);
+  CHECK_INT (jshim_parse_umask ("089", &m, &err), -1);
+  CHECK_INT (jshim_parse_umask ("-1", &m, &err), -1);
+  CHECK_INT (jshim_parse_umask ("", &m, &err), -1);
+  CHECK_INT (jshim_parse_umask (" 22", &m, &err), -1);
+  CHECK_INT (jshim_parse_umask ("22k", &m, &err), -1);
+}
+
 /* ------------------------------------------------------------------ */
 /* end-to-end tests                                                    */
 
@@ -1333,6 +1522,172 @@ test_spawn_user_not_root (void)
   remove_tree (dir);
 }
 
+static void
+test_helper_process_usage_errors (void)
+{
+  expect_usage_error (ARGV ("--rlimit", "RLIMIT_NOFILE=x:10", "--",
+                            testbin_path, "exit", "0"),
+                      "invalid --rlimit \"RLIMIT_NOFILE=x:10\"");
+  expect_usage_error (ARGV ("--rlimit=RLIMIT_FOO=1:2", "--", testbin_path),
+                      "unknown resource \"RLIMIT_FOO\"");
+  expect_usage_error (ARGV ("--rlimit", "RLIMIT_NOFILE=20:10", "--",
+                            testbin_path),
+                      "soft limit is above the hard limit");
+  expect_usage_error (ARGV ("--rlimit"), "needs a value");
+  expect_usage_error (ARGV ("--oom-score-adj", "1001", "--", testbin_path),
+                      "invalid --oom-score-adj \"1001\"");
+  expect_usage_error (ARGV ("--oom-score-adj=abc", "--", testbin_path),
+                      "invalid --oom-score-adj \"abc\"");
+  expect_usage_error (ARGV ("--umask", "0800", "--", testbin_path),
+                      "invalid --umask \"0800\"");
+  expect_usage_error (ARGV ("--umask=01000", "--", testbin_path),
+                      "invalid --umask \"01000\"");
+  expect_usage_error (ARGV ("--groups", "1,,2", "--", testbin_path),
+                      "invalid --groups \"1,,2\"");
+  expect_usage_error (ARGV ("--no-new-privs=1", "--", testbin_path),
+                      "unknown option \"--no-new-privs=1\"");
+}
+
+static void
+test_spawn_umask_and_nnp_unprivileged_ok (void)
+{
+  /* Neither needs privilege; the --opt=VALUE form works too. */
+  expect_output (ARGV ("--umask=0077", "--no-new-privs", "--", testbin_path,
+                       "umask"),
+                 NULL, "0077\n");
+  expect_output (ARGV ("--umask", "022", "--no-new-privs", "--", testbin_path,
+                       "status", "NoNewPrivs"),
+                 NULL, "1\n");
+  expect_output (ARGV ("--", testbin_path, "status", "NoNewPrivs"), NULL,
+                 "0\n");
+}
+
+/* The full set of process options as root, switching to uid/gid 1000. */
+#define PROCESS_ARGV(...)                                                   \
+  ARGV ("--ns", "pid,mount", "--root", root, "--rlimit",                    \
+        "RLIMIT_NOFILE=1000:2000", "--umask", "027", "--groups", "10,20",   \
+        "--uid", "1000", "--gid", "1000", "--no-new-privs",                 \
+        "--oom-score-adj", "500", "--", "jshim-testbin", __VA_ARGS__)
+
+static void
+test_spawn_process_options (void)
+{
+  char *root = make_rootfs ();
+  char *envp[] = { "PATH=/bin", NULL };
+
+  if (root == NULL)
+    return;
+  expect_output (PROCESS_ARGV ("rlimit", "RLIMIT_NOFILE"), envp,
+                 "1000 2000\n");
+  expect_output (PROCESS_ARGV ("umask"), envp, "0027\n");
+  expect_output (PROCESS_ARGV ("groups"), envp, "10,20\n");
+  expect_output (PROCESS_ARGV ("status", "NoNewPrivs"), envp, "1\n");
+  expect_output (PROCESS_ARGV ("oom-score-adj"), envp, "500\n");
+  expect_output (PROCESS_ARGV ("id"), envp, "uid=1000 gid=1000\n");
+  /* --opt=VALUE, a repeated resource (last wins), infinity, empty groups. */
+  expect_output (ARGV ("--rlimit=RLIMIT_CORE=1:2",
+                       "--rlimit=RLIMIT_CORE=0:18446744073709551615",
+                       "--groups=", "--uid=1000", "--gid=1000",
+                       "--oom-score-adj=700", "--", testbin_path, "rlimit",
+                       "RLIMIT_CORE"),
+                 NULL, "0 unlimited\n");
+  expect_output (ARGV ("--groups=", "--uid=1000", "--gid=1000", "--",
+                       testbin_path, "groups"),
+                 NULL, "\n");
+  expect_output (ARGV ("--oom-score-adj=700", "--", testbin_path,
+                       "oom-score-adj"),
+                 NULL, "700\n");
+  remove_tree (root);
+}
+
+static void
+test_spawn_rlimit_failure (void)
+{
+  struct rlimit cur;
+  struct spawn_result res;
+  char arg[96], want[160];
+  char *dir;
+  int status;
+
+  /* An unprivileged helper cannot raise its hard limit. */
+  if (getrlimit (RLIMIT_NOFILE, &cur) < 0 || cur.rlim_max == RLIM_INFINITY)
+    {
+      diag ("no finite RLIMIT_NOFILE hard limit to raise");
+      return;
+    }
+  snprintf (arg, sizeof (arg), "RLIMIT_NOFILE=%llu:%llu",
+            (unsigned long long) cur.rlim_max,
+            (unsigned long long) cur.rlim_max + 1);
+  snprintf (want, sizeof (want), "setrlimit RLIMIT_NOFILE %llu:%llu: "
+            "Operation not permitted",
+            (unsigned long long) cur.rlim_max,
+            (unsigned long long) cur.rlim_max + 1);
+  run_unprivileged (ARGV ("--rlimit", arg, "--", "/bin/true"), &res, &dir);
+  CHECK (res.got_pid);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_RLIMIT);
+  CHECK_INT (res.err_errno, EPERM);
+  CHECK_STR (res.err_msg, want);
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_SETUP);
+  remove_tree (dir);
+}
+
+static void
+test_spawn_oom_failure (void)
+{
+  struct spawn_result res;
+  char *dir;
+  int status;
+
+  /* Lowering oom_score_adj needs CAP_SYS_RESOURCE. */
+  run_unprivileged (ARGV ("--oom-score-adj", "-5", "--", "/bin/true"), &res,
+                    &dir);
+  CHECK (res.got_pid);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_PROCESS);
+  CHECK_INT (res.err_errno, EACCES);
+  CHECK_STR (res.err_msg, "write -5 to /proc/self/oom_score_adj: Permission "
+                          "denied");
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_SETUP);
+  remove_tree (dir);
+}
+
+static void
+test_spawn_groups_not_root (void)
+{
+  struct spawn_result res;
+  char *dir;
+  int status;
+
+  /* run_unprivileged drops all supplementary groups first. */
+  run_unprivileged (ARGV ("--groups", "5", "--", "/bin/true"), &res, &dir);
+  CHECK (res.got_pid);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_USER);
+  CHECK_INT (res.err_errno, EPERM);
+  CHECK_CONTAINS (res.err_msg, "cannot set supplementary groups \"5\"");
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_SETUP);
+  remove_tree (dir);
+
+  /* The groups it already has are fine. */
+  run_unprivileged (ARGV ("--groups", "", "--", "/bin/true"), &res, &dir);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 0);
+  remove_tree (dir);
+}
+
 /* ------------------------------------------------------------------ */
 
 static bool
@@ -1405,7 +1760,17 @@ main (int argc, char **argv)
   run_test ("path: not found", test_resolve_not_found, NEED_NOTHING);
   run_test ("path: name with a slash", test_resolve_with_slash, NEED_NOTHING);
   run_test ("path: default PATH", test_resolve_default_path, NEED_NOTHING);
+  run_test ("record: stage names RLIMIT and PROCESS", test_stage_names,
+            NEED_NOTHING);
+  run_test ("parse: --oom-score-adj", test_parse_oom_score_adj, NEED_NOTHING);
+  run_test ("parse: --rlimit", test_parse_rlimit, NEED_NOTHING);
+  run_test ("parse: --groups", test_parse_groups, NEED_NOTHING);
+  run_test ("parse: --umask", test_parse_umask, NEED_NOTHING);
   run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
+  run_test ("spawn: process option usage errors",
+            test_helper_process_usage_errors, NEED_NOTHING);
+  run_test ("spawn: --umask and --no-new-privs",
+            test_spawn_umask_and_nnp_unprivileged_ok, NEED_NOTHING);
   run_test ("spawn: exit status, no namespaces", test_spawn_plain_exit_status,
             NEED_NOTHING);
   run_test ("spawn: missing binary", test_spawn_missing_binary, NEED_NOTHING);
@@ -1433,6 +1798,14 @@ main (int argc, char **argv)
   run_test ("spawn: sethostname failure", test_spawn_bad_hostname, NEED_ROOT);
   run_test ("spawn: clone failure", test_spawn_clone_failure, NEED_ROOT);
   run_test ("spawn: --uid when not root", test_spawn_user_not_root, NEED_ROOT);
+  run_test ("spawn: rlimit, umask, groups, no_new_privs, oom_score_adj",
+            test_spawn_process_options, NEED_ROOT);
+  run_test ("spawn: setrlimit failure gives stage RLIMIT",
+            test_spawn_rlimit_failure, NEED_ROOT);
+  run_test ("spawn: --groups when not root", test_spawn_groups_not_root,
+            NEED_ROOT);
+  run_test ("spawn: oom_score_adj failure gives stage PROCESS",
+            test_spawn_oom_failure, NEED_ROOT);
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);

@@ -162,6 +162,18 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void create_processOptionTheKernelRefuses_errorNamesItAndNothingIsLeft() throws IOException {
+    // the kernel refuses an RLIMIT_NOFILE above fs.nr_open even to root: the workload fails after its clone
+    Path tooHigh = fixture.bundle(testbin(), "exit", "0").namespaces("pid").customize(config ->
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("process")).putArray("rlimits").addObject()
+            .put("type", "RLIMIT_NOFILE").put("soft", 1L << 40).put("hard", 1L << 40)).write();
+
+    assertThatThrownBy(() -> create("toohigh", tooHigh, ""))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription()).contains("RLIMIT_NOFILE"));
+    assertCode(() -> tasks.state(StateRequest.newBuilder().setId("toohigh").build()), Status.Code.NOT_FOUND);
+  }
+
+  @Test
   void wait_fromSeveralClientsAtOnce_allGetTheExit() throws Exception {
     Path bundle = fixture.bundle("/bin/sh", "-c", "sleep 0.5; exit 5").namespaces("pid").write();
     create("shared", bundle, "");

@@ -39,12 +39,17 @@ public final class SpawnException extends ShimException {
   }
 
   private static ErrorKind kindOf(SpawnStage stage, int errno) {
+    if (stage == SpawnStage.ARGS || stage == SpawnStage.HOSTNAME || stage == SpawnStage.CWD) {
+      return ErrorKind.INVALID_ARGUMENT;
+    }
+    if (errno == Errnos.EPERM) {
+      return ErrorKind.PERMISSION_DENIED;
+    }
+    boolean requestProblem = errno == Errnos.ENOENT || errno == Errnos.EACCES || errno == Errnos.ENOEXEC
+        || errno == Errnos.ENOTDIR || errno == Errnos.EINVAL;
     return switch (stage) {
-      case ARGS, HOSTNAME, CWD -> ErrorKind.INVALID_ARGUMENT;
-      case EXEC, ROOTFS, USER, RLIMIT -> errno == Errnos.ENOENT || errno == Errnos.EACCES || errno == Errnos.ENOEXEC
-          || errno == Errnos.ENOTDIR || errno == Errnos.EINVAL
-          ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL;
-      default -> errno == Errnos.EPERM ? ErrorKind.PERMISSION_DENIED : ErrorKind.INTERNAL;
+      case EXEC, ROOTFS, USER, RLIMIT, PROCESS -> requestProblem ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL;
+      default -> ErrorKind.INTERNAL;
     };
   }
 }
