@@ -4,7 +4,10 @@
  *   jshim-spawn [--ns LIST] [--hostname NAME] [--root DIR] [--cwd DIR]
  *               [--uid N] [--gid N] [--groups G1,G2,...]
  *               [--oom-score-adj N] [--rlimit NAME=SOFT:HARD]...
- *               [--umask MODE] [--no-new-privs] -- PROG [ARGS...]
+ *               [--umask MODE] [--no-new-privs]
+ *               [--cap-bounding MASK] [--cap-effective MASK]
+ *               [--cap-permitted MASK] [--cap-inheritable MASK]
+ *               [--cap-ambient MASK] -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
@@ -37,7 +40,8 @@
   "jshim-spawn [--ns LIST] [--hostname NAME] [--root DIR] [--cwd DIR] "     \
   "[--uid N] [--gid N] [--groups G1,G2,...] [--oom-score-adj N] "         \
   "[--rlimit NAME=SOFT:HARD]... [--umask MODE] [--no-new-privs] "         \
-  "-- PROG [ARGS...]"
+  "[--cap-bounding MASK] [--cap-effective MASK] [--cap-permitted MASK] "  \
+  "[--cap-inheritable MASK] [--cap-ambient MASK] -- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -118,6 +122,47 @@ option_value (int argc, char **argv, int *i, const char *name,
   *i += 1;
   *value = argv[*i];
   return 1;
+}
+
+/*
+ * The --cap-* options.  Giving any of them applies all five sets; the ones
+ * not given are empty (OCI semantics).
+ */
+static int
+parse_cap_option (int argc, char **argv, int *i,
+                  struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  static const char *const names[] = {
+    "--cap-bounding", "--cap-effective", "--cap-permitted",
+    "--cap-inheritable", "--cap-ambient",
+  };
+  uint64_t *const masks[] = {
+    &cfg->cap_bounding, &cfg->cap_effective, &cfg->cap_permitted,
+    &cfg->cap_inheritable, &cfg->cap_ambient,
+  };
+  size_t k;
+
+  for (k = 0; k < sizeof (names) / sizeof (names[0]); k++)
+    {
+      const char *val = NULL;
+      int r = option_value (argc, argv, i, names[k], &val, err);
+
+      if (r == 0)
+        continue;
+      if (r < 0)
+        return -1;
+      if (!cfg->has_caps)
+        {
+          cfg->has_caps = true;
+          cfg->cap_last_cap = jshim_cap_last_cap ();
+        }
+      if (jshim_parse_cap_mask (names[k], val, cfg->cap_last_cap, masks[k],
+                                err)
+          < 0)
+        return -1;
+      return 1;
+    }
+  return 0;
 }
 
 static int
@@ -234,6 +279,11 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
         }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
+      else if ((r = parse_cap_option (argc, argv, &i, cfg, err)) != 0)
+        {
+          if (r < 0)
+            return -1;
+        }
       else
         return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                            "unknown option \"%s\"; usage: " USAGE_TEXT, arg);

@@ -21,6 +21,7 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_SYNC: return "SYNC";
     case JSHIM_STAGE_RLIMIT: return "RLIMIT";
     case JSHIM_STAGE_PROCESS: return "PROCESS";
+    case JSHIM_STAGE_CAPS: return "CAPS";
     default: return "UNKNOWN";
     }
 }

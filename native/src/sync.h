@@ -45,6 +45,7 @@
 #define JSHIM_STAGE_SYNC 9
 #define JSHIM_STAGE_RLIMIT 10
 #define JSHIM_STAGE_PROCESS 11
+#define JSHIM_STAGE_CAPS 12
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,12 @@
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
+#endif
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
 
 void
@@ -384,6 +391,86 @@ bad:
                      text);
 }
 
+static const char *const cap_names[] = {
+  "CAP_CHOWN",           "CAP_DAC_OVERRIDE",  "CAP_DAC_READ_SEARCH",
+  "CAP_FOWNER",          "CAP_FSETID",        "CAP_KILL",
+  "CAP_SETGID",          "CAP_SETUID",        "CAP_SETPCAP",
+  "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+  "CAP_NET_ADMIN",       "CAP_NET_RAW",       "CAP_IPC_LOCK",
+  "CAP_IPC_OWNER",       "CAP_SYS_MODULE",    "CAP_SYS_RAWIO",
+  "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",    "CAP_SYS_PACCT",
+  "CAP_SYS_ADMIN",       "CAP_SYS_BOOT",      "CAP_SYS_NICE",
+  "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",      "CAP_SYS_TTY_CONFIG",
+  "CAP_MKNOD",           "CAP_LEASE",         "CAP_AUDIT_WRITE",
+  "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",       "CAP_MAC_OVERRIDE",
+  "CAP_MAC_ADMIN",       "CAP_SYSLOG",        "CAP_WAKE_ALARM",
+  "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",    "CAP_PERFMON",
+  "CAP_BPF",             "CAP_CHECKPOINT_RESTORE",
+};
+
+const char *
+jshim_cap_name (int cap)
+{
+  if (cap < 0 || (size_t) cap >= sizeof (cap_names) / sizeof (cap_names[0]))
+    return NULL;
+  return cap_names[cap];
+}
+
+int
+jshim_cap_last_cap (void)
+{
+  char text[16];
+  uint64_t v;
+  ssize_t n;
+  int fd, cap;
+
+  fd = open ("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      n = read (fd, text, sizeof (text));
+      close (fd);
+      while (n > 0 && text[n - 1] == '\n')
+        n--;
+      if (n > 0 && parse_decimal (text, (size_t) n, 63, &v) == 0)
+        return (int) v;
+    }
+  /* No /proc: the bounding set can be read for every valid capability. */
+  for (cap = 63; cap > 0; cap--)
+    if (prctl (PR_CAPBSET_READ, (unsigned long) cap, 0, 0, 0) >= 0)
+      return cap;
+  return CAP_LAST_CAP;
+}
+
+int
+jshim_parse_cap_mask (const char *opt, const char *text, int last_cap,
+                      uint64_t *out, jshim_error_t *err)
+{
+  unsigned long long v;
+  char *end;
+  int cap;
+
+  errno = 0;
+  if (text[0] < '0' || text[0] > '9')
+    goto bad;
+  v = strtoull (text, &end, 0);
+  if (errno != 0 || *end != '\0')
+    goto bad;
+  for (cap = 63; cap > last_cap; cap--)
+    if (v & (1ULL << cap))
+      return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                         "invalid %s \"%s\": capability %d is above the "
+                         "kernel's last capability %d",
+                         opt, text, cap, last_cap);
+  *out = (uint64_t) v;
+  return 0;
+
+bad:
+  return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                     "invalid %s \"%s\": expected a 64-bit capability mask "
+                     "such as 0x3 (bit N = capability N)",
+                     opt, text);
+}
+
 /* ------------------------------------------------------------------ */
 /* setup steps                                                         */
 
@@ -537,6 +624,96 @@ setup_user (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   return 0;
 }
 
+/* "CAP_CHOWN (0)", or "capability 63" when the name is not known. */
+static const char *
+cap_text (int cap, char *buf, size_t cap_buf)
+{
+  const char *name = jshim_cap_name (cap);
+
+  if (name != NULL)
+    snprintf (buf, cap_buf, "%s (%d)", name, cap);
+  else
+    snprintf (buf, cap_buf, "capability %d", cap);
+  return buf;
+}
+
+/*
+ * Before the user switch: drop from the bounding set what the mask does not
+ * hold (needs CAP_SETPCAP; capabilities already gone are skipped) and keep
+ * the permitted set across setuid.
+ */
+static int
+setup_bounding_set (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  char text[48];
+  int cap;
+
+  if (!cfg->has_caps)
+    return 0;
+  for (cap = 0; cap <= cfg->cap_last_cap; cap++)
+    {
+      if (cfg->cap_bounding & (1ULL << cap))
+        continue;
+      if (prctl (PR_CAPBSET_READ, (unsigned long) cap, 0, 0, 0) == 0)
+        continue;
+      if (prctl (PR_CAPBSET_DROP, (unsigned long) cap, 0, 0, 0) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_CAPS, errno,
+                               "prctl PR_CAPBSET_DROP %s",
+                               cap_text (cap, text, sizeof (text)));
+    }
+  if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_CAPS, errno,
+                           "prctl PR_SET_KEEPCAPS 1");
+  return 0;
+}
+
+/* After the user switch: effective, permitted, inheritable, then ambient. */
+static int
+setup_capabilities (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  struct __user_cap_header_struct hdr;
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+  char text[48];
+  int i, cap;
+
+  if (!cfg->has_caps)
+    return 0;
+  if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_CAPS, errno,
+                           "prctl PR_SET_KEEPCAPS 0");
+
+  memset (&hdr, 0, sizeof (hdr));
+  hdr.version = _LINUX_CAPABILITY_VERSION_3;
+  hdr.pid = 0;
+  for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+    {
+      data[i].effective = (uint32_t) (cfg->cap_effective >> (32 * i));
+      data[i].permitted = (uint32_t) (cfg->cap_permitted >> (32 * i));
+      data[i].inheritable = (uint32_t) (cfg->cap_inheritable >> (32 * i));
+    }
+  if (syscall (SYS_capset, &hdr, data) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_CAPS, errno,
+                           "capset effective=0x%llx permitted=0x%llx "
+                           "inheritable=0x%llx",
+                           (unsigned long long) cfg->cap_effective,
+                           (unsigned long long) cfg->cap_permitted,
+                           (unsigned long long) cfg->cap_inheritable);
+
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_CAPS, errno,
+                           "prctl PR_CAP_AMBIENT_CLEAR_ALL");
+  /* The kernel wants each one in the permitted and inheritable sets. */
+  for (cap = 0; cap <= cfg->cap_last_cap; cap++)
+    if ((cfg->cap_ambient & (1ULL << cap))
+        && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long) cap,
+                  0, 0)
+               < 0)
+      return jshim_fail_sys (err, JSHIM_STAGE_CAPS, errno,
+                             "prctl PR_CAP_AMBIENT_RAISE %s",
+                             cap_text (cap, text, sizeof (text)));
+  return 0;
+}
+
 int
 jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
                         size_t cap, jshim_error_t *err)
@@ -566,22 +743,30 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   if (setup_rlimits (cfg, err) < 0)
     return -1;
 
-  /* 5. credentials: supplementary groups, gid, uid */
+  /* 5. bounding set and keep-caps, while still privileged */
+  if (setup_bounding_set (cfg, err) < 0)
+    return -1;
+
+  /* 6. credentials: supplementary groups, gid, uid */
   if (setup_user (cfg, err) < 0)
     return -1;
 
-  /* 6. umask and no_new_privs, as the new user */
+  /* 7. capability sets (capset) and the ambient set, as the new user */
+  if (setup_capabilities (cfg, err) < 0)
+    return -1;
+
+  /* 8. umask and no_new_privs, as the new user */
   if (cfg->has_umask)
     umask (cfg->umask_value);
   if (cfg->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_PROCESS, errno,
                            "prctl PR_SET_NO_NEW_PRIVS");
 
-  /* 7. working directory, inside the new root */
+  /* 9. working directory, inside the new root */
   if (chdir (cwd) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_CWD, errno, "chdir \"%s\"", cwd);
 
-  /* 8. find the program with the container's PATH */
+  /* 10. find the program with the container's PATH */
   return jshim_resolve_program (cfg->argv[0], cfg->envp, resolved, cap, err);
 }
 

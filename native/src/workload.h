@@ -55,6 +55,13 @@ struct jshim_spawn_config
   bool has_umask;
   mode_t umask_value;    /* --umask, 0..0777 */
   bool no_new_privs;     /* --no-new-privs */
+  bool has_caps;         /* any --cap-* given: apply all five sets */
+  int cap_last_cap;      /* the kernel's last capability (when has_caps) */
+  uint64_t cap_bounding; /* --cap-* masks, bit N = capability N; */
+  uint64_t cap_effective;   /* a set not given is empty */
+  uint64_t cap_permitted;
+  uint64_t cap_inheritable;
+  uint64_t cap_ambient;
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */
@@ -97,6 +104,21 @@ int jshim_parse_groups (const char *text, gid_t **out, size_t *count,
 /* --umask: strtoul base 0 (so "022" is octal), 0..0777. */
 int jshim_parse_umask (const char *text, mode_t *out, jshim_error_t *err);
 
+/*
+ * --cap-bounding and the other --cap-* options (OPT names the option for
+ * messages): strtoull base 0 (so "0x..." is hex), bit N = capability N; a
+ * bit above LAST_CAP (0..63) is rejected.
+ */
+int jshim_parse_cap_mask (const char *opt, const char *text, int last_cap,
+                          uint64_t *out, jshim_error_t *err);
+
+/* The kernel's last capability number: /proc/sys/kernel/cap_last_cap, or
+   probed with PR_CAPBSET_READ when that cannot be read. */
+int jshim_cap_last_cap (void);
+
+/* "CAP_CHOWN" for 0 and so on; NULL for a number this file does not know. */
+const char *jshim_cap_name (int cap);
+
 /* RLIMIT_* value of an OCI name ("RLIMIT_NOFILE"), -1 when unknown. */
 int jshim_rlimit_resource (const char *name, size_t len);
 
@@ -104,8 +126,9 @@ int jshim_rlimit_resource (const char *name, size_t len);
 const char *jshim_rlimit_name (int resource);
 
 /*
- * Setup steps: oom_score_adj, hostname, mounts, root, rlimits, user
- * (groups, gid, uid), umask, no_new_privs, cwd, program lookup.
+ * Setup steps: oom_score_adj, hostname, mounts, root, rlimits, bounding
+ * set and keep-caps, user (groups, gid, uid), capabilities (capset,
+ * ambient), umask, no_new_privs, cwd, program lookup.
  * On success the resolved program path is in RESOLVED.
  */
 int jshim_workload_prepare (const struct jshim_spawn_config *cfg,

@@ -910,9 +910,11 @@ test_stage_names (void)
 {
   CHECK_INT (JSHIM_STAGE_RLIMIT, 10);
   CHECK_INT (JSHIM_STAGE_PROCESS, 11);
+  CHECK_INT (JSHIM_STAGE_CAPS, 12);
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_RLIMIT), "RLIMIT");
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_PROCESS), "PROCESS");
-  CHECK_STR (jshim_stage_name (12), "UNKNOWN");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_CAPS), "CAPS");
+  CHECK_STR (jshim_stage_name (13), "UNKNOWN");
 }
 
 static void
@@ -1091,6 +1093,92 @@ test_parse_umask (void)
   CHECK_INT (jshim_parse_umask ("", &m, &err), -1);
   CHECK_INT (jshim_parse_umask (" 22", &m, &err), -1);
   CHECK_INT (jshim_parse_umask ("22k", &m, &err), -1);
+}
+
+static void
+test_parse_cap_mask (void)
+{
+  jshim_error_t err;
+  uint64_t m = 7;
+  int last = jshim_cap_last_cap ();
+
+  CHECK_INT (jshim_parse_cap_mask ("--cap-effective", "0x5", 40, &m, &err),
+             0);
+  CHECK_INT (m, 5);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-effective", "0X1fffeffffff", 40,
+                                   &m, &err),
+             0);
+  CHECK (m == 0x1fffeffffffULL);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-effective", "21", 40, &m, &err), 0);
+  CHECK_INT (m, 21);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-effective", "010", 40, &m, &err),
+             0);
+  CHECK_INT (m, 8); /* base 0: a leading 0 is octal */
+  CHECK_INT (jshim_parse_cap_mask ("--cap-effective", "0", 40, &m, &err), 0);
+  CHECK_INT (m, 0);
+  /* Bit 40 is the last one allowed with cap_last_cap 40. */
+  CHECK_INT (jshim_parse_cap_mask ("--cap-effective", "0x10000000000", 40, &m,
+                                   &err),
+             0);
+  CHECK (m == 1ULL << 40);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-bounding", "0xffffffffffffffff", 63,
+                                   &m, &err),
+             0);
+  CHECK (m == UINT64_MAX);
+
+  jshim_error_clear (&err);
+  m = 3;
+  CHECK_INT (jshim_parse_cap_mask ("--cap-ambient", "0x20000000000", 40, &m,
+                                   &err),
+             -1);
+  CHECK_INT (m, 3);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+  CHECK_STR (err.msg, "invalid --cap-ambient \"0x20000000000\": capability "
+                      "41 is above the kernel's last capability 40");
+  CHECK_INT (jshim_parse_cap_mask ("--cap-bounding", "0xffffffffffffffff", 40,
+                                   &m, &err),
+             -1);
+  CHECK_CONTAINS (err.msg, "capability 63 is above");
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", "zz", 40, &m, &err),
+             -1);
+  CHECK_STR (err.msg, "invalid --cap-permitted \"zz\": expected a 64-bit "
+                      "capability mask such as 0x3 (bit N = capability N)");
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", "0x10000000000000000",
+                                   63, &m, &err),
+             -1);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", "-1", 63, &m, &err),
+             -1);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", "", 63, &m, &err), -1);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", " 1", 63, &m, &err),
+             -1);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", "0x", 63, &m, &err),
+             -1);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", "5k", 63, &m, &err),
+             -1);
+  CHECK_INT (jshim_parse_cap_mask ("--cap-permitted", "09", 63, &m, &err),
+             -1);
+  CHECK_INT (m, 3);
+
+  /* The kernel's last capability, and the names used in messages. */
+  CHECK (last >= 36 && last <= 63);
+  {
+    FILE *f = fopen ("/proc/sys/kernel/cap_last_cap", "re");
+    int want = -1;
+
+    if (f != NULL)
+      {
+        if (fscanf (f, "%d", &want) != 1)
+          want = -1;
+        fclose (f);
+        CHECK_INT (last, want);
+      }
+  }
+  CHECK_STR (jshim_cap_name (0), "CAP_CHOWN");
+  CHECK_STR (jshim_cap_name (21), "CAP_SYS_ADMIN");
+  CHECK_STR (jshim_cap_name (40), "CAP_CHECKPOINT_RESTORE");
+  CHECK (jshim_cap_name (41) == NULL);
+  CHECK (jshim_cap_name (-1) == NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1546,6 +1634,26 @@ test_helper_process_usage_errors (void)
                       "invalid --groups \"1,,2\"");
   expect_usage_error (ARGV ("--no-new-privs=1", "--", testbin_path),
                       "unknown option \"--no-new-privs=1\"");
+  expect_usage_error (ARGV ("--cap-bounding", "zz", "--", testbin_path),
+                      "invalid --cap-bounding \"zz\"");
+  expect_usage_error (ARGV ("--cap-effective=-1", "--", testbin_path),
+                      "invalid --cap-effective \"-1\"");
+  expect_usage_error (ARGV ("--cap-ambient"), "needs a value");
+  {
+    int last = jshim_cap_last_cap ();
+    char mask[32], want[192];
+
+    if (last < 63)
+      {
+        snprintf (mask, sizeof (mask), "0x%llx", 1ULL << (last + 1));
+        snprintf (want, sizeof (want), "invalid --cap-inheritable \"%s\": "
+                  "capability %d is above the kernel's last capability %d",
+                  mask, last + 1, last);
+        expect_usage_error (ARGV ("--cap-inheritable", mask, "--",
+                                  testbin_path),
+                            want);
+      }
+  }
 }
 
 static void
@@ -1688,6 +1796,152 @@ test_spawn_groups_not_root (void)
   remove_tree (dir);
 }
 
+/* Our own value of a /proc/self/status mask, as testbin prints it. */
+static const char *
+own_status_line (const char *field, char *buf, size_t cap)
+{
+  snprintf (buf, cap, "%016llx\n", status_mask (getpid (), field));
+  return buf;
+}
+
+static void
+test_spawn_caps_default (void)
+{
+  char want[32];
+
+  /* No --cap-* option: the capability sets are left alone. */
+  expect_output (ARGV ("--", testbin_path, "status", "CapBnd"), NULL,
+                 own_status_line ("CapBnd", want, sizeof (want)));
+  expect_output (ARGV ("--", testbin_path, "status", "CapEff"), NULL,
+                 own_status_line ("CapEff", want, sizeof (want)));
+}
+
+/* All five sets, switching to uid/gid 1000 inside a copied root. */
+#define CAPS_USER_ARGV(field)                                               \
+  ARGV ("--ns", "pid,mount", "--root", root, "--uid", "1000", "--gid",      \
+        "1000", "--cap-bounding", "0x5", "--cap-effective", "0x1",          \
+        "--cap-permitted", "0x5", "--cap-inheritable", "0x4",               \
+        "--cap-ambient=0x4", "--", "jshim-testbin", "status", field)
+
+/* Similar masks (no ambient), staying root. */
+#define CAPS_ROOT_ARGV(field)                                               \
+  ARGV ("--ns", "pid,mount", "--root", root, "--cap-bounding", "0x5",       \
+        "--cap-effective", "0x1", "--cap-permitted", "0x1",                 \
+        "--cap-inheritable", "0x4", "--", "jshim-testbin", "status", field)
+
+static void
+test_spawn_caps_user (void)
+{
+  char *root = make_rootfs ();
+  char *envp[] = { "PATH=/bin", NULL };
+
+  if (root == NULL)
+    return;
+  /*
+   * Before exec the workload has bounding 0x5, effective 0x1, permitted
+   * 0x5, inheritable 0x4, ambient 0x4.  execve of a plain (no file caps,
+   * not setuid) program as non-root computes
+   *   pP' = (pI & fI) | (fP & bset) | pA' = pA = 0x4
+   *   pE' = fE ? pP' : pA' = 0x4
+   * so permitted and effective after exec are the ambient set.
+   */
+  expect_output (CAPS_USER_ARGV ("CapBnd"), envp, "0000000000000005\n");
+  expect_output (CAPS_USER_ARGV ("CapPrm"), envp, "0000000000000004\n");
+  expect_output (CAPS_USER_ARGV ("CapEff"), envp, "0000000000000004\n");
+  expect_output (CAPS_USER_ARGV ("CapInh"), envp, "0000000000000004\n");
+  expect_output (CAPS_USER_ARGV ("CapAmb"), envp, "0000000000000004\n");
+  expect_output (CAPS_USER_ARGV ("Uid"), envp,
+                 "1000\t1000\t1000\t1000\n");
+  remove_tree (root);
+}
+
+static void
+test_spawn_caps_root (void)
+{
+  char *root = make_rootfs ();
+  char *envp[] = { "PATH=/bin", NULL };
+
+  if (root == NULL)
+    return;
+  /*
+   * For uid 0 execve treats the program as having all file capabilities:
+   *   pP' = bset | pI | pA = 0x5 | 0x4 | 0 = 0x5,  pE' = pP'
+   * so the permitted and effective masks (0x1) do not survive exec; the
+   * bounding set (plus inheritable) decides.
+   */
+  expect_output (CAPS_ROOT_ARGV ("CapBnd"), envp, "0000000000000005\n");
+  expect_output (CAPS_ROOT_ARGV ("CapPrm"), envp, "0000000000000005\n");
+  expect_output (CAPS_ROOT_ARGV ("CapEff"), envp, "0000000000000005\n");
+  expect_output (CAPS_ROOT_ARGV ("CapInh"), envp, "0000000000000004\n");
+  expect_output (CAPS_ROOT_ARGV ("CapAmb"), envp, "0000000000000000\n");
+  /* Root keeps an ambient set too (no file caps, not setuid). */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root, "--cap-bounding",
+                       "0x5", "--cap-permitted", "0x5", "--cap-inheritable",
+                       "0x4", "--cap-ambient", "0x4", "--", "jshim-testbin",
+                       "status", "CapAmb"),
+                 envp, "0000000000000004\n");
+
+  /* One option alone: the other four sets are empty, bounding too. */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root,
+                       "--cap-permitted", "0x1", "--", "jshim-testbin",
+                       "status", "CapBnd"),
+                 envp, "0000000000000000\n");
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root,
+                       "--cap-permitted", "0x1", "--", "jshim-testbin",
+                       "status", "CapEff"),
+                 envp, "0000000000000000\n");
+  remove_tree (root);
+}
+
+static void
+test_spawn_caps_failures (void)
+{
+  struct spawn_result res;
+  char bnd[32];
+  char *dir;
+  int status;
+
+  /* Effective must be a subset of permitted (here empty). */
+  expect_workload_error (ARGV ("--cap-effective", "0x1", "--", testbin_path,
+                               "exit", "0"),
+                         NULL, JSHIM_STAGE_CAPS, EPERM,
+                         "capset effective=0x1 permitted=0x0 "
+                         "inheritable=0x0: Operation not permitted");
+  /* Ambient needs the capability in permitted and inheritable. */
+  expect_workload_error (ARGV ("--cap-bounding", "0x4", "--cap-permitted",
+                               "0x4", "--cap-ambient", "0x4", "--",
+                               testbin_path, "exit", "0"),
+                         NULL, JSHIM_STAGE_CAPS, EPERM,
+                         "prctl PR_CAP_AMBIENT_RAISE CAP_DAC_READ_SEARCH (2): "
+                         "Operation not permitted");
+
+  /* An unprivileged helper cannot shrink the bounding set... */
+  run_unprivileged (ARGV ("--cap-bounding", "0", "--", "/bin/true"), &res,
+                    &dir);
+  CHECK (res.got_pid);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_CAPS);
+  CHECK_INT (res.err_errno, EPERM);
+  CHECK_STR (res.err_msg, "prctl PR_CAPBSET_DROP CAP_CHOWN (0): Operation "
+                          "not permitted");
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_SETUP);
+  remove_tree (dir);
+
+  /* ...but asking for the sets it already has is fine. */
+  snprintf (bnd, sizeof (bnd), "0x%llx", status_mask (getpid (), "CapBnd"));
+  run_unprivileged (ARGV ("--cap-bounding", bnd, "--", "/bin/true"), &res,
+                    &dir);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 0);
+  remove_tree (dir);
+}
+
 /* ------------------------------------------------------------------ */
 
 static bool
@@ -1760,12 +2014,13 @@ main (int argc, char **argv)
   run_test ("path: not found", test_resolve_not_found, NEED_NOTHING);
   run_test ("path: name with a slash", test_resolve_with_slash, NEED_NOTHING);
   run_test ("path: default PATH", test_resolve_default_path, NEED_NOTHING);
-  run_test ("record: stage names RLIMIT and PROCESS", test_stage_names,
+  run_test ("record: stage names RLIMIT, PROCESS and CAPS", test_stage_names,
             NEED_NOTHING);
   run_test ("parse: --oom-score-adj", test_parse_oom_score_adj, NEED_NOTHING);
   run_test ("parse: --rlimit", test_parse_rlimit, NEED_NOTHING);
   run_test ("parse: --groups", test_parse_groups, NEED_NOTHING);
   run_test ("parse: --umask", test_parse_umask, NEED_NOTHING);
+  run_test ("parse: --cap-* masks", test_parse_cap_mask, NEED_NOTHING);
   run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
   run_test ("spawn: process option usage errors",
             test_helper_process_usage_errors, NEED_NOTHING);
@@ -1773,6 +2028,8 @@ main (int argc, char **argv)
             test_spawn_umask_and_nnp_unprivileged_ok, NEED_NOTHING);
   run_test ("spawn: exit status, no namespaces", test_spawn_plain_exit_status,
             NEED_NOTHING);
+  run_test ("spawn: no --cap-* leaves capabilities alone",
+            test_spawn_caps_default, NEED_NOTHING);
   run_test ("spawn: missing binary", test_spawn_missing_binary, NEED_NOTHING);
   run_test ("spawn: env and PATH lookup", test_spawn_env_and_path_lookup,
             NEED_NOTHING);
@@ -1806,6 +2063,11 @@ main (int argc, char **argv)
             NEED_ROOT);
   run_test ("spawn: oom_score_adj failure gives stage PROCESS",
             test_spawn_oom_failure, NEED_ROOT);
+  run_test ("spawn: --cap-* with --uid 1000 (ambient)", test_spawn_caps_user,
+            NEED_ROOT);
+  run_test ("spawn: --cap-* as root", test_spawn_caps_root, NEED_ROOT);
+  run_test ("spawn: capability failures give stage CAPS",
+            test_spawn_caps_failures, NEED_ROOT);
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);

@@ -161,6 +161,33 @@ class TaskLifecycleTest {
     assertThat(Files.readString(dir.resolve("out")).trim()).isEqualTo(expected);
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      // as uid 1000 the program keeps only its ambient capabilities across execve (no file capabilities)
+      "1000, CapBnd, 0000000000000005",
+      "1000, CapPrm, 0000000000000004",
+      "1000, CapEff, 0000000000000004",
+      "1000, CapInh, 0000000000000004",
+      "1000, CapAmb, 0000000000000004",
+      // as root execve grants the whole bounding set
+      "0, CapBnd, 0000000000000005",
+      "0, CapEff, 0000000000000005"})
+  void create_capabilitiesInConfig_workloadRunsWithThoseSets(int uid, String field, String expected) throws IOException {
+    Path bundle = fixture.bundle(testbin(), "status", field).namespaces("pid").customize(config -> {
+      var process = (com.fasterxml.jackson.databind.node.ObjectNode) config.get("process");
+      process.putObject("user").put("uid", uid).put("gid", uid);
+      var caps = process.putObject("capabilities");
+      caps.putArray("bounding").add("CAP_CHOWN").add("CAP_DAC_READ_SEARCH");
+      caps.putArray("effective").add("CAP_CHOWN");
+      caps.putArray("permitted").add("CAP_CHOWN").add("CAP_DAC_READ_SEARCH");
+      caps.putArray("inheritable").add("CAP_DAC_READ_SEARCH");
+      caps.putArray("ambient").add("CAP_DAC_READ_SEARCH");
+    }).write();
+
+    assertThat(fixture.run("caps", bundle, dir.resolve("out"))).isZero();
+    assertThat(Files.readString(dir.resolve("out")).trim()).isEqualTo(expected);
+  }
+
   @Test
   void create_processOptionTheKernelRefuses_errorNamesItAndNothingIsLeft() throws IOException {
     // the kernel refuses an RLIMIT_NOFILE above fs.nr_open even to root: the workload fails after its clone

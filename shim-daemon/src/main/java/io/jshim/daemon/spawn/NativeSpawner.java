@@ -119,6 +119,13 @@ public final class NativeSpawner implements Spawner {
       argv.add("--groups");
       argv.add(process.additionalGids().stream().map(String::valueOf).collect(Collectors.joining(",")));
     }
+    process.capabilities().ifPresent(caps -> {
+      argv.addAll(List.of("--cap-bounding", CapabilitySets.mask(caps.bounding()),
+          "--cap-effective", CapabilitySets.mask(caps.effective()),
+          "--cap-permitted", CapabilitySets.mask(caps.permitted()),
+          "--cap-inheritable", CapabilitySets.mask(caps.inheritable()),
+          "--cap-ambient", CapabilitySets.mask(caps.ambient())));
+    });
     process.umask().ifPresent(mask -> {
       argv.add("--umask");
       argv.add("0" + Integer.toOctalString(mask));

@@ -15,6 +15,7 @@ public enum SpawnStage {
   SYNC(9, "talk to the daemon"),
   RLIMIT(10, "set a resource limit"),
   PROCESS(11, "set process attributes"),
+  CAPS(12, "set capabilities"),
   UNKNOWN(0, "start");
 
   private final int code;

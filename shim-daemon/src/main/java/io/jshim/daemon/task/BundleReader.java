@@ -3,6 +3,8 @@ package io.jshim.daemon.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.spawn.Capability;
+import io.jshim.daemon.spawn.CapabilitySets;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.ProcessOptions;
 import io.jshim.daemon.spawn.Rlimit;
@@ -24,7 +26,7 @@ final class BundleReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Fields a runtime acts on that jshim does not apply yet; a config that sets them is run with a warning. */
   private static final List<String> NOT_APPLIED = List.of(
-      "mounts", "hooks", "process.capabilities", "process.apparmorProfile", "process.selinuxLabel", "root.readonly", "linux.resources", "linux.cgroupsPath", "linux.devices",
+      "mounts", "hooks", "process.apparmorProfile", "process.selinuxLabel", "root.readonly", "linux.resources", "linux.cgroupsPath", "linux.devices",
       "linux.maskedPaths", "linux.readonlyPaths", "linux.seccomp", "linux.sysctl", "linux.uidMappings",
       "linux.gidMappings", "linux.rootfsPropagation", "linux.mountLabel", "linux.intelRdt", "linux.personality");
 
@@ -131,7 +133,29 @@ final class BundleReader {
     if (!noNewPrivileges.isMissingNode() && !noNewPrivileges.isNull() && !noNewPrivileges.isBoolean()) {
       throw ShimException.invalidArgument("process.noNewPrivileges: " + noNewPrivileges + " (expected: true or false)");
     }
-    return new ProcessOptions(rlimits, groups, umask, noNewPrivileges.asBoolean(false), oom);
+    return new ProcessOptions(rlimits, groups, umask, noNewPrivileges.asBoolean(false), oom,
+        capabilities(process.path("capabilities")));
+  }
+
+  private static Optional<CapabilitySets> capabilities(JsonNode caps) {
+    if (caps.isMissingNode() || caps.isNull()) {
+      return Optional.empty();
+    }
+    if (!caps.isObject()) {
+      throw ShimException.invalidArgument("process.capabilities: " + caps.getNodeType() + " (expected: an object of capability sets)");
+    }
+    return Optional.of(new CapabilitySets(capabilitySet(caps, "bounding"), capabilitySet(caps, "effective"),
+        capabilitySet(caps, "permitted"), capabilitySet(caps, "inheritable"), capabilitySet(caps, "ambient")));
+  }
+
+  private static Set<Capability> capabilitySet(JsonNode caps, String name) {
+    String field = "process.capabilities." + name;
+    Set<Capability> set = EnumSet.noneOf(Capability.class);
+    for (String cap : strings(caps.path(name), field)) {
+      set.add(Capability.fromName(cap).orElseThrow(() -> ShimException.invalidArgument(
+          field + ": \"" + cap + "\" (expected: a Linux capability name such as CAP_NET_BIND_SERVICE)")));
+    }
+    return set;
   }
 
   private static long unsigned64(JsonNode node, String field) {

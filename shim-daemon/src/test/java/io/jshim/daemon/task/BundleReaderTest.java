@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jshim.daemon.error.ErrorKind;
 import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.spawn.Capability;
+import io.jshim.daemon.spawn.CapabilitySets;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.ProcessOptions;
 import io.jshim.daemon.spawn.Rlimit;
@@ -73,6 +75,35 @@ class BundleReaderTest {
   }
 
   @Test
+  void read_capabilities_setsParsedMissingSetsEmpty() throws IOException {
+    write("""
+        {"process":{"args":["true"],"capabilities":{"bounding":["CAP_KILL","CAP_CHOWN"],"effective":["CAP_KILL"]}}}
+        """);
+
+    CapabilitySets caps = reader.read(bundle).process().capabilities().orElseThrow();
+
+    assertThat(caps.bounding()).containsExactlyInAnyOrder(Capability.CAP_KILL, Capability.CAP_CHOWN);
+    assertThat(caps.effective()).containsExactly(Capability.CAP_KILL);
+    assertThat(caps.permitted()).isEmpty();
+    assertThat(caps.ambient()).isEmpty();
+    assertThat(Capability.CAP_KILL.ordinal()).as("kernel number").isEqualTo(5);
+    assertThat(Capability.CAP_CHECKPOINT_RESTORE.ordinal()).isEqualTo(40);
+  }
+
+  @Test
+  void read_noCapabilitiesObject_keepsTheDaemonsCapabilities() throws IOException {
+    write("{\"process\":{\"args\":[\"true\"]}}");
+
+    assertThat(reader.read(bundle).process().capabilities()).isEmpty();
+  }
+
+  @Test
+  void read_unknownCapability_invalidArgumentNamingIt() throws IOException {
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"capabilities\":{\"ambient\":[\"CAP_FLY\"]}}}",
+        ErrorKind.INVALID_ARGUMENT, "process.capabilities.ambient: \"CAP_FLY\"");
+  }
+
+  @Test
   void read_fieldsNotAppliedYet_listedNotDropped() throws IOException {
     write("""
         {"process":{"args":["true"],"noNewPrivileges":true,"capabilities":{"bounding":["CAP_KILL"]},"rlimits":[]},
@@ -82,7 +113,7 @@ class BundleReaderTest {
 
     BundleConfig config = reader.read(bundle);
 
-    assertThat(config.notApplied()).containsExactly("mounts", "process.capabilities", "linux.maskedPaths");
+    assertThat(config.notApplied()).containsExactly("mounts", "linux.maskedPaths");
   }
 
   @Test
