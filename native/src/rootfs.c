@@ -1,11 +1,16 @@
 #include "rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -89,4 +94,156 @@ jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err)
   if ((ns_flags & CLONE_NEWNS) && (ns_flags & CLONE_NEWPID))
     return jshim_mount_proc ("/proc", err);
   return 0;
+}
+
+int
+jshim_check_proc_fd (jshim_error_t *err)
+{
+  struct statfs sfs;
+
+  if (statfs ("/proc/self/fd", &sfs) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                           "--masked and --readonly need /proc in the "
+                           "container (a new pid namespace mounts one): "
+                           "statfs /proc/self/fd");
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return jshim_fail (err, JSHIM_STAGE_MOUNT, ENOENT,
+                       "--masked and --readonly need /proc in the container "
+                       "(a new pid namespace mounts one): /proc/self/fd is "
+                       "not on a proc filesystem");
+  return 0;
+}
+
+/* "/proc/self/fd/N" for FD. */
+static const char *
+fd_path (int fd, char *buf, size_t cap)
+{
+  snprintf (buf, cap, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+/* open (PATH, O_PATH | O_NOFOLLOW); ENOENT gives 0 and *FD = -1. */
+static int
+open_target (const char *path, const char *what, int *fd,
+             jshim_error_t *err)
+{
+  *fd = open (path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (*fd >= 0 || errno == ENOENT)
+    return 0;
+  return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno, "open %s (%s)", path,
+                         what);
+}
+
+int
+jshim_mask_path (const char *path, jshim_error_t *err)
+{
+  char target[32], source[32];
+  struct stat st, null_st;
+  int fd, null_fd, rc = 0;
+
+  if (open_target (path, "masked", &fd, err) < 0)
+    return -1;
+  if (fd < 0)
+    return 0;
+  if (fstat (fd, &st) < 0)
+    {
+      rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                           "stat %s (masked)", path);
+      goto out;
+    }
+
+  if (S_ISDIR (st.st_mode))
+    {
+      if (mount ("tmpfs", fd_path (fd, target, sizeof (target)), "tmpfs",
+                 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+          < 0)
+        rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                             "mount tmpfs over %s (masked)", path);
+      goto out;
+    }
+
+  /* Only the real null device may stand in for a file. */
+  null_fd = open ("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (null_fd < 0)
+    {
+      rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                           "open /dev/null to mask %s", path);
+      goto out;
+    }
+  if (fstat (null_fd, &null_st) < 0 || !S_ISCHR (null_st.st_mode)
+      || major (null_st.st_rdev) != 1 || minor (null_st.st_rdev) != 3)
+    rc = jshim_fail (err, JSHIM_STAGE_MOUNT, ENODEV,
+                     "cannot mask %s: /dev/null in the container is not the "
+                     "null device (character device 1:3)",
+                     path);
+  else if (mount (fd_path (null_fd, source, sizeof (source)),
+                  fd_path (fd, target, sizeof (target)), NULL, MS_BIND, NULL)
+           < 0)
+    rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                         "bind mount /dev/null over %s (masked)", path);
+  close (null_fd);
+
+out:
+  close (fd);
+  return rc;
+}
+
+int
+jshim_readonly_path (const char *path, jshim_error_t *err)
+{
+  char target[32];
+  struct statvfs vfs;
+  struct stat st, top_st;
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC;
+  int fd, top_fd, rc = 0;
+
+  if (open_target (path, "readonly", &fd, err) < 0)
+    return -1;
+  if (fd < 0)
+    return 0;
+  if (fstat (fd, &st) < 0 || fstatvfs (fd, &vfs) < 0)
+    {
+      rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                           "stat %s (readonly)", path);
+      goto out;
+    }
+  if (vfs.f_flag & ST_NOSUID)
+    flags |= MS_NOSUID;
+  if (vfs.f_flag & ST_NODEV)
+    flags |= MS_NODEV;
+  if (vfs.f_flag & ST_NOEXEC)
+    flags |= MS_NOEXEC;
+
+  fd_path (fd, target, sizeof (target));
+  if (mount (target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+    {
+      rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                           "bind mount %s onto itself (readonly)", path);
+      goto out;
+    }
+
+  /* FD still names the covered mount: look the path up again to reach the
+     new bind, and make sure it is the same file. */
+  top_fd = open (path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (top_fd < 0)
+    {
+      rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                           "open %s again after the bind mount (readonly)",
+                           path);
+      goto out;
+    }
+  if (fstat (top_fd, &top_st) < 0 || top_st.st_dev != st.st_dev
+      || top_st.st_ino != st.st_ino)
+    rc = jshim_fail (err, JSHIM_STAGE_MOUNT, EBUSY,
+                     "%s changed during the read-only bind mount", path);
+  else if (mount (NULL, fd_path (top_fd, target, sizeof (target)), NULL,
+                  flags, NULL)
+           < 0)
+    rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                         "remount %s read-only (readonly)", path);
+  close (top_fd);
+
+out:
+  close (fd);
+  return rc;
 }

@@ -29,4 +29,26 @@ int jshim_mount_proc (const char *target, jshim_error_t *err);
  */
 int jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err);
 
+/*
+ * --masked and --readonly work through /proc/self/fd/N: check that /proc in
+ * the current root is a real procfs (stage MOUNT otherwise).
+ */
+int jshim_check_proc_fd (jshim_error_t *err);
+
+/*
+ * Hide PATH (absolute, resolved in the current root; a symlink as the last
+ * component is not followed): a directory gets a read-only empty tmpfs over
+ * it, anything else a bind mount of the root's /dev/null (which must be the
+ * null character device).  A PATH that does not exist is skipped.
+ */
+int jshim_mask_path (const char *path, jshim_error_t *err);
+
+/*
+ * Make PATH read-only: bind it onto itself (recursively), then remount the
+ * bind read-only keeping its nosuid, nodev and noexec flags.  A PATH that
+ * does not exist is skipped; a symlink as the last component is not
+ * followed.
+ */
+int jshim_readonly_path (const char *path, jshim_error_t *err);
+
 #endif /* JSHIM_ROOTFS_H */

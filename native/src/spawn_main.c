@@ -7,7 +7,8 @@
  *               [--umask MODE] [--no-new-privs]
  *               [--cap-bounding MASK] [--cap-effective MASK]
  *               [--cap-permitted MASK] [--cap-inheritable MASK]
- *               [--cap-ambient MASK] -- PROG [ARGS...]
+ *               [--cap-ambient MASK] [--sysctl KEY=VALUE]...
+ *               [--masked PATH]... [--readonly PATH]... -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
@@ -41,7 +42,8 @@
   "[--uid N] [--gid N] [--groups G1,G2,...] [--oom-score-adj N] "         \
   "[--rlimit NAME=SOFT:HARD]... [--umask MODE] [--no-new-privs] "         \
   "[--cap-bounding MASK] [--cap-effective MASK] [--cap-permitted MASK] "  \
-  "[--cap-inheritable MASK] [--cap-ambient MASK] -- PROG [ARGS...]"
+  "[--cap-inheritable MASK] [--cap-ambient MASK] [--sysctl KEY=VALUE]... " \
+  "[--masked PATH]... [--readonly PATH]... -- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -165,6 +167,42 @@ parse_cap_option (int argc, char **argv, int *i,
   return 0;
 }
 
+/* Append PATH (an --masked or --readonly value) to *LIST. */
+static int
+append_path (const char *opt, const char *path, const char ***list,
+             size_t *n, jshim_error_t *err)
+{
+  const char **grown;
+
+  if (jshim_check_container_path (opt, path, err) < 0)
+    return -1;
+  grown = realloc (*list, (*n + 1) * sizeof (**list));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "%s \"%s\"", opt,
+                           path);
+  grown[*n] = path;
+  *list = grown;
+  *n += 1;
+  return 0;
+}
+
+static int
+append_sysctl (const char *text, struct jshim_spawn_config *cfg,
+               jshim_error_t *err)
+{
+  struct jshim_sysctl *grown;
+
+  grown = realloc (cfg->sysctls, (cfg->n_sysctls + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM,
+                           "--sysctl \"%s\"", text);
+  cfg->sysctls = grown;
+  if (jshim_parse_sysctl (text, &grown[cfg->n_sysctls], err) < 0)
+    return -1;
+  cfg->n_sysctls++;
+  return 0;
+}
+
 static int
 parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
             jshim_error_t *err)
@@ -277,6 +315,30 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
             return -1;
           cfg->has_umask = true;
         }
+      else if ((r = option_value (argc, argv, &i, "--sysctl", &val, err))
+               != 0)
+        {
+          if (r < 0 || append_sysctl (val, cfg, err) < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--masked", &val, err))
+               != 0)
+        {
+          if (r < 0
+              || append_path ("--masked", val, &cfg->masked, &cfg->n_masked,
+                              err)
+                     < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--readonly", &val, err))
+               != 0)
+        {
+          if (r < 0
+              || append_path ("--readonly", val, &cfg->readonly,
+                              &cfg->n_readonly, err)
+                     < 0)
+            return -1;
+        }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
       else if ((r = parse_cap_option (argc, argv, &i, cfg, err)) != 0)
@@ -289,6 +351,12 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                            "unknown option \"%s\"; usage: " USAGE_TEXT, arg);
     }
 
+  if ((cfg->n_masked > 0 || cfg->n_readonly > 0)
+      && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--masked and --readonly need a new mount namespace "
+                       "(--ns mount); without one they would change the "
+                       "host's mounts");
   if (i >= argc || argv[i][0] == '\0')
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "missing program to run; usage: " USAGE_TEXT);

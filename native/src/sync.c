@@ -22,6 +22,7 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_RLIMIT: return "RLIMIT";
     case JSHIM_STAGE_PROCESS: return "PROCESS";
     case JSHIM_STAGE_CAPS: return "CAPS";
+    case JSHIM_STAGE_SYSCTL: return "SYSCTL";
     default: return "UNKNOWN";
     }
 }

@@ -46,6 +46,7 @@
 #define JSHIM_STAGE_RLIMIT 10
 #define JSHIM_STAGE_PROCESS 11
 #define JSHIM_STAGE_CAPS 12
+#define JSHIM_STAGE_SYSCTL 13
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -471,6 +473,69 @@ bad:
                      opt, text);
 }
 
+int
+jshim_parse_sysctl (const char *text, struct jshim_sysctl *out,
+                    jshim_error_t *err)
+{
+  static const char prefix[] = "/proc/sys/";
+  const char *eq = strchr (text, '=');
+  const char *p;
+  size_t klen;
+  char *path;
+  int part_len = 0;
+
+  if (eq == NULL)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --sysctl \"%s\": expected KEY=VALUE, e.g. "
+                       "net.ipv4.ip_forward=1",
+                       text);
+  for (p = text; p < eq; p++)
+    {
+      if (*p == '.')
+        {
+          if (part_len == 0)
+            break;
+          part_len = 0;
+        }
+      else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+               || *p == '_')
+        part_len++;
+      else
+        break;
+    }
+  klen = (size_t) (eq - text);
+  if (p != eq || part_len == 0 || klen + sizeof (prefix) > PATH_MAX)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid --sysctl \"%s\": key \"%.*s\" must be "
+                       "dot-separated parts of [a-z0-9_], e.g. "
+                       "net.ipv4.ip_forward",
+                       text, (int) klen, text);
+  path = malloc (sizeof (prefix) + klen);
+  if (path == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM,
+                           "--sysctl \"%s\"", text);
+  memcpy (path, prefix, sizeof (prefix) - 1);
+  for (p = text; p < eq; p++)
+    path[sizeof (prefix) - 1 + (size_t) (p - text)] = *p == '.' ? '/' : *p;
+  path[sizeof (prefix) - 1 + klen] = '\0';
+  out->text = text;
+  out->value = eq + 1;
+  out->path = path;
+  return 0;
+}
+
+int
+jshim_check_container_path (const char *opt, const char *text,
+                            jshim_error_t *err)
+{
+  if (text[0] != '/' || strlen (text) >= PATH_MAX)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "invalid %s \"%s\": expected an absolute path inside "
+                       "the container",
+                       opt, text);
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* setup steps                                                         */
 
@@ -495,6 +560,51 @@ setup_oom_score_adj (const struct jshim_spawn_config *cfg, jshim_error_t *err)
                              "write %s to /proc/self/oom_score_adj", text);
     }
   close (fd);
+  return 0;
+}
+
+/*
+ * --sysctl: write each VALUE to its /proc/sys file, in the order given.  Only
+ * a real procfs is written to, never a plain directory of the root.
+ */
+static int
+setup_sysctls (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  struct statfs sfs;
+  size_t i;
+
+  if (cfg->n_sysctls == 0)
+    return 0;
+  if (statfs ("/proc/sys", &sfs) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_SYSCTL, errno,
+                           "--sysctl needs /proc in the container (a new "
+                           "pid and mount namespace, or no --root): statfs "
+                           "/proc/sys");
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return jshim_fail (err, JSHIM_STAGE_SYSCTL, ENOENT,
+                       "--sysctl needs /proc in the container: /proc/sys is "
+                       "not on a proc filesystem");
+  for (i = 0; i < cfg->n_sysctls; i++)
+    {
+      const struct jshim_sysctl *s = &cfg->sysctls[i];
+      size_t len = strlen (s->value);
+      ssize_t n;
+      int fd, saved;
+
+      fd = open (s->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_SYSCTL, errno,
+                               "write \"%s\" to %s (open)", s->value,
+                               s->path);
+      do
+        n = write (fd, s->value, len);
+      while (n < 0 && errno == EINTR);
+      saved = n < 0 ? errno : EIO;
+      close (fd);
+      if (n < 0 || (size_t) n != len)
+        return jshim_fail_sys (err, JSHIM_STAGE_SYSCTL, saved,
+                               "write \"%s\" to %s", s->value, s->path);
+    }
   return 0;
 }
 
@@ -719,6 +829,7 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
                         size_t cap, jshim_error_t *err)
 {
   const char *cwd = cfg->cwd ? cfg->cwd : "/";
+  size_t i;
 
   /* 0. oom_score_adj first, while /proc is the host's and we are root */
   if (setup_oom_score_adj (cfg, err) < 0)
@@ -738,35 +849,48 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   if (jshim_setup_rootfs (cfg->root, cfg->ns_flags, err) < 0)
     return -1;
 
-  /* 4. resource limits, before dropping privileges (raising a hard
+  /* 4. sysctls, masked paths, read-only paths, inside the new root (the
+     sysctls first: /proc/sys may be made read-only or masked next) */
+  if (setup_sysctls (cfg, err) < 0)
+    return -1;
+  if (cfg->n_masked + cfg->n_readonly > 0 && jshim_check_proc_fd (err) < 0)
+    return -1;
+  for (i = 0; i < cfg->n_masked; i++)
+    if (jshim_mask_path (cfg->masked[i], err) < 0)
+      return -1;
+  for (i = 0; i < cfg->n_readonly; i++)
+    if (jshim_readonly_path (cfg->readonly[i], err) < 0)
+      return -1;
+
+  /* 5. resource limits, before dropping privileges (raising a hard
      limit needs CAP_SYS_RESOURCE) */
   if (setup_rlimits (cfg, err) < 0)
     return -1;
 
-  /* 5. bounding set and keep-caps, while still privileged */
+  /* 6. bounding set and keep-caps, while still privileged */
   if (setup_bounding_set (cfg, err) < 0)
     return -1;
 
-  /* 6. credentials: supplementary groups, gid, uid */
+  /* 7. credentials: supplementary groups, gid, uid */
   if (setup_user (cfg, err) < 0)
     return -1;
 
-  /* 7. capability sets (capset) and the ambient set, as the new user */
+  /* 8. capability sets (capset) and the ambient set, as the new user */
   if (setup_capabilities (cfg, err) < 0)
     return -1;
 
-  /* 8. umask and no_new_privs, as the new user */
+  /* 9. umask and no_new_privs, as the new user */
   if (cfg->has_umask)
     umask (cfg->umask_value);
   if (cfg->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_PROCESS, errno,
                            "prctl PR_SET_NO_NEW_PRIVS");
 
-  /* 9. working directory, inside the new root */
+  /* 10. working directory, inside the new root */
   if (chdir (cwd) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_CWD, errno, "chdir \"%s\"", cwd);
 
-  /* 10. find the program with the container's PATH */
+  /* 11. find the program with the container's PATH */
   return jshim_resolve_program (cfg->argv[0], cfg->envp, resolved, cap, err);
 }
 

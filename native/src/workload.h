@@ -34,6 +34,14 @@ struct jshim_rlimit
   uint64_t hard;
 };
 
+/* One --sysctl KEY=VALUE. */
+struct jshim_sysctl
+{
+  const char *text;  /* KEY=VALUE as given, for messages */
+  const char *value; /* points into TEXT, after the '=' */
+  char *path;        /* "/proc/sys/" + KEY with dots as slashes, malloc'ed */
+};
+
 struct jshim_spawn_config
 {
   int ns_flags;          /* CLONE_NEW* flags of the workload */
@@ -62,6 +70,12 @@ struct jshim_spawn_config
   uint64_t cap_permitted;
   uint64_t cap_inheritable;
   uint64_t cap_ambient;
+  struct jshim_sysctl *sysctls; /* --sysctl, in the order given (malloc'ed) */
+  size_t n_sysctls;
+  const char **masked;   /* --masked paths, in order (malloc'ed array) */
+  size_t n_masked;
+  const char **readonly; /* --readonly paths, in order (malloc'ed array) */
+  size_t n_readonly;
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */
@@ -112,6 +126,18 @@ int jshim_parse_umask (const char *text, mode_t *out, jshim_error_t *err);
 int jshim_parse_cap_mask (const char *opt, const char *text, int last_cap,
                           uint64_t *out, jshim_error_t *err);
 
+/*
+ * --sysctl KEY=VALUE: KEY must match [a-z0-9_]+(\.[a-z0-9_]+)*; VALUE is
+ * anything (even empty).  OUT->path is malloc'ed.
+ */
+int jshim_parse_sysctl (const char *text, struct jshim_sysctl *out,
+                        jshim_error_t *err);
+
+/* --masked / --readonly (OPT names the option): an absolute path shorter
+   than PATH_MAX. */
+int jshim_check_container_path (const char *opt, const char *text,
+                                jshim_error_t *err);
+
 /* The kernel's last capability number: /proc/sys/kernel/cap_last_cap, or
    probed with PR_CAPBSET_READ when that cannot be read. */
 int jshim_cap_last_cap (void);
@@ -126,7 +152,8 @@ int jshim_rlimit_resource (const char *name, size_t len);
 const char *jshim_rlimit_name (int resource);
 
 /*
- * Setup steps: oom_score_adj, hostname, mounts, root, rlimits, bounding
+ * Setup steps: oom_score_adj, hostname, mounts, root, sysctls, masked
+ * paths, read-only paths, rlimits, bounding
  * set and keep-caps, user (groups, gid, uid), capabilities (capset,
  * ambient), umask, no_new_privs, cwd, program lookup.
  * On success the resolved program path is in RESOLVED.

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -43,7 +44,9 @@ static const char usage_text[] =
   "  umask                print the umask in octal, e.g. 0022\n"
   "  groups               print the supplementary gids, sorted, comma-separated\n"
   "  status FIELD         print the value of FIELD in /proc/self/status\n"
-  "  oom-score-adj        print /proc/self/oom_score_adj\n";
+  "  oom-score-adj        print /proc/self/oom_score_adj\n"
+  "  cat-file PATH        print the content of PATH\n"
+  "  write-file PATH TEXT write TEXT to PATH (no create), print ok\n";
 
 static int
 usage (const char *why)
@@ -200,21 +203,23 @@ cmd_fdlinks (void)
   return 0;
 }
 
+/* Copy FD to stdout; NAME is for messages. */
 static int
-cmd_cat (void)
+copy_to_stdout (int fd, const char *name)
 {
   char buf[65536];
 
   for (;;)
     {
-      ssize_t n = read (STDIN_FILENO, buf, sizeof (buf));
+      ssize_t n = read (fd, buf, sizeof (buf));
       ssize_t off = 0;
 
       if (n < 0)
         {
           if (errno == EINTR)
             continue;
-          perror ("jshim-testbin: read stdin");
+          fprintf (stderr, "jshim-testbin: read %s: %s\n", name,
+                   strerror (errno));
           return 1;
         }
       if (n == 0)
@@ -232,6 +237,64 @@ cmd_cat (void)
           off += w;
         }
     }
+}
+
+static int
+cmd_cat (void)
+{
+  return copy_to_stdout (STDIN_FILENO, "stdin");
+}
+
+static int
+cmd_cat_file (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int rc;
+
+  if (fd < 0)
+    {
+      fprintf (stderr, "jshim-testbin: open %s: %s\n", path,
+               strerror (errno));
+      return 1;
+    }
+  rc = copy_to_stdout (fd, path);
+  close (fd);
+  return rc;
+}
+
+/* "ok", or "ENAME: description" and 1 when open or write fails. */
+static int
+cmd_write_file (const char *path, const char *text)
+{
+  size_t len = strlen (text);
+  int fd = open (path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  ssize_t n = -1;
+  int saved;
+
+  if (fd >= 0)
+    {
+      do
+        n = write (fd, text, len);
+      while (n < 0 && errno == EINTR);
+      saved = n < 0 ? errno : EIO;
+      if (close (fd) < 0 && n >= 0 && (size_t) n == len)
+        {
+          saved = errno;
+          n = -1;
+        }
+      errno = saved;
+    }
+  if (fd < 0 || n < 0 || (size_t) n != len)
+    {
+      const char *name;
+
+      saved = errno;
+      name = strerrorname_np (saved);
+      printf ("%s: %s\n", name ? name : "E?", strerror (saved));
+      return 1;
+    }
+  printf ("ok\n");
+  return 0;
 }
 
 static int
@@ -533,6 +596,18 @@ main (int argc, char **argv)
     }
   if (strcmp (cmd, "oom-score-adj") == 0)
     return finish (cmd_oom_score_adj ());
+  if (strcmp (cmd, "cat-file") == 0)
+    {
+      if (argc != 3)
+        return usage ("cat-file needs PATH");
+      return finish (cmd_cat_file (argv[2]));
+    }
+  if (strcmp (cmd, "write-file") == 0)
+    {
+      if (argc != 4)
+        return usage ("write-file needs PATH TEXT");
+      return finish (cmd_write_file (argv[2], argv[3]));
+    }
 
   fprintf (stderr, "jshim-testbin: unknown command \"%s\"\n", cmd);
   return usage (NULL);

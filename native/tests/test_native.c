@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -540,6 +541,27 @@ expect_output (char *const argv[], char *const envp[], const char *expected)
   close (fd);
 }
 
+/* Expect a clean setup, the workload exiting with CODE and printing
+   EXPECTED (stdout and stderr). */
+static void
+expect_exit_output (char *const argv[], char *const envp[], int code,
+                    const char *expected)
+{
+  struct spawn_result res;
+  int fd = make_output_file ();
+  int status;
+
+  if (fd < 0)
+    return;
+  status = run_to_exit (argv, envp, fd, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), code);
+  CHECK_STR (read_output (fd), expected);
+  close (fd);
+}
+
 /* Expect exactly one ERROR record from a workload that then exits 1. */
 static void
 expect_workload_error (char *const argv[], char *const envp[], int stage,
@@ -914,7 +936,9 @@ test_stage_names (void)
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_RLIMIT), "RLIMIT");
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_PROCESS), "PROCESS");
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_CAPS), "CAPS");
-  CHECK_STR (jshim_stage_name (13), "UNKNOWN");
+  CHECK_INT (JSHIM_STAGE_SYSCTL, 13);
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_SYSCTL), "SYSCTL");
+  CHECK_STR (jshim_stage_name (14), "UNKNOWN");
 }
 
 static void
@@ -1179,6 +1203,45 @@ test_parse_cap_mask (void)
   CHECK_STR (jshim_cap_name (40), "CAP_CHECKPOINT_RESTORE");
   CHECK (jshim_cap_name (41) == NULL);
   CHECK (jshim_cap_name (-1) == NULL);
+}
+
+static void
+test_parse_sysctl (void)
+{
+  static const char *const bad[] = {
+    "noequals", "=1", "net..ipv4=1", ".net=1", "net.=1", "net/ipv4=1",
+    "Net.ipv4=1", "net.ipv4-x=1", "../etc=1", "net.ip v4=1",
+  };
+  struct jshim_sysctl sc;
+  jshim_error_t err;
+  size_t i;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_sysctl ("net.ipv4.ip_forward=1", &sc, &err), 0);
+  CHECK_STR (sc.path, "/proc/sys/net/ipv4/ip_forward");
+  CHECK_STR (sc.value, "1");
+  free (sc.path);
+  CHECK_INT (jshim_parse_sysctl ("kernel.shm_rmid_forced=a=b c", &sc, &err),
+             0);
+  CHECK_STR (sc.path, "/proc/sys/kernel/shm_rmid_forced");
+  CHECK_STR (sc.value, "a=b c");
+  free (sc.path);
+  CHECK_INT (jshim_parse_sysctl ("kernel=", &sc, &err), 0);
+  CHECK_STR (sc.path, "/proc/sys/kernel");
+  CHECK_STR (sc.value, "");
+  free (sc.path);
+  for (i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
+    {
+      CHECK_INT (jshim_parse_sysctl (bad[i], &sc, &err), -1);
+      CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+      CHECK_INT (err.err, EINVAL);
+      CHECK_CONTAINS (err.msg, "invalid --sysctl");
+    }
+  CHECK_INT (jshim_check_container_path ("--masked", "/proc/kcore", &err), 0);
+  CHECK_INT (jshim_check_container_path ("--masked", "proc/kcore", &err), -1);
+  CHECK_STR (err.msg, "invalid --masked \"proc/kcore\": expected an absolute "
+                      "path inside the container");
+  CHECK_INT (jshim_check_container_path ("--readonly", "", &err), -1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1943,6 +2006,246 @@ test_spawn_caps_failures (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* --sysctl, --masked, --readonly                                      */
+
+static void
+test_helper_mount_usage_errors (void)
+{
+  expect_usage_error (ARGV ("--sysctl", "net..ipv4=1", "--", testbin_path),
+                      "invalid --sysctl \"net..ipv4=1\"");
+  expect_usage_error (ARGV ("--sysctl=net/ipv4/ip_forward=1", "--",
+                            testbin_path),
+                      "invalid --sysctl \"net/ipv4/ip_forward=1\"");
+  expect_usage_error (ARGV ("--sysctl", "ip_forward", "--", testbin_path),
+                      "expected KEY=VALUE");
+  expect_usage_error (ARGV ("--sysctl"), "needs a value");
+  expect_usage_error (ARGV ("--ns", "mount", "--masked", "proc/kcore", "--",
+                            testbin_path),
+                      "invalid --masked \"proc/kcore\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--readonly=", "--",
+                            testbin_path),
+                      "invalid --readonly \"\"");
+  expect_usage_error (ARGV ("--ns", "pid,net", "--masked", "/proc/kcore",
+                            "--", testbin_path),
+                      "need a new mount namespace");
+  expect_usage_error (ARGV ("--readonly=/proc/sys", "--", testbin_path),
+                      "need a new mount namespace");
+}
+
+/*
+ * A root for the mount tests: bin/jshim-testbin, dev/null (the real null
+ * device, needed to mask files), data/secret, data/sub/x, target/f and two
+ * symlinks to target: link (relative) and abslink (absolute).
+ */
+static char *
+make_mount_rootfs (void)
+{
+  static const char *const dirs[] = { "dev", "data", "data/sub", "target" };
+  char *root = make_rootfs ();
+  char path[PATH_MAX + 64];
+  size_t i;
+
+  if (root == NULL)
+    return NULL;
+  for (i = 0; i < sizeof (dirs) / sizeof (dirs[0]); i++)
+    {
+      snprintf (path, sizeof (path), "%s/%s", root, dirs[i]);
+      if (mkdir (path, 0755) < 0)
+        goto fail;
+    }
+  snprintf (path, sizeof (path), "%s/dev/null", root);
+  if (mknod (path, S_IFCHR | 0666, makedev (1, 3)) < 0)
+    goto fail;
+  snprintf (path, sizeof (path), "%s/data/secret", root);
+  if (write_file (path, "secret\n", 0644) < 0)
+    goto fail;
+  snprintf (path, sizeof (path), "%s/data/sub/x", root);
+  if (write_file (path, "x\n", 0644) < 0)
+    goto fail;
+  snprintf (path, sizeof (path), "%s/target/f", root);
+  if (write_file (path, "f\n", 0644) < 0)
+    goto fail;
+  snprintf (path, sizeof (path), "%s/link", root);
+  if (symlink ("target", path) < 0)
+    goto fail;
+  snprintf (path, sizeof (path), "%s/abslink", root);
+  if (symlink ("/target", path) < 0)
+    goto fail;
+  return root;
+
+fail:
+  diag ("building a rootfs in %s: %s", root, strerror (errno));
+  current_failed = true;
+  remove_tree (root);
+  return NULL;
+}
+
+/* The first line of a host file, "" when it cannot be read. */
+static const char *
+host_line (const char *path, char *buf, size_t cap)
+{
+  FILE *f = fopen (path, "re");
+
+  buf[0] = '\0';
+  if (f != NULL)
+    {
+      if (fgets (buf, (int) cap, f) == NULL)
+        buf[0] = '\0';
+      fclose (f);
+    }
+  return buf;
+}
+
+#define MOUNT_NS "pid,mount,net,ipc"
+
+static void
+test_spawn_sysctl (void)
+{
+  char *root = make_mount_rootfs ();
+  char before[64], after[64];
+
+  if (root == NULL)
+    return;
+  host_line ("/proc/sys/net/ipv4/ip_forward", before, sizeof (before));
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--sysctl",
+                       "net.ipv4.ip_forward=1", "--", "/bin/jshim-testbin",
+                       "cat-file", "/proc/sys/net/ipv4/ip_forward"),
+                 NULL, "1\n");
+  /* The --opt=VALUE form, repeated: written in order, the last one wins. */
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root,
+                       "--sysctl=kernel.shmmax=4096",
+                       "--sysctl=kernel.shmmax=8192", "--",
+                       "/bin/jshim-testbin", "cat-file",
+                       "/proc/sys/kernel/shmmax"),
+                 NULL, "8192\n");
+  host_line ("/proc/sys/net/ipv4/ip_forward", after, sizeof (after));
+  CHECK (before[0] != '\0');
+  CHECK_STR (after, before);
+  expect_workload_error (ARGV ("--ns", MOUNT_NS, "--root", root, "--sysctl",
+                               "kernel.jshim_no_such_key=1", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_SYSCTL, ENOENT,
+                         "write \"1\" to /proc/sys/kernel/jshim_no_such_key");
+  /* No /proc in the root (no pid namespace, so nothing mounts one). */
+  expect_workload_error (ARGV ("--ns", "mount,net", "--root", root,
+                               "--sysctl", "net.ipv4.ip_forward=1", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_SYSCTL, ENOENT,
+                         "--sysctl needs /proc in the container");
+  remove_tree (root);
+}
+
+static void
+test_spawn_masked (void)
+{
+  char *root = make_mount_rootfs ();
+  char path[PATH_MAX + 64];
+  /* Not every kernel has /proc/kcore and /proc/acpi. */
+  char *proc_file = access ("/proc/kcore", F_OK) == 0 ? "/proc/kcore"
+                                                      : "/proc/version";
+  char *proc_dir = access ("/proc/acpi", F_OK) == 0 ? "/proc/acpi"
+                                                    : "/proc/bus";
+
+  if (root == NULL)
+    return;
+  /* A file reads as /dev/null. */
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--masked",
+                       proc_file, "--", "/bin/jshim-testbin", "cat-file",
+                       proc_file),
+                 NULL, "");
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root,
+                       "--masked=/data/secret", "--", "/bin/jshim-testbin",
+                       "cat-file", "/data/secret"),
+                 NULL, "");
+  /* A directory becomes an empty read-only tmpfs; paths that do not exist
+     are skipped. */
+  expect_exit_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--masked",
+                            "/data", "--masked", proc_dir, "--masked",
+                            "/no/such/path", "--masked", "/proc/no-such",
+                            "--", "/bin/jshim-testbin", "cat-file",
+                            "/data/sub/x"),
+                      NULL, 1,
+                      "jshim-testbin: open /data/sub/x: No such file or "
+                      "directory\n");
+  expect_exit_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--masked",
+                            "/data", "--", "/bin/jshim-testbin",
+                            "write-file", "/data/secret", "x"),
+                      NULL, 1, "ENOENT: No such file or directory\n");
+  /* The root's files are untouched. */
+  snprintf (path, sizeof (path), "%s/data/secret", root);
+  CHECK_STR (host_line (path, path, sizeof (path)), "secret\n");
+  /* Masking a file needs the real null device in the root. */
+  snprintf (path, sizeof (path), "%s/dev/null", root);
+  CHECK (unlink (path) == 0 && write_file (path, "", 0666) == 0);
+  expect_workload_error (ARGV ("--ns", MOUNT_NS, "--root", root, "--masked",
+                               "/data/secret", "--", "/bin/jshim-testbin",
+                               "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENODEV,
+                         "cannot mask /data/secret: /dev/null in the "
+                         "container is not the null device");
+  /* /proc/self/fd is needed: no pid namespace, no /proc in the root. */
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--masked",
+                               "/data", "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENOENT,
+                         "--masked and --readonly need /proc in the "
+                         "container");
+  remove_tree (root);
+}
+
+static void
+test_spawn_readonly (void)
+{
+  char *root = make_mount_rootfs ();
+  char path[PATH_MAX + 64];
+  struct stat st;
+
+  if (root == NULL)
+    return;
+  /* Writable in its own ipc namespace, unless /proc/sys is read-only. */
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--",
+                       "/bin/jshim-testbin", "write-file",
+                       "/proc/sys/kernel/shmmax", "1"),
+                 NULL, "ok\n");
+  expect_exit_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--readonly",
+                            "/proc/sys", "--", "/bin/jshim-testbin",
+                            "write-file", "/proc/sys/kernel/shmmax", "1"),
+                      NULL, 1, "EROFS: Read-only file system\n");
+  /* Sysctls are written before /proc/sys becomes read-only. */
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--readonly",
+                       "/proc/sys", "--sysctl", "net.ipv4.ip_forward=1",
+                       "--", "/bin/jshim-testbin", "cat-file",
+                       "/proc/sys/net/ipv4/ip_forward"),
+                 NULL, "1\n");
+  /* A directory of the root; a missing path is skipped. */
+  expect_exit_output (ARGV ("--ns", MOUNT_NS, "--root", root,
+                            "--readonly=/data", "--readonly", "/no/such",
+                            "--", "/bin/jshim-testbin", "write-file",
+                            "/data/secret", "changed"),
+                      NULL, 1, "EROFS: Read-only file system\n");
+  snprintf (path, sizeof (path), "%s/data/secret", root);
+  CHECK_STR (host_line (path, path, sizeof (path)), "secret\n");
+  /*
+   * A symlink as the last component is not followed: the read-only bind
+   * covers the link itself, so its target stays writable (through the
+   * link too), and the link is still a link in the root.
+   */
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--readonly",
+                       "/link", "--readonly", "/abslink", "--",
+                       "/bin/jshim-testbin", "write-file", "/link/f",
+                       "via-link"),
+                 NULL, "ok\n");
+  expect_output (ARGV ("--ns", MOUNT_NS, "--root", root, "--readonly",
+                       "/abslink", "--", "/bin/jshim-testbin", "cat-file",
+                       "/abslink/f"),
+                 NULL, "via-link");
+  snprintf (path, sizeof (path), "%s/link", root);
+  CHECK (lstat (path, &st) == 0 && S_ISLNK (st.st_mode));
+  snprintf (path, sizeof (path), "%s/target/f", root);
+  CHECK_STR (host_line (path, path, sizeof (path)), "via-link");
+  remove_tree (root);
+}
+
+/* ------------------------------------------------------------------ */
 
 static bool
 namespaces_work (void)
@@ -2014,14 +2317,19 @@ main (int argc, char **argv)
   run_test ("path: not found", test_resolve_not_found, NEED_NOTHING);
   run_test ("path: name with a slash", test_resolve_with_slash, NEED_NOTHING);
   run_test ("path: default PATH", test_resolve_default_path, NEED_NOTHING);
-  run_test ("record: stage names RLIMIT, PROCESS and CAPS", test_stage_names,
+  run_test ("record: stage names RLIMIT, PROCESS, CAPS and SYSCTL",
+            test_stage_names,
             NEED_NOTHING);
   run_test ("parse: --oom-score-adj", test_parse_oom_score_adj, NEED_NOTHING);
   run_test ("parse: --rlimit", test_parse_rlimit, NEED_NOTHING);
   run_test ("parse: --groups", test_parse_groups, NEED_NOTHING);
   run_test ("parse: --umask", test_parse_umask, NEED_NOTHING);
   run_test ("parse: --cap-* masks", test_parse_cap_mask, NEED_NOTHING);
+  run_test ("parse: --sysctl and container paths", test_parse_sysctl,
+            NEED_NOTHING);
   run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
+  run_test ("spawn: --sysctl/--masked/--readonly usage errors",
+            test_helper_mount_usage_errors, NEED_NOTHING);
   run_test ("spawn: process option usage errors",
             test_helper_process_usage_errors, NEED_NOTHING);
   run_test ("spawn: --umask and --no-new-privs",
@@ -2068,6 +2376,9 @@ main (int argc, char **argv)
   run_test ("spawn: --cap-* as root", test_spawn_caps_root, NEED_ROOT);
   run_test ("spawn: capability failures give stage CAPS",
             test_spawn_caps_failures, NEED_ROOT);
+  run_test ("spawn: --sysctl", test_spawn_sysctl, NEED_ROOT);
+  run_test ("spawn: --masked", test_spawn_masked, NEED_ROOT);
+  run_test ("spawn: --readonly", test_spawn_readonly, NEED_ROOT);
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);

@@ -189,6 +189,41 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void create_sysctlInItsOwnNetworkNamespace_appliedInsideHostUnchanged() throws IOException {
+    Path hostFile = Path.of("/proc/sys/net/ipv4/ip_forward");
+    String hostBefore = Files.readString(hostFile).trim();
+    String wanted = hostBefore.equals("1") ? "0" : "1";
+    Path bundle = fixture.bundle(testbin(), "cat-file", hostFile.toString()).namespaces("pid", "mount", "network")
+        .customize(config -> ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("linux"))
+            .putObject("sysctl").put("net.ipv4.ip_forward", wanted)).write();
+
+    assertThat(fixture.run("sysctl", bundle, dir.resolve("out"))).isZero();
+    assertThat(Files.readString(dir.resolve("out")).trim()).isEqualTo(wanted);
+    assertThat(Files.readString(hostFile).trim()).as("host value").isEqualTo(hostBefore);
+  }
+
+  @Test
+  void create_maskedPath_readsEmptyInsideStillReadableOnTheHost() throws IOException {
+    Path bundle = fixture.bundle(testbin(), "cat-file", "/proc/version").namespaces("pid", "mount")
+        .customize(config -> ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("linux"))
+            .putArray("maskedPaths").add("/proc/version").add("/no/such/path")).write();
+
+    assertThat(fixture.run("masked", bundle, dir.resolve("out"))).isZero();
+    assertThat(Files.readString(dir.resolve("out"))).isEmpty();
+    assertThat(Files.readString(Path.of("/proc/version"))).as("host view").isNotEmpty();
+  }
+
+  @Test
+  void create_readonlyPath_writesInsideFailWithErofs() throws IOException {
+    Path bundle = fixture.bundle(testbin(), "write-file", "/proc/sys/kernel/shmmax", "65536").namespaces("pid", "mount", "ipc")
+        .customize(config -> ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("linux"))
+            .putArray("readonlyPaths").add("/proc/sys")).write();
+
+    assertThat(fixture.run("readonly", bundle, dir.resolve("out"))).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("out"))).contains("EROFS");
+  }
+
+  @Test
   void create_processOptionTheKernelRefuses_errorNamesItAndNothingIsLeft() throws IOException {
     // the kernel refuses an RLIMIT_NOFILE above fs.nr_open even to root: the workload fails after its clone
     Path tooHigh = fixture.bundle(testbin(), "exit", "0").namespaces("pid").customize(config ->

@@ -11,6 +11,7 @@ import java.util.Set;
  *
  * @param rootfs absolute path of the root filesystem; empty to stay on the host's
  * @param process limits and attributes the workload sets on itself
+ * @param linux sysctls, masked and read-only paths inside the workload's namespaces
  * @param stdio three fds (0, 1, 2 of the workload), owned by the caller
  */
 public record SpawnRequest(
@@ -23,6 +24,7 @@ public record SpawnRequest(
     Optional<String> hostname,
     Optional<String> rootfs,
     ProcessOptions process,
+    LinuxSetup linux,
     int[] stdio) {
 
   public SpawnRequest {
@@ -33,6 +35,7 @@ public record SpawnRequest(
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(rootfs, "rootfs");
     Objects.requireNonNull(process, "process");
+    Objects.requireNonNull(linux, "linux");
     if (args.isEmpty()) {
       throw new IllegalArgumentException("args: [] (expected: at least the program)");
     }

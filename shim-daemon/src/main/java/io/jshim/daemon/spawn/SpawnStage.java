@@ -16,6 +16,7 @@ public enum SpawnStage {
   RLIMIT(10, "set a resource limit"),
   PROCESS(11, "set process attributes"),
   CAPS(12, "set capabilities"),
+  SYSCTL(13, "set a kernel parameter"),
   UNKNOWN(0, "start");
 
   private final int code;

@@ -1,5 +1,6 @@
 package io.jshim.daemon.task;
 
+import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.ProcessOptions;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Set;
  *
  * @param rootfs absolute path of the root filesystem; empty to run on the host's
  * @param process rlimits, supplementary groups, umask, no_new_privs and OOM score adjustment
+ * @param linux sysctls, masked and read-only paths
  * @param notApplied config fields that are present but not acted on yet (reported, never silently dropped)
  */
 record BundleConfig(
@@ -23,6 +25,7 @@ record BundleConfig(
     Set<Namespace> namespaces,
     Optional<String> rootfs,
     ProcessOptions process,
+    LinuxSetup linux,
     List<String> notApplied) {
 
   BundleConfig {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.spawn.Capability;
 import io.jshim.daemon.spawn.CapabilitySets;
+import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.ProcessOptions;
 import io.jshim.daemon.spawn.Rlimit;
@@ -16,9 +17,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Reads and checks {@code <bundle>/config.json}; every error names the bad field. */
@@ -27,7 +30,7 @@ final class BundleReader {
   /** Fields a runtime acts on that jshim does not apply yet; a config that sets them is run with a warning. */
   private static final List<String> NOT_APPLIED = List.of(
       "mounts", "hooks", "process.apparmorProfile", "process.selinuxLabel", "root.readonly", "linux.resources", "linux.cgroupsPath", "linux.devices",
-      "linux.maskedPaths", "linux.readonlyPaths", "linux.seccomp", "linux.sysctl", "linux.uidMappings",
+      "linux.seccomp", "linux.uidMappings",
       "linux.gidMappings", "linux.rootfsPropagation", "linux.mountLabel", "linux.intelRdt", "linux.personality");
 
   BundleConfig read(Path bundle) {
@@ -78,7 +81,69 @@ final class BundleReader {
       throw ShimException.invalidArgument("hostname: \"" + hostname.get() + "\" needs a new uts namespace (expected: linux.namespaces to contain uts)");
     }
     return new BundleConfig(args, env, cwd, uid, gid, hostname, namespaces, rootfs(bundle, root.path("root")),
-        processOptions(process), notApplied(root));
+        processOptions(process), linuxSetup(root.path("linux"), namespaces), notApplied(root));
+  }
+
+  /** Kernel parameters that belong to a namespace, and the namespace each needs. */
+  private static final Map<String, Namespace> IPC_SYSCTLS = Map.of(
+      "kernel.msgmax", Namespace.IPC, "kernel.msgmnb", Namespace.IPC, "kernel.msgmni", Namespace.IPC,
+      "kernel.sem", Namespace.IPC, "kernel.shmall", Namespace.IPC, "kernel.shmmax", Namespace.IPC,
+      "kernel.shmmni", Namespace.IPC, "kernel.shm_rmid_forced", Namespace.IPC,
+      "kernel.hostname", Namespace.UTS, "kernel.domainname", Namespace.UTS);
+
+  private static LinuxSetup linuxSetup(JsonNode linux, Set<Namespace> namespaces) {
+    Map<String, String> sysctl = new TreeMap<>();
+    JsonNode map = linux.path("sysctl");
+    if (!map.isMissingNode() && !map.isNull() && !map.isObject()) {
+      throw ShimException.invalidArgument("linux.sysctl: " + map.getNodeType() + " (expected: an object of key: value)");
+    }
+    for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) map::fields) {
+      String key = entry.getKey();
+      Namespace needed = sysctlNamespace(key);
+      if (!namespaces.contains(needed)) {
+        throw ShimException.invalidArgument("linux.sysctl " + key + ": needs a new " + needed.ociName()
+            + " namespace (expected: linux.namespaces to contain " + needed.ociName() + ")");
+      }
+      if (!entry.getValue().isTextual()) {
+        throw ShimException.invalidArgument("linux.sysctl " + key + ": " + entry.getValue() + " (expected: a string value)");
+      }
+      sysctl.put(key, entry.getValue().textValue());
+    }
+    List<String> masked = absolutePaths(linux.path("maskedPaths"), "linux.maskedPaths");
+    List<String> readonly = absolutePaths(linux.path("readonlyPaths"), "linux.readonlyPaths");
+    if ((!masked.isEmpty() || !readonly.isEmpty()) && !namespaces.contains(Namespace.MOUNT)) {
+      throw ShimException.invalidArgument((masked.isEmpty() ? "linux.readonlyPaths" : "linux.maskedPaths")
+          + " needs a new mount namespace (expected: linux.namespaces to contain mount)");
+    }
+    return new LinuxSetup(sysctl, masked, readonly);
+  }
+
+  private static Namespace sysctlNamespace(String key) {
+    if (!key.matches("[a-z0-9_]+(\\.[a-z0-9_]+)+")) {
+      throw ShimException.invalidArgument("linux.sysctl key: \"" + key + "\" (expected: a dotted name such as net.ipv4.ip_forward)");
+    }
+    if (key.startsWith("net.")) {
+      return Namespace.NETWORK;
+    }
+    if (key.startsWith("fs.mqueue.")) {
+      return Namespace.IPC;
+    }
+    Namespace namespace = IPC_SYSCTLS.get(key);
+    if (namespace == null) {
+      throw ShimException.invalidArgument("linux.sysctl " + key + ": not a namespaced kernel parameter (expected: net.*, "
+          + "fs.mqueue.*, kernel.msg*/sem/shm*, kernel.hostname or kernel.domainname); it would change the host");
+    }
+    return namespace;
+  }
+
+  private static List<String> absolutePaths(JsonNode node, String field) {
+    List<String> paths = strings(node, field);
+    for (String path : paths) {
+      if (!path.startsWith("/") || path.contains("\0")) {
+        throw ShimException.invalidArgument(field + ": \"" + path + "\" (expected: an absolute path)");
+      }
+    }
+    return paths;
   }
 
   private static ProcessOptions processOptions(JsonNode process) {

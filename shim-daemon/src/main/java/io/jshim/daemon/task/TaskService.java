@@ -79,7 +79,7 @@ public final class TaskService {
   private ShimProcess spawnInit(CreateSpec spec, BundleConfig config) {
     try (OpenStdio fds = stdio.open(spec.stdio()); Window window = reaper.openWindow()) {
       SpawnRequest request = new SpawnRequest(config.args(), config.env(), config.cwd(), config.uid(), config.gid(),
-          config.namespaces(), config.hostname(), config.rootfs(), config.process(), fds.fds());
+          config.namespaces(), config.hostname(), config.rootfs(), config.process(), config.linux(), fds.fds());
       HeldProcess held;
       try {
         held = spawner.spawn(request);

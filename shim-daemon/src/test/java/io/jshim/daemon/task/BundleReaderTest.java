@@ -7,6 +7,7 @@ import io.jshim.daemon.error.ErrorKind;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.spawn.Capability;
 import io.jshim.daemon.spawn.CapabilitySets;
+import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.ProcessOptions;
 import io.jshim.daemon.spawn.Rlimit;
@@ -104,16 +105,46 @@ class BundleReaderTest {
   }
 
   @Test
+  void read_sysctlAndPaths_parsedWhenTheirNamespacesExist() throws IOException {
+    write("""
+        {"process":{"args":["true"]},
+         "linux":{"namespaces":[{"type":"network"},{"type":"ipc"},{"type":"mount"}],
+                  "sysctl":{"net.ipv4.ip_forward":"1","kernel.shmmax":"65536","fs.mqueue.msg_max":"20"},
+                  "maskedPaths":["/proc/kcore"],"readonlyPaths":["/proc/sys"]}}
+        """);
+
+    LinuxSetup linux = reader.read(bundle).linux();
+
+    assertThat(linux.sysctl()).containsEntry("net.ipv4.ip_forward", "1").containsEntry("kernel.shmmax", "65536").hasSize(3);
+    assertThat(linux.maskedPaths()).containsExactly("/proc/kcore");
+    assertThat(linux.readonlyPaths()).containsExactly("/proc/sys");
+  }
+
+  @Test
+  void read_sysctlOrPathsThatWouldTouchTheHost_invalidArgument() throws IOException {
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"ipc\"}],\"sysctl\":{\"vm.swappiness\":\"1\"}}}",
+        ErrorKind.INVALID_ARGUMENT, "not a namespaced kernel parameter");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"ipc\"}],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}",
+        ErrorKind.INVALID_ARGUMENT, "needs a new network namespace");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"sysctl\":{\"net/../x\":\"1\"}}}",
+        ErrorKind.INVALID_ARGUMENT, "linux.sysctl key");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"maskedPaths\":[\"/proc/kcore\"]}}",
+        ErrorKind.INVALID_ARGUMENT, "needs a new mount namespace");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"readonlyPaths\":[\"proc\"]}}",
+        ErrorKind.INVALID_ARGUMENT, "linux.readonlyPaths");
+  }
+
+  @Test
   void read_fieldsNotAppliedYet_listedNotDropped() throws IOException {
     write("""
         {"process":{"args":["true"],"noNewPrivileges":true,"capabilities":{"bounding":["CAP_KILL"]},"rlimits":[]},
          "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
-         "linux":{"maskedPaths":["/proc/kcore"],"resources":{},"namespaces":[{"type":"pid"}]}}
+         "linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"},"resources":{},"namespaces":[{"type":"pid"}]}}
         """);
 
     BundleConfig config = reader.read(bundle);
 
-    assertThat(config.notApplied()).containsExactly("mounts", "linux.maskedPaths");
+    assertThat(config.notApplied()).containsExactly("mounts", "linux.seccomp");
   }
 
   @Test
