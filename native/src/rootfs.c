@@ -97,6 +97,28 @@ jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err)
 }
 
 int
+jshim_remount_root_readonly (jshim_error_t *err)
+{
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+  struct statvfs vfs;
+
+  if (statvfs ("/", &vfs) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
+                           "remount / read-only: statvfs /");
+  if (vfs.f_flag & ST_NOSUID)
+    flags |= MS_NOSUID;
+  if (vfs.f_flag & ST_NODEV)
+    flags |= MS_NODEV;
+  if (vfs.f_flag & ST_NOEXEC)
+    flags |= MS_NOEXEC;
+  /* No MS_REC: only the bind of the root changes, /proc stays writable. */
+  if (mount (NULL, "/", NULL, flags, NULL) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
+                           "remount / read-only");
+  return 0;
+}
+
+int
 jshim_check_proc_fd (jshim_error_t *err)
 {
   struct statfs sfs;

@@ -30,6 +30,14 @@ int jshim_mount_proc (const char *target, jshim_error_t *err);
 int jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err);
 
 /*
+ * --root-readonly: after the pivot_root into the container root (whose "/"
+ * is the helper's bind mount of ROOT), remount that mount alone
+ * MS_BIND|MS_REMOUNT|MS_RDONLY, keeping its nosuid, nodev and noexec flags.
+ * Mounts below it (/proc) are not affected.  Stage ROOTFS on failure.
+ */
+int jshim_remount_root_readonly (jshim_error_t *err);
+
+/*
  * --masked and --readonly work through /proc/self/fd/N: check that /proc in
  * the current root is a real procfs (stage MOUNT otherwise).
  */

@@ -8,7 +8,8 @@
  *               [--cap-bounding MASK] [--cap-effective MASK]
  *               [--cap-permitted MASK] [--cap-inheritable MASK]
  *               [--cap-ambient MASK] [--sysctl KEY=VALUE]...
- *               [--masked PATH]... [--readonly PATH]... -- PROG [ARGS...]
+ *               [--masked PATH]... [--readonly PATH]... [--root-readonly]
+ *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
@@ -43,7 +44,8 @@
   "[--rlimit NAME=SOFT:HARD]... [--umask MODE] [--no-new-privs] "         \
   "[--cap-bounding MASK] [--cap-effective MASK] [--cap-permitted MASK] "  \
   "[--cap-inheritable MASK] [--cap-ambient MASK] [--sysctl KEY=VALUE]... " \
-  "[--masked PATH]... [--readonly PATH]... -- PROG [ARGS...]"
+  "[--masked PATH]... [--readonly PATH]... [--root-readonly] "          \
+  "-- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -341,6 +343,8 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
         }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
+      else if (strcmp (arg, "--root-readonly") == 0)
+        cfg->root_readonly = true;
       else if ((r = parse_cap_option (argc, argv, &i, cfg, err)) != 0)
         {
           if (r < 0)
@@ -356,6 +360,15 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "--masked and --readonly need a new mount namespace "
                        "(--ns mount); without one they would change the "
+                       "host's mounts");
+  if (cfg->root_readonly && cfg->root == NULL)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--root-readonly needs --root DIR (there is no "
+                       "container root to make read-only)");
+  if (cfg->root_readonly && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--root-readonly needs a new mount namespace "
+                       "(--ns mount); without one it would change the "
                        "host's mounts");
   if (i >= argc || argv[i][0] == '\0')
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,

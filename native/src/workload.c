@@ -848,6 +848,9 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   /* 3. root filesystem and /proc */
   if (jshim_setup_rootfs (cfg->root, cfg->ns_flags, err) < 0)
     return -1;
+  /* 3b. --root-readonly: the new "/" (after pivot_root and /proc) */
+  if (cfg->root_readonly && jshim_remount_root_readonly (err) < 0)
+    return -1;
 
   /* 4. sysctls, masked paths, read-only paths, inside the new root (the
      sysctls first: /proc/sys may be made read-only or masked next) */

@@ -47,6 +47,7 @@ struct jshim_spawn_config
   int ns_flags;          /* CLONE_NEW* flags of the workload */
   const char *hostname;  /* --hostname, NULL when not given */
   const char *root;      /* --root, NULL when not given */
+  bool root_readonly;    /* --root-readonly (needs root and CLONE_NEWNS) */
   const char *cwd;       /* --cwd, NULL means "/" */
   bool has_uid;
   bool has_gid;
@@ -152,7 +153,8 @@ int jshim_rlimit_resource (const char *name, size_t len);
 const char *jshim_rlimit_name (int resource);
 
 /*
- * Setup steps: oom_score_adj, hostname, mounts, root, sysctls, masked
+ * Setup steps: oom_score_adj, hostname, mounts, root, read-only root,
+ * sysctls, masked
  * paths, read-only paths, rlimits, bounding
  * set and keep-caps, user (groups, gid, uid), capabilities (capset,
  * ambient), umask, no_new_privs, cwd, program lookup.

@@ -2030,6 +2030,15 @@ test_helper_mount_usage_errors (void)
                       "need a new mount namespace");
   expect_usage_error (ARGV ("--readonly=/proc/sys", "--", testbin_path),
                       "need a new mount namespace");
+  expect_usage_error (ARGV ("--ns", "pid,mount", "--root-readonly", "--",
+                            testbin_path),
+                      "--root-readonly needs --root DIR");
+  expect_usage_error (ARGV ("--ns", "pid,net", "--root", "/tmp",
+                            "--root-readonly", "--", testbin_path),
+                      "--root-readonly needs a new mount namespace");
+  expect_usage_error (ARGV ("--root", "/tmp", "--root-readonly", "--",
+                            testbin_path),
+                      "--root-readonly needs a new mount namespace");
 }
 
 /*
@@ -2245,6 +2254,49 @@ test_spawn_readonly (void)
   remove_tree (root);
 }
 
+static void
+test_spawn_root_readonly (void)
+{
+  char *root = make_mount_rootfs ();
+  char path[PATH_MAX + 64];
+
+  if (root == NULL)
+    return;
+  snprintf (path, sizeof (path), "%s/etc", root);
+  CHECK (mkdir (path, 0755) == 0);
+  snprintf (path, sizeof (path), "%s/etc/hostname", root);
+  CHECK (write_file (path, "before\n", 0644) == 0);
+  /* Without the flag the root is writable... */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root, "--",
+                       "/bin/jshim-testbin", "write-file", "/etc/hostname",
+                       "hello"),
+                 NULL, "ok\n");
+  CHECK_STR (host_line (path, path, sizeof (path)), "hello");
+  /* ...with it, it is not. */
+  expect_exit_output (ARGV ("--ns", "pid,mount", "--root", root,
+                            "--root-readonly", "--", "/bin/jshim-testbin",
+                            "write-file", "/etc/hostname", "changed"),
+                      NULL, 1, "EROFS: Read-only file system\n");
+  snprintf (path, sizeof (path), "%s/etc/hostname", root);
+  CHECK_STR (host_line (path, path, sizeof (path)), "hello");
+  /* /proc is its own mount: still writable, and sysctls still work. */
+  expect_output (ARGV ("--ns", "pid,mount,ipc", "--root", root,
+                       "--root-readonly", "--", "/bin/jshim-testbin",
+                       "write-file", "/proc/sys/kernel/shmmax", "4096"),
+                 NULL, "ok\n");
+  expect_output (ARGV ("--ns", "pid,mount,ipc", "--root", root,
+                       "--root-readonly", "--sysctl", "kernel.shmmax=8192",
+                       "--", "/bin/jshim-testbin", "cat-file",
+                       "/proc/sys/kernel/shmmax"),
+                 NULL, "8192\n");
+  /* --masked and --readonly still work on a read-only root. */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root,
+                       "--root-readonly", "--masked", "/data/secret", "--",
+                       "/bin/jshim-testbin", "cat-file", "/data/secret"),
+                 NULL, "");
+  remove_tree (root);
+}
+
 /* ------------------------------------------------------------------ */
 
 static bool
@@ -2379,6 +2431,7 @@ main (int argc, char **argv)
   run_test ("spawn: --sysctl", test_spawn_sysctl, NEED_ROOT);
   run_test ("spawn: --masked", test_spawn_masked, NEED_ROOT);
   run_test ("spawn: --readonly", test_spawn_readonly, NEED_ROOT);
+  run_test ("spawn: --root-readonly", test_spawn_root_readonly, NEED_ROOT);
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);

@@ -223,6 +223,20 @@ class TaskLifecycleTest {
     assertThat(Files.readString(dir.resolve("out"))).contains("EROFS");
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"true, 1, EROFS", "false, 0, ok"})
+  void create_readonlyRoot_writesToTheRootFailOnlyWhenAsked(boolean readonly, int status, String output) throws IOException {
+    Path bundle = fixture.bundle("/bin/jshim-testbin", "write-file", "/etc/hostname", "changed").namespaces("pid", "mount")
+        .testRootfs().customize(config -> ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("root"))
+            .put("readonly", readonly)).write();
+    Files.createDirectories(bundle.resolve("rootfs/etc"));
+    Files.writeString(bundle.resolve("rootfs/etc/hostname"), "original");
+
+    assertThat(fixture.run("roroot", bundle, dir.resolve("out"))).isEqualTo(status);
+    assertThat(Files.readString(dir.resolve("out"))).contains(output);
+    assertThat(Files.readString(bundle.resolve("rootfs/etc/hostname"))).isEqualTo(readonly ? "original" : "changed");
+  }
+
   @Test
   void create_processOptionTheKernelRefuses_errorNamesItAndNothingIsLeft() throws IOException {
     // the kernel refuses an RLIMIT_NOFILE above fs.nr_open even to root: the workload fails after its clone

@@ -106,6 +106,9 @@ public final class NativeSpawner implements Spawner {
     argv.add(Integer.toString(request.uid()));
     argv.add("--gid");
     argv.add(Integer.toString(request.gid()));
+    if (request.linux().readonlyRoot()) {
+      argv.add("--root-readonly");
+    }
     request.linux().sysctl().forEach((key, value) -> argv.addAll(List.of("--sysctl", key + "=" + value)));
     request.linux().maskedPaths().forEach(path -> argv.addAll(List.of("--masked", path)));
     request.linux().readonlyPaths().forEach(path -> argv.addAll(List.of("--readonly", path)));

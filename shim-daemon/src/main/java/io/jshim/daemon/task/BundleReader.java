@@ -29,7 +29,7 @@ final class BundleReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Fields a runtime acts on that jshim does not apply yet; a config that sets them is run with a warning. */
   private static final List<String> NOT_APPLIED = List.of(
-      "mounts", "hooks", "process.apparmorProfile", "process.selinuxLabel", "root.readonly", "linux.resources", "linux.cgroupsPath", "linux.devices",
+      "mounts", "hooks", "process.apparmorProfile", "process.selinuxLabel", "linux.resources", "linux.cgroupsPath", "linux.devices",
       "linux.seccomp", "linux.uidMappings",
       "linux.gidMappings", "linux.rootfsPropagation", "linux.mountLabel", "linux.intelRdt", "linux.personality");
 
@@ -81,7 +81,8 @@ final class BundleReader {
       throw ShimException.invalidArgument("hostname: \"" + hostname.get() + "\" needs a new uts namespace (expected: linux.namespaces to contain uts)");
     }
     return new BundleConfig(args, env, cwd, uid, gid, hostname, namespaces, rootfs(bundle, root.path("root")),
-        processOptions(process), linuxSetup(root.path("linux"), namespaces), notApplied(root));
+        processOptions(process), linuxSetup(root.path("linux"), readonlyRoot(root.path("root"), namespaces), namespaces),
+        notApplied(root));
   }
 
   /** Kernel parameters that belong to a namespace, and the namespace each needs. */
@@ -91,7 +92,21 @@ final class BundleReader {
       "kernel.shmmni", Namespace.IPC, "kernel.shm_rmid_forced", Namespace.IPC,
       "kernel.hostname", Namespace.UTS, "kernel.domainname", Namespace.UTS);
 
-  private static LinuxSetup linuxSetup(JsonNode linux, Set<Namespace> namespaces) {
+  private static boolean readonlyRoot(JsonNode root, Set<Namespace> namespaces) {
+    JsonNode readonly = root.path("readonly");
+    if (readonly.isMissingNode() || readonly.isNull()) {
+      return false;
+    }
+    if (!readonly.isBoolean()) {
+      throw ShimException.invalidArgument("root.readonly: " + readonly + " (expected: true or false)");
+    }
+    if (readonly.booleanValue() && !namespaces.contains(Namespace.MOUNT)) {
+      throw ShimException.invalidArgument("root.readonly: true needs a new mount namespace (expected: linux.namespaces to contain mount)");
+    }
+    return readonly.booleanValue();
+  }
+
+  private static LinuxSetup linuxSetup(JsonNode linux, boolean readonlyRoot, Set<Namespace> namespaces) {
     Map<String, String> sysctl = new TreeMap<>();
     JsonNode map = linux.path("sysctl");
     if (!map.isMissingNode() && !map.isNull() && !map.isObject()) {
@@ -115,7 +130,7 @@ final class BundleReader {
       throw ShimException.invalidArgument((masked.isEmpty() ? "linux.readonlyPaths" : "linux.maskedPaths")
           + " needs a new mount namespace (expected: linux.namespaces to contain mount)");
     }
-    return new LinuxSetup(sysctl, masked, readonly);
+    return new LinuxSetup(sysctl, masked, readonly, readonlyRoot);
   }
 
   private static Namespace sysctlNamespace(String key) {

@@ -135,6 +135,17 @@ class BundleReaderTest {
   }
 
   @Test
+  void read_readonlyRoot_needsAMountNamespace() throws IOException {
+    Files.createDirectories(bundle.resolve("rootfs"));
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"root\":{\"path\":\"rootfs\",\"readonly\":true}}",
+        ErrorKind.INVALID_ARGUMENT, "root.readonly");
+    write("{\"process\":{\"args\":[\"x\"]},\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+        + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}");
+
+    assertThat(reader.read(bundle).linux().readonlyRoot()).isTrue();
+  }
+
+  @Test
   void read_fieldsNotAppliedYet_listedNotDropped() throws IOException {
     write("""
         {"process":{"args":["true"],"noNewPrivileges":true,"capabilities":{"bounding":["CAP_KILL"]},"rlimits":[]},
