@@ -13,7 +13,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jshim.daemon.task.TaskService;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -134,8 +133,6 @@ public final class ShimServer implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
-    } catch (UnsupportedOperationException e) {
-      throw new UncheckedIOException(new IOException("unix sockets unsupported", e));
     }
   }
 }
