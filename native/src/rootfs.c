@@ -96,6 +96,22 @@ jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err)
   return 0;
 }
 
+/* A read-only remount must repeat nosuid/nodev/noexec, or the kernel
+   refuses it (EPERM) on mounts that are locked with them. */
+static unsigned long
+kept_mount_flags (const struct statvfs *vfs)
+{
+  unsigned long flags = 0;
+
+  if (vfs->f_flag & ST_NOSUID)
+    flags |= MS_NOSUID;
+  if (vfs->f_flag & ST_NODEV)
+    flags |= MS_NODEV;
+  if (vfs->f_flag & ST_NOEXEC)
+    flags |= MS_NOEXEC;
+  return flags;
+}
+
 int
 jshim_remount_root_readonly (jshim_error_t *err)
 {
@@ -105,12 +121,7 @@ jshim_remount_root_readonly (jshim_error_t *err)
   if (statvfs ("/", &vfs) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
                            "remount / read-only: statvfs /");
-  if (vfs.f_flag & ST_NOSUID)
-    flags |= MS_NOSUID;
-  if (vfs.f_flag & ST_NODEV)
-    flags |= MS_NODEV;
-  if (vfs.f_flag & ST_NOEXEC)
-    flags |= MS_NOEXEC;
+  flags |= kept_mount_flags (&vfs);
   /* No MS_REC: only the bind of the root changes, /proc stays writable. */
   if (mount (NULL, "/", NULL, flags, NULL) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
@@ -229,12 +240,7 @@ jshim_readonly_path (const char *path, jshim_error_t *err)
                            "stat %s (readonly)", path);
       goto out;
     }
-  if (vfs.f_flag & ST_NOSUID)
-    flags |= MS_NOSUID;
-  if (vfs.f_flag & ST_NODEV)
-    flags |= MS_NODEV;
-  if (vfs.f_flag & ST_NOEXEC)
-    flags |= MS_NOEXEC;
+  flags |= kept_mount_flags (&vfs);
 
   fd_path (fd, target, sizeof (target));
   if (mount (target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
