@@ -10,7 +10,8 @@ public enum Namespace {
   IPC("ipc"),
   MOUNT("mount"),
   NETWORK("network"),
-  CGROUP("cgroup");
+  CGROUP("cgroup"),
+  USER("user");
 
   private final String ociName;
 

@@ -88,10 +88,16 @@ public final class NativeSpawner implements Spawner {
   private List<String> helperArgs(SpawnRequest request) {
     List<String> argv = new ArrayList<>();
     argv.add(helper.toString());
-    if (!request.namespaces().isEmpty()) {
+    Namespaces namespaces = request.namespaces();
+    if (!namespaces.created().isEmpty()) {
       argv.add("--ns");
-      argv.add(request.namespaces().stream().sorted().map(Namespace::ociName).collect(Collectors.joining(",")));
+      argv.add(namespaces.created().stream().map(Namespace::ociName).collect(Collectors.joining(",")));
     }
+    namespaces.joined().forEach((ns, path) -> argv.addAll(List.of("--join", ns.ociName() + "=" + path)));
+    if (!namespaces.uidMappings().isEmpty()) {
+      argv.addAll(List.of("--uid-map", mappings(namespaces.uidMappings()), "--gid-map", mappings(namespaces.gidMappings())));
+    }
+    request.cgroupDirs().forEach(dir -> argv.addAll(List.of("--cgroup", dir)));
     request.hostname().ifPresent(h -> {
       argv.add("--hostname");
       argv.add(h);
@@ -109,6 +115,20 @@ public final class NativeSpawner implements Spawner {
     if (request.linux().readonlyRoot()) {
       argv.add("--root-readonly");
     }
+    Filesystem fs = request.filesystem();
+    for (Mount mount : fs.mounts()) {
+      argv.addAll(List.of("--mount", mount.type(), mount.source(), mount.target(), hex(mount.flags()),
+          hex(mount.propagation()), mount.data()));
+    }
+    for (Device device : fs.devices()) {
+      argv.addAll(List.of("--device", device.path(), String.valueOf(device.type()), Long.toString(device.major()),
+          Long.toString(device.minor()), "0" + Integer.toOctalString(device.mode()), Integer.toString(device.uid()),
+          Integer.toString(device.gid())));
+    }
+    if (fs.devLinks()) {
+      argv.add("--dev-links");
+    }
+    fs.rootPropagation().ifPresent(flags -> argv.addAll(List.of("--rootfs-propagation", hex(flags))));
     request.linux().sysctl().forEach((key, value) -> argv.addAll(List.of("--sysctl", key + "=" + value)));
     request.linux().maskedPaths().forEach(path -> argv.addAll(List.of("--masked", path)));
     request.linux().readonlyPaths().forEach(path -> argv.addAll(List.of("--readonly", path)));
@@ -142,6 +162,14 @@ public final class NativeSpawner implements Spawner {
     argv.add("--");
     argv.addAll(request.args());
     return argv;
+  }
+
+  private static String hex(long value) {
+    return "0x" + Long.toHexString(value);
+  }
+
+  private static String mappings(List<IdMapping> mappings) {
+    return mappings.stream().map(IdMapping::helperArgument).collect(Collectors.joining(","));
   }
 
   /** The helper reports PID and the workload READY (or ERROR), in either order. */

@@ -3,7 +3,6 @@ package io.jshim.daemon.spawn;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What to start: the program and its environment, the namespaces to create, and the fds that become
@@ -12,6 +11,8 @@ import java.util.Set;
  * @param rootfs absolute path of the root filesystem; empty to stay on the host's
  * @param process limits and attributes the workload sets on itself
  * @param linux sysctls, masked and read-only paths inside the workload's namespaces
+ * @param filesystem mounts, devices and /dev links built inside the root before pivot_root
+ * @param cgroupDirs cgroup directories the workload is born in (the helper joins them before cloning)
  * @param stdio three fds (0, 1, 2 of the workload), owned by the caller
  */
 public record SpawnRequest(
@@ -20,17 +21,21 @@ public record SpawnRequest(
     String cwd,
     int uid,
     int gid,
-    Set<Namespace> namespaces,
+    Namespaces namespaces,
     Optional<String> hostname,
     Optional<String> rootfs,
     ProcessOptions process,
     LinuxSetup linux,
+    Filesystem filesystem,
+    List<String> cgroupDirs,
     int[] stdio) {
 
   public SpawnRequest {
     args = List.copyOf(args);
     env = List.copyOf(env);
-    namespaces = Set.copyOf(namespaces);
+    Objects.requireNonNull(namespaces, "namespaces");
+    Objects.requireNonNull(filesystem, "filesystem");
+    cgroupDirs = List.copyOf(cgroupDirs);
     Objects.requireNonNull(cwd, "cwd");
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(rootfs, "rootfs");

@@ -1,55 +1,62 @@
 package io.jshim.daemon.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jshim.daemon.error.ShimException;
-import java.util.ArrayList;
+import java.math.BigInteger;
 import java.util.List;
+import java.util.Objects;
 
-/** Typed reads of config.json values; every error names the field and says what was expected. */
+/** Checks of typed config.json values; every error names the field and says what was expected. */
 final class JsonFields {
+  private static final long MAX_ID = 4294967294L;
+  private static final BigInteger MAX_U64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
   private JsonFields() {}
 
-  static List<String> strings(JsonNode node, String field) {
-    List<String> result = new ArrayList<>();
-    if (node.isMissingNode() || node.isNull()) {
-      return result;
+  /** {@code list}, or the empty list when the field is absent; null elements are refused. */
+  static <T> List<T> list(List<T> list, String field) {
+    if (list == null) {
+      return List.of();
     }
-    if (!node.isArray()) {
-      throw ShimException.invalidArgument(field + ": " + node.getNodeType() + " (expected: an array of strings)");
-    }
-    for (JsonNode item : node) {
-      if (!item.isTextual()) {
-        throw ShimException.invalidArgument(field + ": element " + item + " (expected: a string)");
+    for (T item : list) {
+      if (item == null) {
+        throw ShimException.invalidArgument(field + ": null element (expected: no nulls)");
       }
-      result.add(item.textValue());
     }
-    return result;
+    return list;
   }
 
-  static int id(JsonNode node, String field) {
-    if (node.isMissingNode() || node.isNull()) {
+  /** A uid or gid: absent is 0. */
+  static int id(Long value, String field) {
+    if (value == null) {
       return 0;
     }
-    if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 0) {
-      throw ShimException.invalidArgument(field + ": " + node + " (expected: an integer >= 0)");
+    if (value < 0 || value > MAX_ID) {
+      throw ShimException.invalidArgument(field + ": " + value + " (expected: an integer 0.." + MAX_ID + ")");
     }
-    return node.intValue();
+    return (int) (long) value;
   }
 
-  static long unsigned64(JsonNode node, String field) {
-    if (!node.isIntegralNumber() || node.bigIntegerValue().signum() < 0 || node.bigIntegerValue().bitLength() > 64) {
-      throw ShimException.invalidArgument(field + ": " + node + " (expected: an integer 0..18446744073709551615)");
+  /** An unsigned 64-bit value as a Java long with the same bits. */
+  static long unsigned64(BigInteger value, String field) {
+    if (value == null || value.signum() < 0 || value.compareTo(MAX_U64) > 0) {
+      throw ShimException.invalidArgument(field + ": " + value + " (expected: an integer 0.." + MAX_U64 + ")");
     }
-    return node.bigIntegerValue().longValue();
+    return value.longValue();
   }
 
-  static List<String> absolutePaths(JsonNode node, String field) {
-    List<String> paths = strings(node, field);
-    for (String path : paths) {
+  static List<String> absolutePaths(List<String> paths, String field) {
+    for (String path : list(paths, field)) {
       if (!path.startsWith("/") || path.contains("\0")) {
         throw ShimException.invalidArgument(field + ": \"" + path + "\" (expected: an absolute path)");
       }
     }
-    return paths;
+    return list(paths, field);
+  }
+
+  static <T> T required(T value, String field, String expected) {
+    if (value == null) {
+      throw ShimException.invalidArgument(field + ": missing (expected: " + expected + ")");
+    }
+    return Objects.requireNonNull(value);
   }
 }

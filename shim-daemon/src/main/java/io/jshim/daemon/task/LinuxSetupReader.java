@@ -1,12 +1,12 @@
 package io.jshim.daemon.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.spawn.LinuxSetup;
+import io.jshim.daemon.oci.OciSpec;
 import io.jshim.daemon.spawn.Namespace;
+import io.jshim.daemon.spawn.Namespaces;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /** Reads what the workload changes in its own namespaces: read-only root, sysctls, masked and read-only paths. */
@@ -20,45 +20,38 @@ final class LinuxSetupReader {
 
   private LinuxSetupReader() {}
 
-  static LinuxSetup read(JsonNode config, Set<Namespace> namespaces) {
-    return linuxSetup(config.path("linux"), readonlyRoot(config.path("root"), namespaces), namespaces);
+  static LinuxSetup read(OciSpec spec, Namespaces namespaces) {
+    OciSpec.Linux linux = spec.linux() == null ? LinuxSpecs.EMPTY : spec.linux();
+    return linuxSetup(linux, readonlyRoot(spec.root(), namespaces), namespaces);
   }
 
-  private static boolean readonlyRoot(JsonNode root, Set<Namespace> namespaces) {
-    JsonNode readonly = root.path("readonly");
-    if (readonly.isMissingNode() || readonly.isNull()) {
-      return false;
-    }
-    if (!readonly.isBoolean()) {
-      throw ShimException.invalidArgument("root.readonly: " + readonly + " (expected: true or false)");
-    }
-    if (readonly.booleanValue() && !namespaces.contains(Namespace.MOUNT)) {
+  private static boolean readonlyRoot(OciSpec.Root root, Namespaces namespaces) {
+    boolean readonly = root != null && Boolean.TRUE.equals(root.readonly());
+    if (readonly && !namespaces.has(Namespace.MOUNT)) {
       throw ShimException.invalidArgument("root.readonly: true needs a new mount namespace (expected: linux.namespaces to contain mount)");
     }
-    return readonly.booleanValue();
+    return readonly;
   }
 
-  private static LinuxSetup linuxSetup(JsonNode linux, boolean readonlyRoot, Set<Namespace> namespaces) {
+  private static LinuxSetup linuxSetup(OciSpec.Linux linux, boolean readonlyRoot, Namespaces namespaces) {
     Map<String, String> sysctl = new TreeMap<>();
-    JsonNode map = linux.path("sysctl");
-    if (!map.isMissingNode() && !map.isNull() && !map.isObject()) {
-      throw ShimException.invalidArgument("linux.sysctl: " + map.getNodeType() + " (expected: an object of key: value)");
-    }
-    for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) map::fields) {
-      String key = entry.getKey();
-      Namespace needed = sysctlNamespace(key);
-      if (!namespaces.contains(needed)) {
-        throw ShimException.invalidArgument("linux.sysctl " + key + ": needs a new " + needed.ociName()
-            + " namespace (expected: linux.namespaces to contain " + needed.ociName() + ")");
+    if (linux.sysctl() != null) {
+      for (Map.Entry<String, String> entry : linux.sysctl().entrySet()) {
+        String key = entry.getKey();
+        Namespace needed = sysctlNamespace(key);
+        if (!namespaces.has(needed)) {
+          throw ShimException.invalidArgument("linux.sysctl " + key + ": needs a new " + needed.ociName()
+              + " namespace (expected: linux.namespaces to contain " + needed.ociName() + ")");
+        }
+        if (entry.getValue() == null) {
+          throw ShimException.invalidArgument("linux.sysctl " + key + ": null (expected: a string value)");
+        }
+        sysctl.put(key, entry.getValue());
       }
-      if (!entry.getValue().isTextual()) {
-        throw ShimException.invalidArgument("linux.sysctl " + key + ": " + entry.getValue() + " (expected: a string value)");
-      }
-      sysctl.put(key, entry.getValue().textValue());
     }
-    List<String> masked = JsonFields.absolutePaths(linux.path("maskedPaths"), "linux.maskedPaths");
-    List<String> readonly = JsonFields.absolutePaths(linux.path("readonlyPaths"), "linux.readonlyPaths");
-    if ((!masked.isEmpty() || !readonly.isEmpty()) && !namespaces.contains(Namespace.MOUNT)) {
+    List<String> masked = JsonFields.absolutePaths(linux.maskedPaths(), "linux.maskedPaths");
+    List<String> readonly = JsonFields.absolutePaths(linux.readonlyPaths(), "linux.readonlyPaths");
+    if ((!masked.isEmpty() || !readonly.isEmpty()) && !namespaces.has(Namespace.MOUNT)) {
       throw ShimException.invalidArgument((masked.isEmpty() ? "linux.readonlyPaths" : "linux.maskedPaths")
           + " needs a new mount namespace (expected: linux.namespaces to contain mount)");
     }

@@ -65,7 +65,7 @@ public final class TaskService {
     }
     registry.reserve(id);
     try {
-      Task task = new Task(id, spec.bundle(), spec.stdio(), config.namespaces().contains(Namespace.PID),
+      Task task = new Task(id, spec.bundle(), spec.stdio(), config.namespaces().has(Namespace.PID),
           spawnInit(spec, config));
       registry.install(task);
       log.info("created task {} with pid {}", id, task.init().pid());
@@ -79,7 +79,7 @@ public final class TaskService {
   private ShimProcess spawnInit(CreateSpec spec, BundleConfig config) {
     try (OpenStdio fds = stdio.open(spec.stdio()); Window window = reaper.openWindow()) {
       SpawnRequest request = new SpawnRequest(config.args(), config.env(), config.cwd(), config.uid(), config.gid(),
-          config.namespaces(), config.hostname(), config.rootfs(), config.process(), config.linux(), fds.fds());
+          config.namespaces(), config.hostname(), config.rootfs(), config.process(), config.linux(), config.filesystem(), List.of(), fds.fds());
       HeldProcess held;
       try {
         held = spawner.spawn(request);

@@ -7,13 +7,20 @@ import io.jshim.daemon.error.ErrorKind;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.spawn.Capability;
 import io.jshim.daemon.spawn.CapabilitySets;
+import io.jshim.daemon.spawn.Device;
+import io.jshim.daemon.spawn.Filesystem;
+import io.jshim.daemon.spawn.IdMapping;
 import io.jshim.daemon.spawn.LinuxSetup;
+import io.jshim.daemon.spawn.Mount;
+import io.jshim.daemon.spawn.MountOptions;
+import io.jshim.daemon.spawn.Namespaces;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.ProcessOptions;
 import io.jshim.daemon.spawn.Rlimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +49,7 @@ class BundleReaderTest {
     assertThat(config.gid()).isEqualTo(100);
     assertThat(config.hostname()).contains("box");
     assertThat(config.rootfs()).contains(bundle.resolve("rootfs").toString());
-    assertThat(config.namespaces()).containsExactlyInAnyOrder(Namespace.PID, Namespace.UTS, Namespace.MOUNT, Namespace.NETWORK, Namespace.IPC);
+    assertThat(config.namespaces().created()).containsExactlyInAnyOrder(Namespace.PID, Namespace.UTS, Namespace.MOUNT, Namespace.NETWORK, Namespace.IPC);
     assertThat(config.notApplied()).isEmpty();
   }
 
@@ -149,13 +156,12 @@ class BundleReaderTest {
   void read_fieldsNotAppliedYet_listedNotDropped() throws IOException {
     write("""
         {"process":{"args":["true"],"noNewPrivileges":true,"capabilities":{"bounding":["CAP_KILL"]},"rlimits":[]},
-         "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
          "linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"},"resources":{},"namespaces":[{"type":"pid"}]}}
         """);
 
     BundleConfig config = reader.read(bundle);
 
-    assertThat(config.notApplied()).containsExactly("mounts", "linux.seccomp");
+    assertThat(config.notApplied()).containsExactly("linux.seccomp");
   }
 
   @Test
@@ -167,7 +173,9 @@ class BundleReaderTest {
     assertThat(config.cwd()).isEqualTo("/");
     assertThat(config.uid()).isZero();
     assertThat(config.rootfs()).isEmpty();
-    assertThat(config.namespaces()).isEmpty();
+    assertThat(config.namespaces().created()).isEmpty();
+    assertThat(config.filesystem().mounts()).isEmpty();
+    assertThat(config.filesystem().devices()).isEmpty();
   }
 
   @Test
@@ -178,12 +186,107 @@ class BundleReaderTest {
     assertRejected("{\"process\":{\"args\":[\"x\"],\"cwd\":\"rel\"}}", ErrorKind.INVALID_ARGUMENT, "process.cwd");
     assertRejected("{\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":-1}}}", ErrorKind.INVALID_ARGUMENT, "process.user.uid");
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"time\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.namespaces");
-    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}", ErrorKind.UNIMPLEMENTED, "user");
-    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/x\"}]}}", ErrorKind.UNIMPLEMENTED, "path");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.uidMappings");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/x\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.namespaces network path");
+    assertRejected("{\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":\"0\"}}}", ErrorKind.INVALID_ARGUMENT, "process.user.uid");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\"}]}", ErrorKind.INVALID_ARGUMENT, "mounts need a root filesystem");
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"hostname\":\"h\"}", ErrorKind.INVALID_ARGUMENT, "hostname");
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"root\":{\"path\":\"missing\"}}", ErrorKind.INVALID_ARGUMENT, "root.path");
     assertRejected("{\"process\":{\"args\":[\"x\"],\"terminal\":true}}", ErrorKind.UNIMPLEMENTED, "process.terminal");
     assertRejected("not json", ErrorKind.INVALID_ARGUMENT, "config.json");
+  }
+
+  @Test
+  void read_runcStyleMounts_translatedToKernelFlagsWithDefaultDevices() throws IOException {
+    Files.createDirectories(bundle.resolve("rootfs"));
+    Files.createDirectories(bundle.resolve("shared"));
+    write("""
+        {"process":{"args":["true"]},"root":{"path":"rootfs"},
+         "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+                   {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]},
+                   {"destination":"/data","type":"bind","source":"shared","options":["rbind","ro","rslave"]},
+                   {"destination":"sys","type":"sysfs","source":"sysfs","options":["nosuid","noexec","nodev","ro"]}],
+         "linux":{"namespaces":[{"type":"mount"}],"rootfsPropagation":"rslave",
+                  "devices":[{"type":"c","path":"/dev/fuse","major":10,"minor":229,"fileMode":384,"uid":0,"gid":0}]}}
+        """);
+
+    Filesystem fs = reader.read(bundle).filesystem();
+
+    assertThat(fs.mounts()).containsExactly(
+        new Mount("proc", "proc", "/proc", 0, 0, ""),
+        new Mount("tmpfs", "tmpfs", "/dev", MountOptions.MS_NOSUID | MountOptions.MS_STRICTATIME, 0, "mode=755,size=65536k"),
+        new Mount("", bundle.resolve("shared").toString(), "/data", MountOptions.MS_BIND | MountOptions.MS_REC | MountOptions.MS_RDONLY,
+            MountOptions.MS_SLAVE | MountOptions.MS_REC, ""),
+        new Mount("sysfs", "sysfs", "/sys", MountOptions.MS_NOSUID | MountOptions.MS_NOEXEC | MountOptions.MS_NODEV | MountOptions.MS_RDONLY, 0, ""));
+    assertThat(fs.devices()).extracting(Device::path)
+        .containsExactly("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/fuse");
+    assertThat(fs.devices().get(6)).isEqualTo(new Device("/dev/fuse", 'c', 10, 229, 0600, 0, 0));
+    assertThat(fs.devLinks()).isTrue();
+    assertThat(fs.rootPropagation()).hasValue(MountOptions.MS_SLAVE | MountOptions.MS_REC);
+  }
+
+  @Test
+  void read_bindMountOverDev_noDefaultDevicesOrLinks() throws IOException {
+    Files.createDirectories(bundle.resolve("rootfs"));
+    write("""
+        {"process":{"args":["true"]},"root":{"path":"rootfs"},
+         "mounts":[{"destination":"/dev","type":"bind","source":"/dev","options":["rbind"]}],
+         "linux":{"namespaces":[{"type":"mount"}]}}
+        """);
+
+    Filesystem fs = reader.read(bundle).filesystem();
+
+    assertThat(fs.devices()).isEmpty();
+    assertThat(fs.devLinks()).isFalse();
+  }
+
+  @Test
+  void read_badMountsAndDevices_nameTheField() throws IOException {
+    Files.createDirectories(bundle.resolve("rootfs"));
+    String head = "{\"process\":{\"args\":[\"x\"]},\"root\":{\"path\":\"rootfs\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]";
+    assertRejected(head + "},\"mounts\":[{\"type\":\"tmpfs\"}]}", ErrorKind.INVALID_ARGUMENT, "mounts[0].destination");
+    assertRejected(head + "},\"mounts\":[{\"destination\":\"/x\",\"options\":[\"tmpcopyup\"],\"type\":\"tmpfs\"}]}",
+        ErrorKind.INVALID_ARGUMENT, "mounts[0].options: option \"tmpcopyup\"");
+    assertRejected(head + "},\"mounts\":[{\"destination\":\"/x\",\"options\":[\"bind\"],\"source\":\"nope\"}]}",
+        ErrorKind.INVALID_ARGUMENT, "mounts[0].source");
+    assertRejected(head + ",\"devices\":[{\"type\":\"x\",\"path\":\"/dev/x\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.devices[0].type");
+    assertRejected(head + ",\"devices\":[{\"type\":\"c\",\"path\":\"/dev/x\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.devices[0].major");
+    assertRejected(head + ",\"rootfsPropagation\":\"sideways\"}}", ErrorKind.INVALID_ARGUMENT, "linux.rootfsPropagation");
+    assertRejected(head + ",\"devices\":[{\"type\":\"c\",\"path\":\"/dev/x\",\"major\":\"1\"}]}}", ErrorKind.INVALID_ARGUMENT,
+        "linux.devices[0].major");
+  }
+
+  @Test
+  void read_userNamespaceAndJoinedNamespaces_mappingsAndPathsPassedOn() throws IOException {
+    write("""
+        {"process":{"args":["true"]},
+         "linux":{"namespaces":[{"type":"user"},{"type":"pid"},{"type":"network","path":"/proc/self/ns/net"}],
+                  "uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],
+                  "gidMappings":[{"containerID":0,"hostID":200000,"size":1000}]}}
+        """);
+
+    Namespaces ns = reader.read(bundle).namespaces();
+
+    assertThat(ns.created()).containsExactlyInAnyOrder(Namespace.USER, Namespace.PID);
+    assertThat(ns.joined()).containsExactly(Map.entry(Namespace.NETWORK, "/proc/self/ns/net"));
+    assertThat(ns.uidMappings()).containsExactly(new IdMapping(0, 100000, 65536));
+    assertThat(ns.gidMappings()).containsExactly(new IdMapping(0, 200000, 1000));
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
+        ErrorKind.INVALID_ARGUMENT, "without a new user namespace");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+        + "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":0}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
+        ErrorKind.INVALID_ARGUMENT, "linux.uidMappings");
+  }
+
+  @Test
+  void read_symlinkedConfigJson_invalidArgument() throws IOException {
+    Path real = Files.writeString(bundle.resolve("real.json"), "{\"process\":{\"args\":[\"true\"]}}");
+    Files.createSymbolicLink(bundle.resolve("config.json"), real);
+
+    assertThatThrownBy(() -> reader.read(bundle)).isInstanceOfSatisfying(ShimException.class, e -> {
+      assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+      assertThat(e.getMessage()).contains("symbolic link");
+    });
   }
 
   @Test
