@@ -93,6 +93,17 @@ public final class DaemonFixture implements AutoCloseable {
     return exit.getExitStatus();
   }
 
+  /** Like {@link #run(String, Path, Path)}, with the workload's stderr to {@code stderr} too. */
+  public int run(String id, Path bundle, Path stdout, Path stderr) {
+    TaskGrpc.TaskBlockingStub tasks = TaskGrpc.newBlockingStub(shared()).withDeadlineAfter(60, TimeUnit.SECONDS);
+    tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).setStdout(stdout.toString())
+        .setStderr(stderr.toString()).build());
+    tasks.start(StartRequest.newBuilder().setId(id).build());
+    WaitResponse exit = tasks.wait(WaitRequest.newBuilder().setId(id).build());
+    tasks.delete(DeleteRequest.newBuilder().setId(id).build());
+    return exit.getExitStatus();
+  }
+
   @Override
   public void close() {
     for (ManagedChannel channel : channels) {
