@@ -1,5 +1,6 @@
 package io.jshim.daemon;
 
+import io.jshim.daemon.cgroup.Cgroups;
 import io.jshim.daemon.config.ShimConfig;
 import io.jshim.daemon.io.StdioOpener;
 import io.jshim.daemon.proc.ProcFs;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +42,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final Reaper reaper;
   private final ForkGate gate;
   private final ShimServer server;
+  private final ScheduledExecutorService oomPoller;
 
   private ShimDaemon(ShimConfig config) throws IOException {
     Posix posix = JnrPosix.load();
@@ -51,13 +54,21 @@ public final class ShimDaemon implements AutoCloseable {
     ChildSignals.onChildExit(reaper::wakeUp);
     gate = ForkGate.create();
     NativeSpawner spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
-    TaskService tasks = new TaskService(spawner, reaper, new StdioOpener(posix), ProcFs.host(), stopped::countDown);
+    Optional<Cgroups> cgroups = posix.geteuid() == 0 ? Optional.of(Cgroups.detect()) : Optional.empty();
+    cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
+        () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
+    TaskService tasks = new TaskService(spawner, reaper, new StdioOpener(posix), ProcFs.host(), cgroups,
+        stopped::countDown);
+    // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
+    oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));
+    oomPoller.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);
     try {
       server = ShimServer.start(config.socket(), tasks, () -> snapshot(tasks), posix.geteuid(), config.allowedUids(),
           posix.getpid(), VERSION);
     } catch (IOException | RuntimeException e) {
       reaper.close();
       completions.shutdownNow();
+      oomPoller.shutdownNow();
       throw e;
     }
   }
@@ -91,6 +102,7 @@ public final class ShimDaemon implements AutoCloseable {
     stopped.countDown();
     server.close();
     reaper.close();
+    oomPoller.shutdownNow();
     completions.shutdown();
     try {
       completions.awaitTermination(1, TimeUnit.SECONDS);
@@ -105,7 +117,7 @@ public final class ShimDaemon implements AutoCloseable {
     return new DaemonSnapshot(tasks.taskCount(), reaper.reapedCount(), reaper.orphanCount(), g.forkEntries(),
         g.fdEntries(), g.forkWaits(), g.fdWaits(), g.handoffs(), g.maxBatch(), g.maxHandoffsWaited(),
         g.activeHolders(), Optional.ofNullable(g.activeSide()).map(side -> side.name().toLowerCase(Locale.ROOT)),
-        g.forkWaiting(), g.fdWaiting());
+        g.forkWaiting(), g.fdWaiting(), tasks.oomKills());
   }
 
   private static void createPrivateDir(Path dir) throws IOException {

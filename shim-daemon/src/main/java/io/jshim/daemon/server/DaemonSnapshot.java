@@ -6,6 +6,7 @@ import java.util.Optional;
  * The daemon's counters at one moment, as the composition root gathers them for the status service.
  *
  * @param activeSide "fork" or "fd" while somebody holds the fork gate
+ * @param oomKills OOM kills counted in the current tasks' cgroups
  */
 public record DaemonSnapshot(
     int tasks,
@@ -21,4 +22,5 @@ public record DaemonSnapshot(
     int activeHolders,
     Optional<String> activeSide,
     int forkWaiting,
-    int fdWaiting) {}
+    int fdWaiting,
+    long oomKills) {}

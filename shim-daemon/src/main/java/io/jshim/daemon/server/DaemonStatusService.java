@@ -27,6 +27,7 @@ final class DaemonStatusService extends DaemonStatusGrpc.DaemonStatusImplBase {
         .setPid(pid)
         .setVersion(version)
         .setTasks(s.tasks())
+        .setOomKills(s.oomKills())
         .setReaper(ReaperCounters.newBuilder().setReaped(s.reaped()).setUnclaimed(s.unclaimed()))
         .setForkGate(ForkGateCounters.newBuilder()
             .setForkEntries(s.forkEntries())

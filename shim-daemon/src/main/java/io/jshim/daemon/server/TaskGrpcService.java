@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.io.StdioPaths;
+import io.jshim.daemon.oci.OciJson;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.task.CreateSpec;
 import io.jshim.daemon.task.TaskService;
@@ -144,12 +145,18 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void pause(PauseRequest request, StreamObserver<Empty> response) {
-    unimplemented(response, "Pause");
+    unary(response, () -> {
+      tasks.pause(request.getId());
+      return Empty.getDefaultInstance();
+    });
   }
 
   @Override
   public void resume(ResumeRequest request, StreamObserver<Empty> response) {
-    unimplemented(response, "Resume");
+    unary(response, () -> {
+      tasks.resume(request.getId());
+      return Empty.getDefaultInstance();
+    });
   }
 
   @Override
@@ -174,12 +181,18 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void update(UpdateTaskRequest request, StreamObserver<Empty> response) {
-    unimplemented(response, "Update");
+    unary(response, () -> {
+      if (!request.hasResources()) {
+        throw ShimException.invalidArgument("resources: missing (expected: an Any holding OCI LinuxResources as JSON)");
+      }
+      tasks.update(request.getId(), OciJson.readResources(request.getResources().getValue().toByteArray(), "resources"));
+      return Empty.getDefaultInstance();
+    });
   }
 
   @Override
   public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
-    unimplemented(response, "Stats");
+    unary(response, () -> StatsResponse.newBuilder().setStats(CgroupMetricsMapper.toAny(tasks.stats(request.getId()))).build());
   }
 
   static Timestamp timestamp(Instant instant) {
@@ -190,6 +203,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
     return switch (status) {
       case CREATED -> Status.CREATED;
       case RUNNING -> Status.RUNNING;
+      case PAUSED -> Status.PAUSED;
       case STOPPED -> Status.STOPPED;
     };
   }

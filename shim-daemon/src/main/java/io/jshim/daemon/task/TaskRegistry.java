@@ -2,6 +2,7 @@ package io.jshim.daemon.task;
 
 import io.jshim.daemon.error.ShimException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,10 @@ final class TaskRegistry {
       throw ShimException.notFound("task " + id + " not found");
     }
     return task.orElseThrow(() -> ShimException.notFound("task " + id + " is still being created"));
+  }
+
+  synchronized List<Task> all() {
+    return List.copyOf(tasks.values());
   }
 
   synchronized boolean isEmpty() {

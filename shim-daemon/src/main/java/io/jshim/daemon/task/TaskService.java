@@ -1,6 +1,12 @@
 package io.jshim.daemon.task;
 
+import io.jshim.daemon.cgroup.Cgroup;
+import io.jshim.daemon.cgroup.CgroupMode;
+import io.jshim.daemon.cgroup.CgroupResources;
+import io.jshim.daemon.cgroup.CgroupStats;
+import io.jshim.daemon.cgroup.Cgroups;
 import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.oci.LinuxResources;
 import io.jshim.daemon.io.OpenStdio;
 import io.jshim.daemon.io.StdioOpener;
 import io.jshim.daemon.proc.ProcFs;
@@ -8,13 +14,16 @@ import io.jshim.daemon.reaper.Child;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.reaper.Window;
+import io.jshim.daemon.spawn.Filesystem;
 import io.jshim.daemon.spawn.HeldProcess;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.SpawnException;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -28,24 +37,30 @@ public final class TaskService {
   private static final Logger log = LoggerFactory.getLogger(TaskService.class);
   private static final int SIGKILL = 9;
   private static final int MAX_SIGNAL = 64;
+  /** Where tasks without linux.cgroupsPath get their cgroup, relative to the daemon's own. */
+  private static final String DEFAULT_CGROUP_PARENT = "jshim/";
 
   private final Spawner spawner;
   private final Reaper reaper;
   private final StdioOpener stdio;
   private final ProcFs proc;
   private final Runnable onShutdown;
+  private final Optional<Cgroups> cgroups;
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
   /**
+   * @param cgroups the host's cgroups; empty when the daemon may not manage them (not root)
    * @param onShutdown called when a Shutdown finds no task left
    */
-  public TaskService(Spawner spawner, Reaper reaper, StdioOpener stdio, ProcFs proc, Runnable onShutdown) {
+  public TaskService(Spawner spawner, Reaper reaper, StdioOpener stdio, ProcFs proc, Optional<Cgroups> cgroups,
+      Runnable onShutdown) {
     this.spawner = Objects.requireNonNull(spawner, "spawner");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
     this.stdio = Objects.requireNonNull(stdio, "stdio");
     this.proc = Objects.requireNonNull(proc, "proc");
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
+    this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
   }
 
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
@@ -59,27 +74,65 @@ public final class TaskService {
           + " mounts (expected: none; put the root filesystem in the bundle, request mounts are not supported yet)");
     }
     BundleConfig config = bundles.read(spec.bundle());
-    if (!config.notApplied().isEmpty()) {
-      log.warn("task {}: config.json sets fields jshim does not apply yet, running without them: {}", id,
-          String.join(", ", config.notApplied()));
+    List<String> notApplied = new ArrayList<>(config.notApplied());
+    config.resources().ifPresent(r -> notApplied.addAll(ResourcesReader.notApplied(r, "linux.resources")));
+    if (cgroups.isEmpty() && config.resources().isPresent()) {
+      notApplied.add("linux.resources (the daemon has no cgroup access)");
+    }
+    if (!notApplied.isEmpty()) {
+      log.warn("task {}: config.json sets fields jshim does not apply, running without them: {}", id,
+          String.join(", ", notApplied));
     }
     registry.reserve(id);
+    Optional<Cgroup> cgroup = Optional.empty();
     try {
-      Task task = new Task(id, spec.bundle(), spec.stdio(), config.namespaces().has(Namespace.PID),
-          spawnInit(spec, config));
+      cgroup = createCgroup(id, config);
+      Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
+          cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
+      Task task = new Task(id, spec.bundle(), spec.stdio(), config.namespaces().has(Namespace.PID), cgroup,
+          spawnInit(spec, config, filesystem, cgroup));
       registry.install(task);
+      task.init().exited().thenRun(task::checkOom);
       log.info("created task {} with pid {}", id, task.init().pid());
       return task.view();
     } catch (RuntimeException e) {
+      cgroup.ifPresent(this::destroyQuietly);
       registry.remove(id);
       throw e;
     }
   }
 
-  private ShimProcess spawnInit(CreateSpec spec, BundleConfig config) {
+  private Optional<Cgroup> createCgroup(String id, BundleConfig config) {
+    if (cgroups.isEmpty()) {
+      if (config.cgroupsPath().isPresent()) {
+        throw ShimException.failedPrecondition("linux.cgroupsPath: " + config.cgroupsPath().get()
+            + " cannot be created: the daemon has no cgroup access (expected: jshim running as root)");
+      }
+      return Optional.empty();
+    }
+    CgroupResources resources = config.resources()
+        .map(r -> ResourcesReader.read(r, config.filesystem().devices(), "linux.resources"))
+        .orElse(CgroupResources.none());
+    return Optional.of(cgroups.get().create(config.cgroupsPath().orElse(DEFAULT_CGROUP_PARENT + id), resources));
+  }
+
+  private void destroyQuietly(Cgroup cgroup) {
+    try {
+      for (int pid : cgroup.pids()) {
+        reaper.signal(pid, SIGKILL);
+      }
+      cgroup.destroy();
+    } catch (RuntimeException e) {
+      log.warn("cgroup {} left behind: {}", cgroup.path(), e.getMessage());
+    }
+  }
+
+  private ShimProcess spawnInit(CreateSpec spec, BundleConfig config, Filesystem filesystem, Optional<Cgroup> cgroup) {
     try (OpenStdio fds = stdio.open(spec.stdio()); Window window = reaper.openWindow()) {
+      List<String> cgroupDirs = cgroup.map(c -> c.procsDirs().stream().map(Object::toString).toList()).orElse(List.of());
       SpawnRequest request = new SpawnRequest(config.args(), config.env(), config.cwd(), config.uid(), config.gid(),
-          config.namespaces(), config.hostname(), config.rootfs(), config.process(), config.linux(), config.filesystem(), List.of(), fds.fds());
+          config.namespaces(), config.hostname(), config.rootfs(), config.process(), config.linux(), filesystem,
+          cgroupDirs, fds.fds());
       HeldProcess held;
       try {
         held = spawner.spawn(request);
@@ -91,6 +144,40 @@ public final class TaskService {
       Child child = window.claim(held.pid());
       return new ShimProcess(held, child);
     }
+  }
+
+  /** Freezes every process of a running task (cgroup freezer). */
+  public void pause(String id) {
+    Task task = registry.get(TaskIds.validate(id));
+    task.pause(cgroupOf(task, "pause"));
+  }
+
+  /** Thaws a paused task. */
+  public void resume(String id) {
+    Task task = registry.get(TaskIds.validate(id));
+    task.resume(cgroupOf(task, "resume"));
+  }
+
+  /** Applies new resource limits to a task's cgroup. */
+  public void update(String id, LinuxResources resources) {
+    Task task = registry.get(TaskIds.validate(id));
+    Cgroup cgroup = cgroupOf(task, "update");
+    List<String> ignored = ResourcesReader.notApplied(resources, "resources");
+    if (!ignored.isEmpty()) {
+      log.warn("task {}: update sets fields jshim does not apply: {}", id, String.join(", ", ignored));
+    }
+    cgroup.update(ResourcesReader.read(resources, List.of(), "resources"));
+  }
+
+  /** The task's cgroup statistics. */
+  public CgroupStats stats(String id) {
+    Task task = registry.get(TaskIds.validate(id));
+    return cgroupOf(task, "read stats of").stats();
+  }
+
+  private static Cgroup cgroupOf(Task task, String verb) {
+    return task.cgroup().orElseThrow(() -> ShimException.failedPrecondition("cannot " + verb + " task " + task.id()
+        + ": it has no cgroup (expected: a daemon running as root, which gives every task one)"));
   }
 
   /** Lets the init process run its program; returns its pid. */
@@ -118,6 +205,10 @@ public final class TaskService {
         }
       }
     }
+    if (signal == SIGKILL) {
+      // a frozen process (cgroup v1) only dies once thawed
+      task.thawAfterKill();
+    }
   }
 
   /** Completes with the init process's exit; never blocks the caller. */
@@ -128,7 +219,9 @@ public final class TaskService {
   /** Deletes a stopped (or never started) task and completes with its exit. */
   public CompletableFuture<ExitStatus> delete(String id, String execId) {
     ShimProcess init = process(id, execId);
+    Task task = registry.get(id);
     return init.delete().thenApply(exit -> {
+      task.cgroup().ifPresent(this::destroyQuietly);
       registry.remove(id);
       log.info("deleted task {} (exit status {})", id, exit.status());
       return exit;
@@ -149,6 +242,16 @@ public final class TaskService {
   /** The init pid of {@code id}, for Connect; 0 when {@code id} is empty. */
   public int initPid(String id) {
     return id.isEmpty() ? 0 : registry.get(id).init().pid();
+  }
+
+  /** Looks for OOM kills in every task's cgroup (the daemon calls this periodically). */
+  public void checkOom() {
+    registry.all().forEach(Task::checkOom);
+  }
+
+  /** OOM kills seen in all current tasks' cgroups. */
+  public long oomKills() {
+    return registry.all().stream().mapToLong(t -> t.view().oomKills()).sum();
   }
 
   /** How many tasks exist, including ones being created. */

@@ -5,12 +5,18 @@ import io.jshim.daemon.reaper.ExitStatus;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** A snapshot of a task's init process for State replies. */
-public record TaskView(String id, Path bundle, int pid, Status status, StdioPaths stdio, Optional<ExitStatus> exit) {
+/**
+ * A snapshot of a task's init process for State replies.
+ *
+ * @param oomKills processes of the task the kernel killed for exceeding its memory limit, as far as seen
+ */
+public record TaskView(String id, Path bundle, int pid, Status status, StdioPaths stdio, Optional<ExitStatus> exit,
+    long oomKills) {
   /** Process status as clients see it. */
   public enum Status {
     CREATED,
     RUNNING,
+    PAUSED,
     STOPPED
   }
 }

@@ -43,7 +43,7 @@ class BundleReaderTest {
     BundleConfig config = reader.read(bundle);
 
     assertThat(config.args()).containsExactly("/bin/sh", "-c", "true");
-    assertThat(config.env()).containsExactly("A=1");
+    assertThat(config.env()).as("HOME from the rootfs's passwd, / without an entry").containsExactly("A=1", "HOME=/");
     assertThat(config.cwd()).isEqualTo("/tmp");
     assertThat(config.uid()).isEqualTo(1000);
     assertThat(config.gid()).isEqualTo(100);
@@ -287,6 +287,28 @@ class BundleReaderTest {
       assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
       assertThat(e.getMessage()).contains("symbolic link");
     });
+  }
+
+  @Test
+  void read_noHomeInEnv_homeFromTheRootfsPasswdLikeRunc() throws IOException {
+    Files.createDirectories(bundle.resolve("rootfs/etc"));
+    Files.writeString(bundle.resolve("rootfs/etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n");
+    write("{\"process\":{\"args\":[\"true\"],\"user\":{\"uid\":1000,\"gid\":1000}},\"root\":{\"path\":\"rootfs\"}}");
+
+    assertThat(reader.read(bundle).env()).containsExactly("HOME=/home/alice");
+
+    write("{\"process\":{\"args\":[\"true\"],\"env\":[\"HOME=/x\"]},\"root\":{\"path\":\"rootfs\"}}");
+    assertThat(reader.read(bundle).env()).containsExactly("HOME=/x");
+  }
+
+  @Test
+  void read_ambientOutsideInheritable_droppedLikeRunc() throws IOException {
+    write("""
+        {"process":{"args":["true"],"capabilities":{"bounding":["CAP_KILL","CAP_CHOWN"],"permitted":["CAP_KILL","CAP_CHOWN"],
+           "inheritable":["CAP_CHOWN"],"ambient":["CAP_KILL","CAP_CHOWN"]}}}
+        """);
+
+    assertThat(reader.read(bundle).process().capabilities().orElseThrow().ambient()).containsExactly(Capability.CAP_CHOWN);
   }
 
   @Test

@@ -1,0 +1,174 @@
+package io.jshim.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.jshim.proto.cgroups.v1.Metrics;
+import io.jshim.proto.task.v2.CreateTaskRequest;
+import io.jshim.proto.task.v2.DeleteRequest;
+import io.jshim.proto.task.v2.KillRequest;
+import io.jshim.proto.task.v2.PauseRequest;
+import io.jshim.proto.task.v2.ResumeRequest;
+import io.jshim.proto.task.v2.StartRequest;
+import io.jshim.proto.task.v2.StateRequest;
+import io.jshim.proto.task.v2.StatsRequest;
+import io.jshim.proto.task.v2.TaskGrpc;
+import io.jshim.proto.task.v2.UpdateTaskRequest;
+import io.jshim.proto.task.v2.WaitRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tasks in real cgroups (v1 hybrid on the test machines): resources, Stats, Update, Pause/Resume, cleanup. */
+@Tag("privileged")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CgroupTaskTest {
+  private static final Path MEMORY = Path.of("/sys/fs/cgroup/memory");
+  private static final Path PIDS = Path.of("/sys/fs/cgroup/pids");
+
+  @TempDir
+  Path dir;
+
+  private DaemonFixture fixture;
+  private TaskGrpc.TaskBlockingStub tasks;
+  private final String parent = "jshim-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeEach
+  void startDaemon() throws IOException {
+    Privileged.assumeRoot();
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(MEMORY) && Files.isDirectory(PIDS),
+        "needs cgroup v1 memory and pids hierarchies");
+    fixture = DaemonFixture.start(dir);
+    tasks = fixture.stub();
+  }
+
+  @AfterEach
+  void stopDaemon() throws IOException {
+    if (fixture != null) {
+      fixture.close();
+    }
+    for (Path root : new Path[] {MEMORY, PIDS}) {
+      Files.deleteIfExists(root.resolve(parent));
+    }
+  }
+
+  @Test
+  void create_resourcesAndCgroupsPath_limitsWrittenAndWorkloadInsideUntilDelete() throws IOException {
+    String path = "/" + parent + "/limits";
+    start("limits", path, "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":20}}");
+    int pid = tasks.state(StateRequest.newBuilder().setId("limits").build()).getPid();
+
+    assertThat(Files.readString(MEMORY.resolve(parent + "/limits/memory.limit_in_bytes")).trim()).isEqualTo("67108864");
+    assertThat(Files.readString(PIDS.resolve(parent + "/limits/pids.max")).trim()).isEqualTo("20");
+    assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).contains(":memory:" + path + "\n", ":pids:" + path + "\n");
+
+    stop("limits");
+    assertThat(MEMORY.resolve(parent + "/limits")).doesNotExist();
+    assertThat(PIDS.resolve(parent + "/limits")).doesNotExist();
+  }
+
+  @Test
+  void stats_runningTask_v1MetricsWithBareTypeUrl() throws Exception {
+    start("stats", "/" + parent + "/stats", "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":20}}");
+
+    Any any = tasks.stats(StatsRequest.newBuilder().setId("stats").build()).getStats();
+
+    assertThat(any.getTypeUrl()).isEqualTo("io.containerd.cgroups.v1.Metrics");
+    Metrics metrics = Metrics.parseFrom(any.getValue());
+    assertThat(metrics.getPids().getCurrent()).isEqualTo(1);
+    assertThat(metrics.getPids().getLimit()).isEqualTo(20);
+    assertThat(metrics.getMemory().getUsage().getLimit()).isEqualTo(67108864);
+    assertThat(metrics.getMemory().getUsage().getUsage()).isPositive();
+    stop("stats");
+  }
+
+  @Test
+  void update_newPidsAndMemoryLimits_writtenToTheCgroup() throws IOException {
+    start("update", "/" + parent + "/update", "{\"pids\":{\"limit\":20}}");
+
+    tasks.update(UpdateTaskRequest.newBuilder().setId("update").setResources(Any.newBuilder()
+        .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources")
+        .setValue(ByteString.copyFrom("{\"pids\":{\"limit\":33},\"memory\":{\"limit\":33554432}}", StandardCharsets.UTF_8)))
+        .build());
+
+    assertThat(Files.readString(PIDS.resolve(parent + "/update/pids.max")).trim()).isEqualTo("33");
+    assertThat(Files.readString(MEMORY.resolve(parent + "/update/memory.limit_in_bytes")).trim()).isEqualTo("33554432");
+    assertCode(() -> tasks.update(UpdateTaskRequest.newBuilder().setId("update").setResources(Any.newBuilder()
+        .setValue(ByteString.copyFromUtf8("{\"memory\":{\"limit\":-7}}"))).build()), Status.Code.INVALID_ARGUMENT);
+    stop("update");
+  }
+
+  @Test
+  void pauseResume_runningTask_frozenThenThawedAndKillWhilePausedReports137() throws IOException {
+    start("freeze", "/" + parent + "/freeze", "{}");
+
+    tasks.pause(PauseRequest.newBuilder().setId("freeze").build());
+    assertThat(tasks.state(StateRequest.newBuilder().setId("freeze").build()).getStatus())
+        .isEqualTo(io.jshim.proto.types.task.Status.PAUSED);
+    assertCode(() -> tasks.pause(PauseRequest.newBuilder().setId("freeze").build()), Status.Code.FAILED_PRECONDITION);
+    tasks.resume(ResumeRequest.newBuilder().setId("freeze").build());
+    assertThat(tasks.state(StateRequest.newBuilder().setId("freeze").build()).getStatus())
+        .isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
+    assertCode(() -> tasks.resume(ResumeRequest.newBuilder().setId("freeze").build()), Status.Code.FAILED_PRECONDITION);
+
+    tasks.pause(PauseRequest.newBuilder().setId("freeze").build());
+    tasks.kill(KillRequest.newBuilder().setId("freeze").setSignal(9).build());
+    assertThat(tasks.wait(WaitRequest.newBuilder().setId("freeze").build()).getExitStatus()).isEqualTo(137);
+    tasks.delete(DeleteRequest.newBuilder().setId("freeze").build());
+  }
+
+  @Test
+  void create_noCgroupsPath_defaultCgroupPerTaskRemovedOnDelete() throws IOException {
+    Path bundle = fixture.bundle(Privileged.testbin().toString(), "sleep", "60").namespaces("pid").write();
+    tasks.create(CreateTaskRequest.newBuilder().setId("plain").setBundle(bundle.toString()).build());
+    int pid = tasks.state(StateRequest.newBuilder().setId("plain").build()).getPid();
+    String line = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup")).stream()
+        .filter(l -> l.contains(":pids:")).findFirst().orElseThrow();
+    Path cgroup = PIDS.resolve(line.substring(line.indexOf(":pids:") + 7));
+
+    assertThat(line).endsWith("/jshim/plain");
+    assertThat(cgroup.resolve("cgroup.procs")).content().contains(Integer.toString(pid));
+
+    tasks.kill(KillRequest.newBuilder().setId("plain").setSignal(9).build());
+    tasks.delete(DeleteRequest.newBuilder().setId("plain").build());
+    assertThat(cgroup).doesNotExist();
+  }
+
+  private void start(String id, String cgroupsPath, String resources) throws IOException {
+    Path bundle = fixture.bundle(Privileged.testbin().toString(), "sleep", "60").namespaces("pid")
+        .customize(c -> {
+          try {
+            c.with("linux").put("cgroupsPath", cgroupsPath).set("resources",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(resources));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }).write();
+    tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build());
+    tasks.start(StartRequest.newBuilder().setId(id).build());
+  }
+
+  private void stop(String id) {
+    tasks.kill(KillRequest.newBuilder().setId(id).setSignal(9).build());
+    tasks.wait(WaitRequest.newBuilder().setId(id).build());
+    tasks.delete(DeleteRequest.newBuilder().setId(id).build());
+  }
+
+  private static void assertCode(Runnable call, Status.Code expected) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(expected));
+  }
+}
