@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The names and field numbers of containerd/cgroups' Metrics messages, which containerd decodes from a shim's Stats. */
+/** The names and field numbers of containerd/cgroups' Metrics, which containerd decodes from a shim's Stats. */
 class CgroupMetricsWireTest {
   @Test
   void v1Metrics_keepsContainerdsFullNameAndFieldNumbers() {

@@ -75,7 +75,7 @@ final class CgroupFormats {
     return result;
   }
 
-  /** A blkio file: {@code MAJOR:MINOR OP VALUE} or {@code MAJOR:MINOR VALUE} lines; the {@code Total N} line is skipped. */
+  /** A blkio file: {@code MAJOR:MINOR [OP] VALUE} lines; the {@code Total N} line is skipped. */
   static List<V1Stats.BlkioEntry> blkio(String text) {
     List<V1Stats.BlkioEntry> result = new ArrayList<>();
     for (String line : text.split("\n")) {

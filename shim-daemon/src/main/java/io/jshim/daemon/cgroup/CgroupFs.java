@@ -3,6 +3,7 @@ package io.jshim.daemon.cgroup;
 import io.jshim.daemon.error.ShimException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -58,8 +59,8 @@ final class CgroupFs {
   }
 
   /**
-   * Writes a resource value for OCI field {@code field}: a missing file is a failed precondition (the
-   * controller is not available), a refused write an invalid argument with the kernel's reason.
+   * Writes a resource value for OCI field {@code field}: a missing or unwritable file is a failed precondition
+   * (the controller is not available, or not ours), a refused value an invalid argument with the kernel's reason.
    */
   static void set(Path dir, String file, String value, String field) {
     Path target = dir.resolve(file);
@@ -67,8 +68,11 @@ final class CgroupFs {
       write(target, value);
     } catch (NoSuchFileException e) {
       String controller = file.substring(0, file.indexOf('.'));
-      throw ShimException.failedPrecondition(field + ": cannot be applied, " + target + " does not exist (expected: the "
-          + controller + " controller available for this cgroup)");
+      throw ShimException.failedPrecondition(field + ": cannot be applied, " + target
+          + " does not exist (expected: the " + controller + " controller available for this cgroup)");
+    } catch (AccessDeniedException e) {
+      throw ShimException.failedPrecondition(field + ": cannot be applied, writing " + target + " is not permitted"
+          + " (expected: the daemon running as root, or owning this cgroup through delegation)");
     } catch (IOException e) {
       throw ShimException.invalidArgument(field + ": the kernel refused \"" + value + "\" in " + target + ": "
           + reason(e) + " (expected: a value this kernel and the parent cgroup's limits allow)", e);

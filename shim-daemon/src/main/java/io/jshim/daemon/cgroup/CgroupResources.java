@@ -104,8 +104,8 @@ public record CgroupResources(
           + " with memory.limit -1 (expected: -1, memory plus swap cannot be limited when memory is not)");
     }
     if (swap.getAsLong() < limit.getAsLong()) {
-      throw ShimException.invalidArgument(field("memory.swap") + ": " + swap.getAsLong() + " (expected: >= memory.limit "
-          + limit.getAsLong() + ", the swap limit counts memory plus swap)");
+      throw ShimException.invalidArgument(field("memory.swap") + ": " + swap.getAsLong()
+          + " (expected: >= memory.limit " + limit.getAsLong() + ", the swap limit counts memory plus swap)");
     }
   }
 

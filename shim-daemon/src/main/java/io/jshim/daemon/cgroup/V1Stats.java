@@ -66,7 +66,10 @@ public record V1Stats(Optional<PidsStats> pids, Optional<CpuUsage> cpuUsage, Opt
     }
   }
 
-  /** One group of memory counters: {@code usage_in_bytes}, {@code max_usage_in_bytes}, {@code limit_in_bytes}, {@code failcnt}. */
+  /**
+   * One group of memory files: {@code usage_in_bytes}, {@code max_usage_in_bytes}, {@code limit_in_bytes} and
+   * {@code failcnt}.
+   */
   public record MemoryEntry(long usage, long max, long limit, long failcnt) {}
 
   /** {@code memory.oom_control}; {@code oomKill} is 0 on kernels that do not count OOM kills (before 4.13). */

@@ -93,7 +93,8 @@ final class V1StatsReader {
           proportional.get(3), proportional.get(4), proportional.get(5), proportional.get(6), proportional.get(7)));
     }
     // without the proportional-weight policy only the throttle policy counts bytes and operations
-    Optional<String> bytes = readEither(dir, "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes");
+    Optional<String> bytes = readEither(dir, "blkio.throttle.io_service_bytes_recursive",
+        "blkio.throttle.io_service_bytes");
     Optional<String> ops = readEither(dir, "blkio.throttle.io_serviced_recursive", "blkio.throttle.io_serviced");
     if (bytes.isEmpty() && ops.isEmpty()) {
       return Optional.empty();

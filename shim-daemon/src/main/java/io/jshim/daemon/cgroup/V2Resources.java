@@ -116,6 +116,7 @@ final class V2Resources {
 
   private void memory(CgroupResources r) {
     r.memoryLimit().ifPresent(v -> CgroupFs.set(dir, "memory.max", max(v), field("memory.limit")));
+    // -1 becomes "max", full protection from reclaim, as runc writes it
     r.memoryReservation().ifPresent(v -> CgroupFs.set(dir, "memory.low", max(v), field("memory.reservation")));
     r.memorySwap().ifPresent(swap -> {
       String value = swapMax(swap, r.memoryLimit());

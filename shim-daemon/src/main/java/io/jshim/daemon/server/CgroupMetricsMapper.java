@@ -53,8 +53,9 @@ final class CgroupMetricsMapper {
     }
     stats.memory().ifPresent(m -> {
       metrics.setMemory(v1Memory(m));
-      metrics.setMemoryOomControl(MemoryOomControl.newBuilder().setOomKillDisable(m.oomControl().oomKillDisable() ? 1 : 0)
-          .setUnderOom(m.oomControl().underOom() ? 1 : 0).setOomKill(m.oomControl().oomKill()));
+      V1Stats.OomControl oom = m.oomControl();
+      metrics.setMemoryOomControl(MemoryOomControl.newBuilder().setOomKillDisable(oom.oomKillDisable() ? 1 : 0)
+          .setUnderOom(oom.underOom() ? 1 : 0).setOomKill(oom.oomKill()));
     });
     stats.blkio().ifPresent(b -> metrics.setBlkio(BlkIOStat.newBuilder()
         .addAllIoServiceBytesRecursive(blkio(b.ioServiceBytesRecursive()))

@@ -177,8 +177,8 @@ class CgroupFakeV1TreeTest {
     assertThatThrownBy(() -> tree.cgroups().create("/c", resources().pidsLimit(5).build()))
         .isInstanceOfSatisfying(ShimException.class, e -> {
           assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-          assertThat(e.getMessage()).isEqualTo("linux.resources.pids.limit: cannot be applied, " + pids.resolve("pids.max")
-              + " does not exist (expected: the pids controller available for this cgroup)");
+          assertThat(e.getMessage()).isEqualTo("linux.resources.pids.limit: cannot be applied, "
+              + pids.resolve("pids.max") + " does not exist (expected: the pids controller available for this cgroup)");
         });
   }
 

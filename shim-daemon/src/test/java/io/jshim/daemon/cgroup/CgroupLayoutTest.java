@@ -127,7 +127,8 @@ class CgroupLayoutTest {
   @Test
   void detect_unreadableProcFile_isAFailedPrecondition() {
     assertThatThrownBy(() -> Cgroups.at(tmp.resolve("missing"), tmp.resolve("missing")))
-        .isInstanceOfSatisfying(ShimException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        .isInstanceOfSatisfying(ShimException.class,
+            e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
   }
 
   @Test

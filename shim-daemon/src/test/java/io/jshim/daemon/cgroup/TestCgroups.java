@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 final class TestCgroups {
   private TestCgroups() {}
 
-  /** A fresh top-level name, {@code jshim-test-<random>}, that {@code find /sys/fs/cgroup -name 'jshim-test*'} finds. */
+  /** A fresh name, {@code jshim-test-<random>}, that {@code find /sys/fs/cgroup -name 'jshim-test*'} finds. */
   static String uniqueName() {
     return "jshim-test-" + UUID.randomUUID().toString().substring(0, 8);
   }
