@@ -23,7 +23,7 @@ final class MountInfo {
       if (!fsType.equals("cgroup") && !fsType.equals("cgroup2")) {
         continue;
       }
-      mounts.add(new CgroupMount(fields[2], unescape(fields[3]), Path.of(unescape(fields[4])),
+      mounts.add(new CgroupMount(unescape(fields[3]), Path.of(unescape(fields[4])),
           fsType.equals("cgroup2"), Set.of(fields[dash + 3].split(","))));
     }
     return mounts;
