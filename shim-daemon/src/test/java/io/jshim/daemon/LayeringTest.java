@@ -1,5 +1,6 @@
 package io.jshim.daemon;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -53,6 +54,14 @@ class LayeringTest {
     noClasses().that().resideInAPackage("io.jshim.daemon.error..")
         .should().dependOnClassesThat().resideInAnyPackage("io.jshim.daemon.sys..", "io.jshim.daemon.task..",
             "io.jshim.daemon.spawn..", "io.jshim.daemon.reaper..", "io.jshim.daemon.server..", "io.jshim.daemon.io..")
+        .check(classes);
+  }
+
+  @Test
+  void cgroup_knowsOnlyErrorConfigAndTheJdk() {
+    classes().that().resideInAPackage("io.jshim.daemon.cgroup..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.jshim.daemon.cgroup..",
+            "io.jshim.daemon.error..", "io.jshim.daemon.config..")
         .check(classes);
   }
 

@@ -1,0 +1,87 @@
+package io.jshim.daemon.cgroup;
+
+import io.jshim.daemon.error.ShimException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The host's cgroup filesystems, found once at start; creates the cgroups of containers. One per daemon.
+ *
+ * <p>On a v1 host (legacy, or hybrid with an extra cgroup2 mount) a container gets a directory in every
+ * mounted hierarchy; on a v2 host one directory in the unified hierarchy. Only the cgroupfs layout is
+ * supported: systemd's {@code slice:prefix:name} paths are rejected as unimplemented.
+ */
+public final class Cgroups {
+  private static final Path PROC_MOUNTINFO = Path.of("/proc/self/mountinfo");
+  private static final Path PROC_CGROUP = Path.of("/proc/self/cgroup");
+
+  private final Layout layout;
+  private final Timeouts timeouts;
+
+  Cgroups(Layout layout, Timeouts timeouts) {
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+  }
+
+  /** Reads this process's mount table and cgroup memberships. */
+  public static Cgroups detect() {
+    return at(PROC_MOUNTINFO, PROC_CGROUP);
+  }
+
+  /**
+   * Like {@link #detect()} from the given copies of {@code /proc/self/mountinfo} and {@code /proc/self/cgroup};
+   * the mount points they name are used as they are, so a test can point them at a directory tree of its own.
+   */
+  public static Cgroups at(Path mountinfo, Path selfCgroup) {
+    return new Cgroups(Layout.of(MountInfo.cgroupMounts(readProc(mountinfo)), Membership.parse(readProc(selfCgroup))),
+        Timeouts.DEFAULT);
+  }
+
+  /** V1 for a legacy or hybrid host, V2 for a unified one. */
+  public CgroupMode mode() {
+    return layout.mode();
+  }
+
+  /**
+   * Creates (like {@code mkdir -p}) the cgroup named by OCI {@code linux.cgroupsPath} in every hierarchy and
+   * applies {@code resources}. An absolute path starts at each hierarchy's root, a relative one at the
+   * daemon's own cgroup there (as runc does). If applying fails the directories made are removed again.
+   *
+   * @throws ShimException unimplemented for a systemd {@code slice:prefix:name} path or v2 device rules,
+   *     invalid-argument for a path with {@code ..} or a value the kernel refuses, failed-precondition when a
+   *     controller that a setting needs is missing
+   */
+  public Cgroup create(String cgroupsPath, CgroupResources resources) {
+    Objects.requireNonNull(cgroupsPath, "cgroupsPath");
+    Objects.requireNonNull(resources, "resources");
+    CgroupsPath path = CgroupsPath.parse(cgroupsPath);
+    return switch (layout.mode()) {
+      case V1 -> V1Cgroup.create(layout.hierarchies(), path, resources, timeouts);
+      case V2 -> V2Cgroup.create(layout.hierarchies().get(0), path, resources, timeouts);
+    };
+  }
+
+  /** The hierarchies a container joins, for tests. */
+  List<Hierarchy> hierarchies() {
+    return layout.hierarchies();
+  }
+
+  @Override
+  public String toString() {
+    return "cgroups " + layout.mode() + " " + layout.hierarchies().stream().map(h -> h.label() + "@" + h.mountPoint())
+        .toList();
+  }
+
+  private static String readProc(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw ShimException.failedPrecondition("cannot read " + file + ": " + CgroupFs.reason(e)
+          + " (expected: a mounted /proc to find the cgroup filesystems)");
+    }
+  }
+}

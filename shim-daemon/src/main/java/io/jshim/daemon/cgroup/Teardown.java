@@ -1,0 +1,99 @@
+package io.jshim.daemon.cgroup;
+
+import io.jshim.daemon.error.ShimException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/** Removes a container's cgroup directories, refusing while processes are inside. */
+final class Teardown {
+  private final String cgroupsPath;
+  private final Duration busyTimeout;
+
+  Teardown(String cgroupsPath, Duration busyTimeout) {
+    this.cgroupsPath = cgroupsPath;
+    this.busyTimeout = busyTimeout;
+  }
+
+  /**
+   * Removes {@code created} (top-down per hierarchy, as {@link CgroupFs#mkdirs} returned them) deepest first,
+   * with any child cgroups the container made below them.
+   *
+   * @param leaves the container's directories, whose processes block the removal
+   */
+  void remove(List<Path> leaves, List<Path> created) {
+    refuseWhileInhabited(leaves);
+    for (int i = created.size() - 1; i >= 0; i--) {
+      removeTree(created.get(i), leaves);
+    }
+  }
+
+  private void refuseWhileInhabited(List<Path> leaves) {
+    TreeSet<Integer> pids = new TreeSet<>();
+    for (Path leaf : leaves) {
+      for (Path dir : tree(leaf)) {
+        pids.addAll(CgroupFs.procs(dir));
+      }
+    }
+    if (!pids.isEmpty()) {
+      throw ShimException.failedPrecondition("cgroup " + cgroupsPath + " still has processes " + pids
+          + " (expected: none; kill them and wait for their exit before removing the cgroup)");
+    }
+  }
+
+  private void removeTree(Path dir, List<Path> leaves) {
+    for (Path child : children(dir)) {
+      removeTree(child, leaves);
+    }
+    IOException[] last = new IOException[1];
+    // an exited process keeps its cgroup busy until it is reaped, so rmdir may need a few tries
+    boolean removed = Poll.until("removal of " + dir, busyTimeout, () -> {
+      try {
+        Files.delete(dir);
+        return true;
+      } catch (NoSuchFileException e) {
+        return true;
+      } catch (IOException e) {
+        last[0] = e;
+        return false;
+      }
+    });
+    if (!removed) {
+      refuseWhileInhabited(leaves);
+      IOException cause = last[0];
+      throw ShimException.internal("cannot remove cgroup directory " + dir + " of " + cgroupsPath + ": "
+          + CgroupFs.reason(cause) + " (expected: an empty cgroup to be removable within " + busyTimeout.toMillis()
+          + " ms)", cause);
+    }
+  }
+
+  /** {@code dir} and every cgroup directory below it, parents first; empty if it is gone. */
+  private static List<Path> tree(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Path> result = new ArrayList<>();
+    result.add(dir);
+    for (Path child : children(dir)) {
+      result.addAll(tree(child));
+    }
+    return result;
+  }
+
+  private static List<Path> children(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw ShimException.internal("cannot list cgroup directory " + dir + ": " + CgroupFs.reason(e), e);
+    }
+  }
+}
