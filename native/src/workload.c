@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "numbers.h"
 #include "rootfs.h"
 #include "sync.h"
 
@@ -238,37 +239,13 @@ jshim_rlimit_name (int resource)
   return "RLIMIT_?";
 }
 
-/* Decimal digits only, the whole of [TEXT, TEXT+LEN), at most MAX. */
-static int
-parse_decimal (const char *text, size_t len, uint64_t max, uint64_t *out)
-{
-  uint64_t v = 0;
-  size_t i;
-
-  if (len == 0)
-    return -1;
-  for (i = 0; i < len; i++)
-    {
-      unsigned d;
-
-      if (text[i] < '0' || text[i] > '9')
-        return -1;
-      d = (unsigned) (text[i] - '0');
-      if (v > (max - d) / 10)
-        return -1;
-      v = v * 10 + d;
-    }
-  *out = v;
-  return 0;
-}
-
 int
 jshim_parse_oom_score_adj (const char *text, int *out, jshim_error_t *err)
 {
   const char *digits = text[0] == '-' ? text + 1 : text;
   uint64_t v;
 
-  if (parse_decimal (digits, strlen (digits), 1000, &v) < 0)
+  if (jshim_parse_decimal (digits, strlen (digits), 1000, &v) < 0)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "invalid --oom-score-adj \"%s\": expected a decimal "
                        "number from -1000 to 1000",
@@ -296,13 +273,16 @@ jshim_parse_rlimit (const char *text, struct jshim_rlimit *out,
                        "invalid --rlimit \"%s\": unknown resource \"%.*s\" "
                        "(expected an OCI name such as RLIMIT_NOFILE)",
                        text, (int) (eq - text), text);
-  if (parse_decimal (eq + 1, (size_t) (colon - eq - 1), UINT64_MAX, &r.soft)
+  if (jshim_parse_decimal (eq + 1, (size_t) (colon - eq - 1), UINT64_MAX,
+                           &r.soft)
       < 0)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "invalid --rlimit \"%s\": soft limit \"%.*s\" is not "
                        "a decimal number from 0 to 18446744073709551615",
                        text, (int) (colon - eq - 1), eq + 1);
-  if (parse_decimal (colon + 1, strlen (colon + 1), UINT64_MAX, &r.hard) < 0)
+  if (jshim_parse_decimal (colon + 1, strlen (colon + 1), UINT64_MAX,
+                           &r.hard)
+      < 0)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "invalid --rlimit \"%s\": hard limit \"%s\" is not "
                        "a decimal number from 0 to 18446744073709551615",
@@ -339,7 +319,7 @@ jshim_parse_groups (const char *text, gid_t **out, size_t *count,
         size_t len = comma ? (size_t) (comma - p) : strlen (p);
         uint64_t v;
 
-        if (parse_decimal (p, len, 0xfffffffeU, &v) < 0)
+        if (jshim_parse_decimal (p, len, 0xfffffffeU, &v) < 0)
           {
             free (list);
             return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
@@ -433,7 +413,7 @@ jshim_cap_last_cap (void)
       close (fd);
       while (n > 0 && text[n - 1] == '\n')
         n--;
-      if (n > 0 && parse_decimal (text, (size_t) n, 63, &v) == 0)
+      if (n > 0 && jshim_parse_decimal (text, (size_t) n, 63, &v) == 0)
         return (int) v;
     }
   /* No /proc: the bounding set can be read for every valid capability. */
