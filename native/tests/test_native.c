@@ -938,7 +938,15 @@ test_stage_names (void)
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_CAPS), "CAPS");
   CHECK_INT (JSHIM_STAGE_SYSCTL, 13);
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_SYSCTL), "SYSCTL");
-  CHECK_STR (jshim_stage_name (14), "UNKNOWN");
+  CHECK_INT (JSHIM_STAGE_DEVICES, 14);
+  CHECK_INT (JSHIM_STAGE_USERNS, 15);
+  CHECK_INT (JSHIM_STAGE_CGROUP, 16);
+  CHECK_INT (JSHIM_STAGE_JOIN, 17);
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_DEVICES), "DEVICES");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_USERNS), "USERNS");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_CGROUP), "CGROUP");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_JOIN), "JOIN");
+  CHECK_STR (jshim_stage_name (18), "UNKNOWN");
 }
 
 static void
@@ -2369,7 +2377,7 @@ main (int argc, char **argv)
   run_test ("path: not found", test_resolve_not_found, NEED_NOTHING);
   run_test ("path: name with a slash", test_resolve_with_slash, NEED_NOTHING);
   run_test ("path: default PATH", test_resolve_default_path, NEED_NOTHING);
-  run_test ("record: stage names RLIMIT, PROCESS, CAPS and SYSCTL",
+  run_test ("record: stage names RLIMIT ... JOIN",
             test_stage_names,
             NEED_NOTHING);
   run_test ("parse: --oom-score-adj", test_parse_oom_score_adj, NEED_NOTHING);
