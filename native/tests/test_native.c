@@ -8,6 +8,7 @@
  * namespaces or other uids are skipped (and counted as passed) when not
  * running as root or when the kernel refuses new namespaces.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "inroot.h"
 #include "ns.h"
 #include "sync.h"
 #include "workload.h"
@@ -2306,6 +2308,124 @@ test_spawn_root_readonly (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* paths inside the container root                                     */
+
+/* Number of entries in DIR (without . and ..), -1 if it cannot be read. */
+static int
+count_entries (const char *dir)
+{
+  DIR *d = opendir (dir);
+  struct dirent *de;
+  int n = 0;
+
+  if (d == NULL)
+    return -1;
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      n++;
+  closedir (d);
+  return n;
+}
+
+static bool
+path_exists (const char *fmt, ...)
+{
+  char path[PATH_MAX * 2];
+  struct stat st;
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsnprintf (path, sizeof (path), fmt, ap);
+  va_end (ap);
+  return lstat (path, &st) == 0;
+}
+
+static int
+make_symlink (const char *target, const char *root, const char *name)
+{
+  char path[PATH_MAX + 64];
+
+  snprintf (path, sizeof (path), "%s/%s", root, name);
+  return symlink (target, path);
+}
+
+/* The resolver alone: needs no privilege (openat2 and mkdirat only). */
+static void
+test_inroot_resolution (void)
+{
+  char *root = make_temp_dir ();
+  char *host = make_temp_dir ();
+  char up[PATH_MAX], name[NAME_MAX + 1];
+  struct stat st;
+  int rootfd = -1, fd;
+
+  if (root == NULL || host == NULL)
+    goto out;
+  /* mnt leads to the host directory, rel climbs out to it, dangling points
+     into it, loop loops. */
+  snprintf (up, sizeof (up), "../../../../../../..%s", host);
+  CHECK (make_symlink (host, root, "mnt") == 0);
+  CHECK (make_symlink (up, root, "rel") == 0);
+  CHECK (make_symlink ("/loop", root, "loop") == 0);
+  snprintf (up, sizeof (up), "%s/newfile", host);
+  CHECK (make_symlink (up, root, "dangling") == 0);
+  rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  CHECK (rootfd >= 0);
+
+  fd = jshim_inroot_mkpath (rootfd, "/mnt/a/b", JSHIM_INROOT_DIR);
+  CHECK (fd >= 0 && fstat (fd, &st) == 0 && S_ISDIR (st.st_mode));
+  close (fd);
+  CHECK (path_exists ("%s%s/a/b", root, host));
+  fd = jshim_inroot_mkpath (rootfd, "rel/c", JSHIM_INROOT_DIR);
+  CHECK (fd >= 0);
+  close (fd);
+  CHECK (path_exists ("%s%s/c", root, host));
+  /* A dangling last component: the file is made where it points, inside
+     the root. */
+  fd = jshim_inroot_mkpath (rootfd, "/dangling", JSHIM_INROOT_FILE);
+  CHECK (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode));
+  close (fd);
+  CHECK (path_exists ("%s%s/newfile", root, host));
+  /* ".." stops at the root. */
+  fd = jshim_inroot_mkpath (rootfd, "/../../../top", JSHIM_INROOT_DIR);
+  CHECK (fd >= 0);
+  close (fd);
+  CHECK (path_exists ("%s/top", root));
+  /* Loops and files in the way are errors. */
+  errno = 0;
+  CHECK_INT (jshim_inroot_mkpath (rootfd, "/loop/x", JSHIM_INROOT_DIR), -1);
+  CHECK_INT (errno, ELOOP);
+  errno = 0;
+  CHECK_INT (jshim_inroot_mkpath (rootfd, "/dangling/x", JSHIM_INROOT_DIR),
+             -1);
+  CHECK_INT (errno, ENOTDIR);
+  errno = 0;
+  CHECK_INT (jshim_inroot_open (rootfd, "/mnt/nothing"), -1);
+  CHECK_INT (errno, ENOENT);
+
+  fd = jshim_inroot_parent (rootfd, "/mnt/d/e/", 1, name, sizeof (name));
+  CHECK (fd >= 0);
+  close (fd);
+  CHECK_STR (name, "e");
+  CHECK (path_exists ("%s%s/d", root, host));
+  CHECK (!path_exists ("%s%s/d/e", root, host));
+  errno = 0;
+  CHECK_INT (jshim_inroot_parent (rootfd, "/", 1, name, sizeof (name)), -1);
+  CHECK_INT (errno, EINVAL);
+  CHECK_INT (jshim_inroot_parent (rootfd, "/a/..", 1, name, sizeof (name)),
+             -1);
+
+  /* Nothing was made on the host. */
+  CHECK_INT (count_entries (host), 0);
+
+out:
+  if (rootfd >= 0)
+    close (rootfd);
+  remove_tree (root);
+  remove_tree (host);
+}
+
+/* ------------------------------------------------------------------ */
 
 static bool
 namespaces_work (void)
@@ -2387,6 +2507,8 @@ main (int argc, char **argv)
   run_test ("parse: --cap-* masks", test_parse_cap_mask, NEED_NOTHING);
   run_test ("parse: --sysctl and container paths", test_parse_sysctl,
             NEED_NOTHING);
+  run_test ("inroot: lookups and creation stay inside the root",
+            test_inroot_resolution, NEED_NOTHING);
   run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
   run_test ("spawn: --sysctl/--masked/--readonly usage errors",
             test_helper_mount_usage_errors, NEED_NOTHING);
