@@ -9,6 +9,9 @@
  *               [--cap-permitted MASK] [--cap-inheritable MASK]
  *               [--cap-ambient MASK] [--sysctl KEY=VALUE]...
  *               [--masked PATH]... [--readonly PATH]... [--root-readonly]
+ *               [--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]...
+ *               [--device PATH TYPE MAJOR MINOR MODE UID GID]...
+ *               [--dev-links] [--rootfs-propagation FLAGS]
  *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
@@ -45,6 +48,9 @@
   "[--cap-bounding MASK] [--cap-effective MASK] [--cap-permitted MASK] "  \
   "[--cap-inheritable MASK] [--cap-ambient MASK] [--sysctl KEY=VALUE]... " \
   "[--masked PATH]... [--readonly PATH]... [--root-readonly] "          \
+  "[--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]... "               \
+  "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
+  "[--rootfs-propagation FLAGS] "                                        \
   "-- PROG [ARGS...]"
 
 extern char **environ;
@@ -205,6 +211,99 @@ append_sysctl (const char *text, struct jshim_spawn_config *cfg,
   return 0;
 }
 
+/*
+ * --mount and --device take several argv entries: check that COUNT values
+ * follow argv[*I], point *VALUES at them and move *I to the last one.
+ */
+static int
+option_values (int argc, char **argv, int *i, int count, const char *names,
+               char ***values, jshim_error_t *err)
+{
+  const char *opt = argv[*i];
+
+  if (argc - *i - 1 < count)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "%s needs %d values (%s), got %d", opt, count, names,
+                       argc - *i - 1);
+  *values = argv + *i + 1;
+  *i += count;
+  return 0;
+}
+
+static int
+append_mount (char **values, struct jshim_spawn_config *cfg,
+              jshim_error_t *err)
+{
+  struct jshim_mount *grown;
+
+  grown = realloc (cfg->mounts, (cfg->n_mounts + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "--mount");
+  cfg->mounts = grown;
+  if (jshim_parse_mount (values, &grown[cfg->n_mounts], err) < 0)
+    return -1;
+  cfg->n_mounts++;
+  return 0;
+}
+
+static int
+append_device (char **values, struct jshim_spawn_config *cfg,
+               jshim_error_t *err)
+{
+  struct jshim_device *grown;
+
+  grown = realloc (cfg->devices, (cfg->n_devices + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "--device");
+  cfg->devices = grown;
+  if (jshim_parse_device (values, &grown[cfg->n_devices], err) < 0)
+    return -1;
+  cfg->n_devices++;
+  return 0;
+}
+
+/* Combinations of options that cannot work, checked after parsing. */
+static int
+check_combinations (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  const char *in_root = cfg->n_mounts > 0    ? "--mount"
+                        : cfg->n_devices > 0 ? "--device"
+                        : cfg->dev_links     ? "--dev-links"
+                                             : NULL;
+
+  if ((cfg->n_masked > 0 || cfg->n_readonly > 0)
+      && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--masked and --readonly need a new mount namespace "
+                       "(--ns mount); without one they would change the "
+                       "host's mounts");
+  if (cfg->root_readonly && cfg->root == NULL)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--root-readonly needs --root DIR (there is no "
+                       "container root to make read-only)");
+  if (cfg->root_readonly && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--root-readonly needs a new mount namespace "
+                       "(--ns mount); without one it would change the "
+                       "host's mounts");
+  if (in_root != NULL && cfg->root == NULL)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "%s needs --root DIR (it works inside the container "
+                       "root)",
+                       in_root);
+  if (in_root != NULL && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "%s needs a new mount namespace (--ns mount); "
+                       "without one it would change the host's mounts",
+                       in_root);
+  if (cfg->rootfs_propagation != 0 && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--rootfs-propagation needs a new mount namespace "
+                       "(--ns mount); without one it would change the "
+                       "host's mounts");
+  return 0;
+}
+
 static int
 parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
             jshim_error_t *err)
@@ -341,6 +440,41 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                      < 0)
             return -1;
         }
+      else if (strcmp (arg, "--mount") == 0)
+        {
+          char **values;
+
+          if (option_values (argc, argv, &i, JSHIM_MOUNT_NVALUES,
+                             "TYPE SOURCE TARGET FLAGS PROPAGATION DATA",
+                             &values, err)
+                  < 0
+              || append_mount (values, cfg, err) < 0)
+            return -1;
+        }
+      else if (strcmp (arg, "--device") == 0)
+        {
+          char **values;
+
+          if (option_values (argc, argv, &i, JSHIM_DEVICE_NVALUES,
+                             "PATH TYPE MAJOR MINOR MODE UID GID", &values,
+                             err)
+                  < 0
+              || append_device (values, cfg, err) < 0)
+            return -1;
+        }
+      else if (strcmp (arg, "--dev-links") == 0)
+        cfg->dev_links = true;
+      else if ((r = option_value (argc, argv, &i, "--rootfs-propagation",
+                                  &val, err))
+               != 0)
+        {
+          if (r < 0
+              || jshim_parse_rootfs_propagation (val,
+                                                 &cfg->rootfs_propagation,
+                                                 err)
+                     < 0)
+            return -1;
+        }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
       else if (strcmp (arg, "--root-readonly") == 0)
@@ -355,21 +489,8 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                            "unknown option \"%s\"; usage: " USAGE_TEXT, arg);
     }
 
-  if ((cfg->n_masked > 0 || cfg->n_readonly > 0)
-      && !(cfg->ns_flags & CLONE_NEWNS))
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "--masked and --readonly need a new mount namespace "
-                       "(--ns mount); without one they would change the "
-                       "host's mounts");
-  if (cfg->root_readonly && cfg->root == NULL)
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "--root-readonly needs --root DIR (there is no "
-                       "container root to make read-only)");
-  if (cfg->root_readonly && !(cfg->ns_flags & CLONE_NEWNS))
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "--root-readonly needs a new mount namespace "
-                       "(--ns mount); without one it would change the "
-                       "host's mounts");
+  if (check_combinations (cfg, err) < 0)
+    return -1;
   if (i >= argc || argv[i][0] == '\0')
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "missing program to run; usage: " USAGE_TEXT);

@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -804,6 +805,68 @@ setup_capabilities (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   return 0;
 }
 
+/*
+ * --mount, --device and --dev-links, relative to the root (bound on itself,
+ * not pivoted into yet), with umask 0 so that the modes are the ones asked
+ * for.
+ */
+static int
+setup_inside_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  mode_t old_umask;
+  size_t i;
+  int rootfd, rc = 0;
+
+  if (cfg->n_mounts == 0 && cfg->n_devices == 0 && !cfg->dev_links)
+    return 0;
+  rootfd = open (cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
+                           "open the root \"%s\"", cfg->root);
+  old_umask = umask (0);
+  for (i = 0; i < cfg->n_mounts && rc == 0; i++)
+    rc = jshim_do_mount (rootfd, &cfg->mounts[i], err);
+  for (i = 0; i < cfg->n_devices && rc == 0; i++)
+    rc = jshim_create_device (rootfd, &cfg->devices[i], err);
+  if (rc == 0 && cfg->dev_links)
+    rc = jshim_create_dev_links (rootfd, err);
+  umask (old_umask);
+  close (rootfd);
+  return rc;
+}
+
+/* The root filesystem: pivot_root (mount namespace) or chroot, /proc. */
+static int
+setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  bool new_mnt = (cfg->ns_flags & CLONE_NEWNS) != 0;
+  bool new_pid = (cfg->ns_flags & CLONE_NEWPID) != 0;
+
+  if (cfg->root == NULL)
+    {
+      if (new_mnt && new_pid && jshim_mount_proc ("/proc", err) < 0)
+        return -1;
+    }
+  else if (!new_mnt)
+    return jshim_chroot (cfg->root, err);
+  else
+    {
+      if (jshim_bind_root (cfg->root, err) < 0)
+        return -1;
+      /* A --mount list is authoritative: no proc unless it has one. */
+      if (cfg->n_mounts == 0 && new_pid
+          && jshim_mount_root_proc (cfg->root, err) < 0)
+        return -1;
+      if (setup_inside_root (cfg, err) < 0
+          || jshim_pivot_root (cfg->root, err) < 0)
+        return -1;
+    }
+  if (cfg->rootfs_propagation != 0
+      && jshim_set_root_propagation (cfg->rootfs_propagation, err) < 0)
+    return -1;
+  return 0;
+}
+
 int
 jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
                         size_t cap, jshim_error_t *err)
@@ -822,11 +885,13 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
                            "sethostname \"%s\"", cfg->hostname);
 
   /* 2. keep our mounts from propagating back to the host */
-  if ((cfg->ns_flags & CLONE_NEWNS) && jshim_make_root_private (err) < 0)
+  if ((cfg->ns_flags & CLONE_NEWNS)
+      && jshim_isolate_mounts (cfg->rootfs_propagation, err) < 0)
     return -1;
 
-  /* 3. root filesystem and /proc */
-  if (jshim_setup_rootfs (cfg->root, cfg->ns_flags, err) < 0)
+  /* 3. root filesystem: --mount list (or /proc), devices, links, the
+     switch, --rootfs-propagation */
+  if (setup_root (cfg, err) < 0)
     return -1;
   /* 3b. --root-readonly: the new "/" (after pivot_root and /proc) */
   if (cfg->root_readonly && jshim_remount_root_readonly (err) < 0)

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "devices.h"
 #include "error.h"
+#include "mounts.h"
 
 /* PATH used when the container environment has no PATH variable. */
 #define JSHIM_DEFAULT_PATH \
@@ -77,6 +79,12 @@ struct jshim_spawn_config
   size_t n_masked;
   const char **readonly; /* --readonly paths, in order (malloc'ed array) */
   size_t n_readonly;
+  struct jshim_mount *mounts; /* --mount, in order (malloc'ed) */
+  size_t n_mounts;
+  struct jshim_device *devices; /* --device, in order (malloc'ed) */
+  size_t n_devices;
+  bool dev_links;        /* --dev-links */
+  unsigned long rootfs_propagation; /* --rootfs-propagation, 0: not given */
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */
@@ -153,12 +161,12 @@ int jshim_rlimit_resource (const char *name, size_t len);
 const char *jshim_rlimit_name (int resource);
 
 /*
- * Setup steps: oom_score_adj, hostname, mounts, root, read-only root,
- * sysctls, masked
- * paths, read-only paths, rlimits, bounding
- * set and keep-caps, user (groups, gid, uid), capabilities (capset,
- * ambient), umask, no_new_privs, cwd, program lookup.
- * On success the resolved program path is in RESOLVED.
+ * Setup steps: oom_score_adj, hostname, mount isolation, root (bind,
+ * --mount list or automatic /proc, --device, --dev-links, pivot_root),
+ * --rootfs-propagation, read-only root, sysctls, masked paths, read-only
+ * paths, rlimits, bounding set and keep-caps, user (groups, gid, uid),
+ * capabilities (capset, ambient), umask, no_new_privs, cwd, program
+ * lookup.  On success the resolved program path is in RESOLVED.
  */
 int jshim_workload_prepare (const struct jshim_spawn_config *cfg,
                             char *resolved, size_t cap, jshim_error_t *err);

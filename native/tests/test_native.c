@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -2426,6 +2427,858 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* --mount, --device, --dev-links, --rootfs-propagation                */
+
+static void
+test_parse_mount (void)
+{
+  jshim_error_t err;
+  struct jshim_mount m;
+  char text[64];
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_mount ((char *[]){ "", "/host/dir", "/data",
+                                            "0x5000", "0", "" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_BIND);
+  CHECK_INT (m.flags, MS_BIND | MS_REC);
+  CHECK (m.data == NULL);
+  CHECK_INT (jshim_parse_mount ((char *[]){ "tmpfs", "tmpfs", "/dev",
+                                            "16777218", "0x84000",
+                                            "mode=755" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_NEW);
+  CHECK_INT (m.flags, MS_NOSUID | MS_STRICTATIME);
+  CHECK_INT (m.propagation, MS_REC | MS_SLAVE);
+  CHECK_STR (m.data, "mode=755");
+  /* TYPE does not matter for a bind mount or a remount. */
+  CHECK_INT (jshim_parse_mount ((char *[]){ "bind", "/x", "/y", "4096", "0",
+                                            "" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_BIND);
+  CHECK_INT (jshim_parse_mount ((char *[]){ "", "", "/sys", "0x1021", "0",
+                                            "" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_REMOUNT);
+
+#define BAD_MOUNT(want, ...)                                                \
+  do                                                                        \
+    {                                                                       \
+      jshim_error_clear (&err);                                             \
+      CHECK_INT (jshim_parse_mount ((char *[]){ __VA_ARGS__ }, &m, &err),   \
+                 -1);                                                       \
+      CHECK_INT (err.stage, JSHIM_STAGE_ARGS);                              \
+      CHECK_INT (err.err, EINVAL);                                          \
+      CHECK_CONTAINS (err.msg, want);                                       \
+    }                                                                       \
+  while (0)
+
+  BAD_MOUNT ("invalid --mount TARGET \"dev\": expected an absolute path",
+             "tmpfs", "tmpfs", "dev", "0", "0", "");
+  BAD_MOUNT ("invalid --mount FLAGS \"nosuid\" (target \"/dev\")", "tmpfs",
+             "tmpfs", "/dev", "nosuid", "0", "");
+  BAD_MOUNT ("invalid --mount FLAGS \"-1\"", "tmpfs", "tmpfs", "/dev", "-1",
+             "0", "");
+  BAD_MOUNT ("invalid --mount FLAGS \"\"", "tmpfs", "tmpfs", "/dev", "", "0",
+             "");
+  BAD_MOUNT ("belong in PROPAGATION, not in FLAGS", "tmpfs", "tmpfs", "/dev",
+             "0x40000", "0", "");
+  BAD_MOUNT ("invalid --mount PROPAGATION \"0xc0000\" (target \"/dev\"): "
+             "expected 0 or one of MS_PRIVATE",
+             "tmpfs", "tmpfs", "/dev", "0", "0xc0000", "");
+  BAD_MOUNT ("invalid --mount PROPAGATION \"0x4000\"", "tmpfs", "tmpfs",
+             "/dev", "0", "0x4000", "");
+  BAD_MOUNT ("invalid --mount PROPAGATION \"1\"", "tmpfs", "tmpfs", "/dev",
+             "0", "1", "");
+  BAD_MOUNT ("invalid --mount SOURCE \"host/dir\" of a bind mount (target "
+             "\"/data\"): expected an absolute host path",
+             "", "host/dir", "/data", "0x1000", "0", "");
+  BAD_MOUNT ("invalid --mount TYPE \"\" (target \"/data\"): a filesystem type "
+             "is needed unless FLAGS has MS_BIND (0x1000) or MS_REMOUNT",
+             "", "tmpfs", "/data", "0", "0", "");
+#undef BAD_MOUNT
+
+  {
+    unsigned long prop = 1;
+
+    CHECK_INT (jshim_parse_rootfs_propagation ("0x84000", &prop, &err), 0);
+    CHECK_INT (prop, MS_REC | MS_SLAVE);
+    CHECK_INT (jshim_parse_rootfs_propagation ("0", &prop, &err), 0);
+    CHECK_INT (prop, 0);
+    CHECK_INT (jshim_parse_rootfs_propagation ("0x180000", &prop, &err), -1);
+    CHECK_CONTAINS (err.msg, "invalid --rootfs-propagation \"0x180000\"");
+    CHECK_INT (jshim_parse_rootfs_propagation ("rslave", &prop, &err), -1);
+  }
+  CHECK_STR (jshim_propagation_str (MS_REC | MS_SLAVE, text, sizeof (text)),
+             "MS_REC|MS_SLAVE");
+  CHECK_STR (jshim_propagation_str (MS_PRIVATE | 1, text, sizeof (text)),
+             "MS_PRIVATE|0x1");
+  CHECK_STR (jshim_propagation_str (0, text, sizeof (text)), "0x0");
+}
+
+static void
+test_parse_device (void)
+{
+  jshim_error_t err;
+  struct jshim_device d;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_device ((char *[]){ "/dev/null", "c", "1", "3",
+                                             "0666", "0", "0" },
+                                 &d, &err),
+             0);
+  CHECK_STR (d.path, "/dev/null");
+  CHECK_INT (d.type, 'c');
+  CHECK_INT (d.major, 1);
+  CHECK_INT (d.minor, 3);
+  CHECK_INT (d.perm, 0666);
+  /* u is c; MODE is strtoul base 0 (438 = 0666); ids are container ids. */
+  CHECK_INT (jshim_parse_device ((char *[]){ "/dev/fuse", "u", "10", "229",
+                                             "438", "1000", "5" },
+                                 &d, &err),
+             0);
+  CHECK_INT (d.type, 'c');
+  CHECK_INT (d.perm, 0666);
+  CHECK_INT (d.uid, 1000);
+  CHECK_INT (d.gid, 5);
+  CHECK_INT (jshim_parse_device ((char *[]){ "/run/fifo", "p", "0", "0",
+                                             "0x1b6", "0", "0" },
+                                 &d, &err),
+             0);
+  CHECK_INT (d.type, 'p');
+  CHECK_INT (d.perm, 0666);
+
+#define BAD_DEVICE(want, ...)                                               \
+  do                                                                        \
+    {                                                                       \
+      jshim_error_clear (&err);                                             \
+      CHECK_INT (jshim_parse_device ((char *[]){ __VA_ARGS__ }, &d, &err),  \
+                 -1);                                                       \
+      CHECK_INT (err.stage, JSHIM_STAGE_ARGS);                              \
+      CHECK_INT (err.err, EINVAL);                                          \
+      CHECK_CONTAINS (err.msg, want);                                       \
+    }                                                                       \
+  while (0)
+
+  BAD_DEVICE ("invalid --device PATH \"dev/null\": expected an absolute path",
+              "dev/null", "c", "1", "3", "0666", "0", "0");
+  BAD_DEVICE ("invalid --device TYPE \"x\" for \"/dev/null\": expected c "
+              "(character), b (block), u (= c) or p (fifo)",
+              "/dev/null", "x", "1", "3", "0666", "0", "0");
+  BAD_DEVICE ("invalid --device TYPE \"cc\"", "/dev/null", "cc", "1", "3",
+              "0666", "0", "0");
+  BAD_DEVICE ("invalid --device MAJOR \"4096\" for \"/dev/null\": expected a "
+              "decimal number from 0 to 4095",
+              "/dev/null", "c", "4096", "3", "0666", "0", "0");
+  BAD_DEVICE ("invalid --device MINOR \"-1\"", "/dev/null", "c", "1", "-1",
+              "0666", "0", "0");
+  BAD_DEVICE ("invalid --device MODE \"010000\" for \"/dev/null\": expected "
+              "permission bits from 0 to 07777",
+              "/dev/null", "c", "1", "3", "010000", "0", "0");
+  BAD_DEVICE ("invalid --device MODE \"rw\"", "/dev/null", "c", "1", "3",
+              "rw", "0", "0");
+  BAD_DEVICE ("invalid --device UID \"abc\" for \"/dev/null\": expected a "
+              "decimal number from 0 to 4294967294",
+              "/dev/null", "c", "1", "3", "0666", "abc", "0");
+  BAD_DEVICE ("invalid --device GID \"4294967295\"", "/dev/null", "c", "1",
+              "3", "0666", "0", "4294967295");
+#undef BAD_DEVICE
+}
+
+static void
+test_helper_new_option_usage_errors (void)
+{
+  /* --mount and --device take their values positionally. */
+  expect_usage_error (ARGV ("--mount", "tmpfs", "tmpfs", "/dev", "0", "0"),
+                      "--mount needs 6 values (TYPE SOURCE TARGET FLAGS "
+                      "PROPAGATION DATA), got 5");
+  expect_usage_error (ARGV ("--mount=tmpfs", "--", testbin_path),
+                      "unknown option \"--mount=tmpfs\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--root", "/tmp", "--mount",
+                            "tmpfs", "tmpfs", "dev", "0", "0", "", "--",
+                            testbin_path),
+                      "invalid --mount TARGET \"dev\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--root", "/tmp", "--mount",
+                            "tmpfs", "tmpfs", "/dev", "0x100000", "0", "",
+                            "--", testbin_path),
+                      "belong in PROPAGATION");
+  expect_usage_error (ARGV ("--ns", "mount", "--mount", "tmpfs", "tmpfs",
+                            "/dev", "0", "0", "", "--", testbin_path),
+                      "--mount needs --root DIR");
+  expect_usage_error (ARGV ("--ns", "pid", "--root", "/tmp", "--mount",
+                            "tmpfs", "tmpfs", "/dev", "0", "0", "", "--",
+                            testbin_path),
+                      "--mount needs a new mount namespace (--ns mount)");
+  expect_usage_error (ARGV ("--device", "/dev/null", "c", "1", "3", "0666",
+                            "0"),
+                      "--device needs 7 values (PATH TYPE MAJOR MINOR MODE "
+                      "UID GID), got 6");
+  expect_usage_error (ARGV ("--ns", "mount", "--root", "/tmp", "--device",
+                            "/dev/null", "q", "1", "3", "0666", "0", "0",
+                            "--", testbin_path),
+                      "invalid --device TYPE \"q\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--device", "/dev/null", "c",
+                            "1", "3", "0666", "0", "0", "--", testbin_path),
+                      "--device needs --root DIR");
+  expect_usage_error (ARGV ("--root", "/tmp", "--dev-links", "--",
+                            testbin_path),
+                      "--dev-links needs a new mount namespace");
+  expect_usage_error (ARGV ("--dev-links=1", "--", testbin_path),
+                      "unknown option \"--dev-links=1\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--rootfs-propagation",
+                            "0x4000", "--", testbin_path),
+                      "invalid --rootfs-propagation \"0x4000\"");
+  expect_usage_error (ARGV ("--rootfs-propagation=0x84000", "--",
+                            testbin_path),
+                      "--rootfs-propagation needs a new mount namespace");
+}
+
+/* An argv built piece by piece, for the long mount lists. */
+struct argv_buf
+{
+  char *v[160];
+  int n;
+  char store[8192];
+  size_t used;
+};
+
+__attribute__ ((format (printf, 2, 3))) static void
+av_add (struct argv_buf *a, const char *fmt, ...)
+{
+  va_list ap;
+  int len;
+
+  if (a->n == 0)
+    a->v[a->n++] = "jshim-spawn";
+  va_start (ap, fmt);
+  len = vsnprintf (a->store + a->used, sizeof (a->store) - a->used, fmt, ap);
+  va_end (ap);
+  if (len < 0 || (size_t) len >= sizeof (a->store) - a->used
+      || a->n + 2 >= (int) (sizeof (a->v) / sizeof (a->v[0])))
+    {
+      diag ("argv_buf too small");
+      current_failed = true;
+      return;
+    }
+  a->v[a->n++] = a->store + a->used;
+  a->v[a->n] = NULL;
+  a->used += (size_t) len + 1;
+}
+
+static void
+av_mount (struct argv_buf *a, const char *type, const char *source,
+          const char *target, unsigned long flags, unsigned long prop,
+          const char *data)
+{
+  av_add (a, "--mount");
+  av_add (a, "%s", type);
+  av_add (a, "%s", source);
+  av_add (a, "%s", target);
+  av_add (a, "0x%lx", flags);
+  av_add (a, "0x%lx", prop);
+  av_add (a, "%s", data);
+}
+
+static void
+av_device (struct argv_buf *a, const char *path, const char *type,
+           unsigned major, unsigned minor)
+{
+  av_add (a, "--device");
+  av_add (a, "%s", path);
+  av_add (a, "%s", type);
+  av_add (a, "%u", major);
+  av_add (a, "%u", minor);
+  av_add (a, "0666");
+  av_add (a, "0");
+  av_add (a, "0");
+}
+
+/*
+ * The mounts and devices runc gives a container by default, plus a
+ * read-only bind of HOST at /data.
+ */
+static void
+av_runc_setup (struct argv_buf *a, const char *root, const char *host)
+{
+  static const struct
+  {
+    const char *path;
+    unsigned major, minor;
+  } devices[] = {
+    { "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 },
+    { "/dev/full", 1, 7 },   { "/dev/random", 1, 8 },
+    { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+  };
+  size_t i;
+
+  a->n = 0;
+  a->used = 0;
+  av_add (a, "--ns");
+  av_add (a, "pid,mount,ipc,uts,net");
+  av_add (a, "--root");
+  av_add (a, "%s", root);
+  av_mount (a, "proc", "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
+            "");
+  av_mount (a, "tmpfs", "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, 0,
+            "mode=755,size=65536k");
+  av_mount (a, "devpts", "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, 0,
+            "newinstance,ptmxmode=0666,mode=0620");
+  av_mount (a, "tmpfs", "shm", "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            0, "mode=1777,size=65536k");
+  av_mount (a, "mqueue", "mqueue", "/dev/mqueue",
+            MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, "");
+  av_mount (a, "sysfs", "sysfs", "/sys",
+            MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, 0, "");
+  av_mount (a, "", host, "/data", MS_BIND | MS_REC | MS_RDONLY, 0, "");
+  for (i = 0; i < sizeof (devices) / sizeof (devices[0]); i++)
+    av_device (a, devices[i].path, "c", devices[i].major, devices[i].minor);
+  av_add (a, "--dev-links");
+}
+
+/* A copy of BASE's argv with "--" and the testbin command appended. */
+#define WITH_CMD(base, ...)                                                 \
+  with_cmd (&(base), (char *[]){ "--", "/bin/jshim-testbin", __VA_ARGS__,   \
+                                 NULL })
+
+static char **
+with_cmd (const struct argv_buf *base, char *const cmd[])
+{
+  static char *v[200];
+  int n = 0, i;
+
+  for (i = 0; i < base->n; i++)
+    v[n++] = base->v[i];
+  for (i = 0; cmd[i] != NULL && n < 199; i++)
+    v[n++] = cmd[i];
+  v[n] = NULL;
+  return v;
+}
+
+/* Run to a clean exit 0 and return the output (static buffer). */
+static const char *
+capture_output (char *const argv[], char *const envp[])
+{
+  struct spawn_result res;
+  int fd = make_output_file ();
+  const char *out;
+  int status;
+
+  if (fd < 0)
+    return "";
+  status = run_to_exit (argv, envp, fd, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 0);
+  out = read_output (fd);
+  close (fd);
+  return out;
+}
+
+/*
+ * The line of mount point MP in mountinfo TEXT, as
+ * "MOUNT-OPTIONS OPTIONAL-FIELDS - FSTYPE SOURCE SUPER-OPTIONS" (static
+ * buffer), NULL when MP is not mounted.  The last mount on MP wins.
+ */
+static const char *
+mountinfo_line (const char *text, const char *mp)
+{
+  static char found[1024];
+  const char *line = text;
+  bool any = false;
+
+  while (*line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      size_t len = end ? (size_t) (end - line) : strlen (line);
+      char buf[1024], point[512];
+      int skip = 0;
+
+      if (len < sizeof (buf))
+        {
+          memcpy (buf, line, len);
+          buf[len] = '\0';
+          if (sscanf (buf, "%*s %*s %*s %*s %511s %n", point, &skip) == 1
+              && skip > 0 && strcmp (point, mp) == 0)
+            {
+              snprintf (found, sizeof (found), "%s", buf + skip);
+              any = true;
+            }
+        }
+      if (end == NULL)
+        break;
+      line = end + 1;
+    }
+  return any ? found : NULL;
+}
+
+static void
+check_runc_setup (const char *root, const char *host)
+{
+  struct argv_buf a;
+  char path[PATH_MAX + 64];
+  const char *out, *line;
+  const char *owner = "0:0";
+  char want[128];
+
+  av_runc_setup (&a, root, host);
+  /* The devices: the real ones. */
+  snprintf (want, sizeof (want), "char 1:3 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/null"), NULL, want);
+  snprintf (want, sizeof (want), "char 1:5 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/zero"), NULL, want);
+  snprintf (want, sizeof (want), "char 1:9 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/urandom"), NULL, want);
+  snprintf (want, sizeof (want), "char 5:0 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/tty"), NULL, want);
+  expect_output (WITH_CMD (a, "write-file", "/dev/null", "x"), NULL, "ok\n");
+  expect_exit_output (WITH_CMD (a, "write-file", "/dev/full", "x"), NULL, 1,
+                      "ENOSPC: No space left on device\n");
+  /* The links, and the devpts instance of our own. */
+  expect_output (WITH_CMD (a, "stat", "/dev/fd"), NULL,
+                 "link 0:0 0777 0:0 -> /proc/self/fd\n");
+  expect_output (WITH_CMD (a, "stat", "/dev/stderr"), NULL,
+                 "link 0:0 0777 0:0 -> /proc/self/fd/2\n");
+  expect_output (WITH_CMD (a, "stat", "/dev/ptmx"), NULL,
+                 "link 0:0 0777 0:0 -> pts/ptmx\n");
+  expect_output (WITH_CMD (a, "stat", "/dev/pts/ptmx"), NULL,
+                 "char 5:2 0666 0:0\n");
+  /* /proc works; the bind is read-only. */
+  expect_output (WITH_CMD (a, "fds"), NULL, "0\n1\n2\n");
+  expect_output (WITH_CMD (a, "cat-file", "/data/hello"), NULL, "hello\n");
+  expect_exit_output (WITH_CMD (a, "write-file", "/data/hello", "x"), NULL, 1,
+                      "EROFS: Read-only file system\n");
+
+  out = capture_output (WITH_CMD (a, "cat-file", "/proc/self/mountinfo"),
+                        NULL);
+  line = mountinfo_line (out, "/proc");
+  CHECK_CONTAINS (line, "rw,nosuid,nodev,noexec");
+  CHECK_CONTAINS (line, " - proc proc ");
+  line = mountinfo_line (out, "/dev");
+  CHECK_CONTAINS (line, " - tmpfs tmpfs ");
+  CHECK_CONTAINS (line, "size=65536k");
+  CHECK_CONTAINS (line, "mode=755");
+  line = mountinfo_line (out, "/dev/pts");
+  CHECK_CONTAINS (line, " - devpts devpts ");
+  CHECK_CONTAINS (line, "mode=620,ptmxmode=666");
+  line = mountinfo_line (out, "/dev/shm");
+  CHECK_CONTAINS (line, "nosuid,nodev,noexec");
+  CHECK_CONTAINS (line, " - tmpfs shm ");
+  CHECK_CONTAINS (mountinfo_line (out, "/dev/mqueue"), " - mqueue mqueue ");
+  line = mountinfo_line (out, "/sys");
+  CHECK (line != NULL && strncmp (line, "ro,", 3) == 0);
+  CHECK_CONTAINS (line, " - sysfs sysfs ");
+  line = mountinfo_line (out, "/data");
+  CHECK (line != NULL && strncmp (line, "ro,", 3) == 0);
+
+  /* The host side: the bound directory is untouched, the mount points
+     were made in the root, and nothing of the mounts shows there. */
+  snprintf (path, sizeof (path), "%s/hello", host);
+  CHECK_STR (host_line (path, path, sizeof (path)), "hello\n");
+  CHECK_INT (count_entries (host), 1);
+  CHECK (path_exists ("%s/dev", root));
+  CHECK (!path_exists ("%s/dev/null", root));
+  CHECK (!path_exists ("%s/dev/pts", root));
+}
+
+static char *
+make_host_dir (void)
+{
+  char *host = make_temp_dir ();
+  char path[PATH_MAX + 64];
+
+  if (host == NULL)
+    return NULL;
+  snprintf (path, sizeof (path), "%s/hello", host);
+  CHECK (write_file (path, "hello\n", 0644) == 0);
+  return host;
+}
+
+static void
+test_spawn_runc_mounts (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_host_dir ();
+
+  if (root != NULL && host != NULL)
+    check_runc_setup (root, host);
+  remove_tree (root);
+  remove_tree (host);
+}
+
+static void
+test_spawn_mount_list_authoritative (void)
+{
+  char *root = make_rootfs ();
+
+  if (root == NULL)
+    return;
+  /* A new pid namespace but a --mount list without proc: no /proc. */
+  expect_exit_output (ARGV ("--ns", "pid,mount", "--root", root, "--mount",
+                            "tmpfs", "tmpfs", "/tmp", "0", "0", "", "--",
+                            "/bin/jshim-testbin", "fds"),
+                      NULL, 1,
+                      "jshim-testbin: opendir /proc/self/fd: No such file or "
+                      "directory\n");
+  CHECK (!path_exists ("%s/proc", root));
+  CHECK (path_exists ("%s/tmp", root));
+  remove_tree (root);
+}
+
+static void
+test_spawn_mount_kinds (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_host_dir ();
+  char src[PATH_MAX + 64];
+  struct stat st;
+  const char *out;
+
+  if (root == NULL || host == NULL)
+    goto out;
+  snprintf (src, sizeof (src), "%s/hello", host);
+  /* A file: the target is made as an empty file in the root. */
+  expect_output (ARGV ("--ns", "mount", "--root", root, "--mount", "", src,
+                       "/etc/conf", "0x1000", "0", "", "--",
+                       "/bin/jshim-testbin", "cat-file", "/etc/conf"),
+                 NULL, "hello\n");
+  CHECK (path_exists ("%s/etc/conf", root));
+  snprintf (src, sizeof (src), "%s/etc/conf", root);
+  CHECK (stat (src, &st) == 0 && S_ISREG (st.st_mode) && st.st_size == 0
+         && (st.st_mode & 07777) == 0644);
+  snprintf (src, sizeof (src), "%s/etc", root);
+  CHECK (stat (src, &st) == 0 && (st.st_mode & 07777) == 0755);
+  /* A remount entry makes an earlier bind read-only. */
+  expect_exit_output (ARGV ("--ns", "mount", "--root", root, "--mount", "",
+                            host, "/data", "0x1000", "0", "", "--mount", "",
+                            "", "/data", "0x1021", "0", "", "--",
+                            "/bin/jshim-testbin", "write-file", "/data/hello",
+                            "x"),
+                      NULL, 1, "EROFS: Read-only file system\n");
+  /* PROPAGATION applies to that mount. */
+  out = capture_output (ARGV ("--ns", "pid,mount", "--root", root, "--mount",
+                              "proc", "proc", "/proc", "0xe", "0", "",
+                              "--mount", "tmpfs", "tmpfs", "/shared", "0",
+                              "0x100000", "size=4k", "--",
+                              "/bin/jshim-testbin", "cat-file",
+                              "/proc/self/mountinfo"),
+                        NULL);
+  CHECK_CONTAINS (mountinfo_line (out, "/shared"), " shared:");
+  CHECK_CONTAINS (mountinfo_line (out, "/shared"), "size=4k");
+  CHECK (mountinfo_line (out, "/proc") != NULL
+         && strstr (mountinfo_line (out, "/proc"), "shared:") == NULL);
+
+  /* Errors name the mount. */
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "jshimfs", "src", "/x", "0", "0", "", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENODEV,
+                         "mount jshimfs \"src\" on \"/x\": No such device");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount", "",
+                               "/nonexistent-src", "/x", "0x1000", "0", "",
+                               "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENOENT,
+                         "mount bind \"/nonexistent-src\" on \"/x\": open the "
+                         "source: No such file or directory");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount", "",
+                               "", "/not-there", "0x21", "0", "", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENOENT,
+                         "remount \"/not-there\" with flags 0x21: resolve the "
+                         "target inside the root: No such file or directory");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "tmpfs", "tmpfs", "/bin/jshim-testbin/x", "0",
+                               "0", "", "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENOTDIR,
+                         "mount tmpfs \"tmpfs\" on \"/bin/jshim-testbin/x\": "
+                         "resolve the target inside the root: Not a "
+                         "directory");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "tmpfs", "tmpfs", "/t", "0", "0",
+                               "size=nonsense", "--", "/bin/jshim-testbin",
+                               "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, EINVAL,
+                         "mount tmpfs \"tmpfs\" on \"/t\": Invalid argument");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--device",
+                               "/dev/x", "c", "1", "3", "0666", "0", "0",
+                               "--device", "/dev/x/y", "c", "1", "3", "0666",
+                               "0", "0", "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_DEVICES, ENOTDIR,
+                         "create device /dev/x/y: resolve its directory "
+                         "inside the root: Not a directory");
+
+out:
+  remove_tree (root);
+  remove_tree (host);
+}
+
+/*
+ * A hostile root: symlinks to a host directory as a mount target and as a
+ * device parent, a relative one climbing out, a dangling one, one to /etc
+ * (a loop inside the root), one through a /proc magic link.  Nothing may
+ * appear in the host directory (or /etc); everything lands inside the root
+ * or fails with a clear error.
+ */
+static void
+test_spawn_hostile_rootfs (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_temp_dir ();
+  char *data = make_host_dir ();
+  char link[PATH_MAX + 64], src[PATH_MAX + 64], evil[64], magic[64];
+  struct argv_buf a;
+
+  if (root == NULL || host == NULL || data == NULL)
+    goto out;
+  snprintf (link, sizeof (link), "../../../../../../..%s", host);
+  CHECK (make_symlink (host, root, "mnt") == 0);
+  CHECK (make_symlink (host, root, "devdir") == 0);
+  CHECK (make_symlink (link, root, "rel") == 0);
+  snprintf (link, sizeof (link), "%s/newfile", host);
+  CHECK (make_symlink (link, root, "dangling") == 0);
+  CHECK (make_symlink ("/etc", root, "etc") == 0);
+  CHECK (make_symlink ("/proc/self/root/tmp", root, "magic") == 0);
+  snprintf (src, sizeof (src), "%s/hello", data);
+
+  a.n = 0;
+  a.used = 0;
+  av_add (&a, "--ns");
+  av_add (&a, "pid,mount");
+  av_add (&a, "--root");
+  av_add (&a, "%s", root);
+  av_mount (&a, "tmpfs", "tmpfs", "/mnt/sub", 0, 0, "");
+  av_mount (&a, "tmpfs", "tmpfs", "/rel/relsub", 0, 0, "");
+  av_mount (&a, "", src, "/dangling", MS_BIND, 0, "");
+  av_device (&a, "/devdir/null", "c", 1, 3);
+  av_device (&a, "/devdir/deeper/zero", "c", 1, 5);
+  expect_output (WITH_CMD (a, "stat", "/mnt/sub"), NULL,
+                 "dir 0:0 1777 0:0\n");
+  expect_output (WITH_CMD (a, "cat-file", "/dangling"), NULL, "hello\n");
+  expect_output (WITH_CMD (a, "stat", "/devdir/null"), NULL,
+                 "char 1:3 0666 0:0\n");
+  expect_output (WITH_CMD (a, "stat", "/devdir/deeper/zero"), NULL,
+                 "char 1:5 0666 0:0\n");
+  /* ".." in a target stops at the root too. */
+  snprintf (link, sizeof (link), "/../../../..%s/dots", host);
+  expect_output (ARGV ("--ns", "mount", "--root", root, "--mount", "tmpfs",
+                       "tmpfs", link, "0", "0", "", "--",
+                       "/bin/jshim-testbin", "stat", link),
+                 NULL, "dir 0:0 1777 0:0\n");
+
+  /* All of it went into the root. */
+  CHECK_INT (count_entries (host), 0);
+  CHECK (path_exists ("%s%s/sub", root, host));
+  CHECK (path_exists ("%s%s/relsub", root, host));
+  CHECK (path_exists ("%s%s/newfile", root, host));
+  CHECK (path_exists ("%s%s/null", root, host));
+  CHECK (path_exists ("%s%s/deeper/zero", root, host));
+  CHECK (path_exists ("%s%s/dots", root, host));
+
+  /* etc -> /etc is etc itself inside the root: a loop, never the host's
+     /etc. */
+  snprintf (evil, sizeof (evil), "/etc/jshim-test-evil-%d", (int) getpid ());
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "tmpfs", "tmpfs", evil, "0", "0", "", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ELOOP,
+                         "resolve the target inside the root: Too many "
+                         "levels of symbolic links");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--device",
+                               evil, "c", "1", "3", "0666", "0", "0", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_DEVICES, ELOOP,
+                         "resolve its directory inside the root: Too many "
+                         "levels of symbolic links");
+  CHECK (!path_exists ("%s", evil));
+  /* A /proc magic link is refused once the root has a proc. */
+  snprintf (magic, sizeof (magic), "/magic/jshim-test-magic-%d",
+            (int) getpid ());
+  expect_workload_error (ARGV ("--ns", "pid,mount", "--root", root,
+                               "--mount", "proc", "proc", "/proc", "0xe", "0",
+                               "", "--mount", "tmpfs", "tmpfs", magic, "0",
+                               "0", "", "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ELOOP,
+                         "resolve the target inside the root: Too many "
+                         "levels of symbolic links");
+  CHECK (!path_exists ("/tmp%s", magic + strlen ("/magic")));
+  CHECK_INT (count_entries (host), 0);
+
+out:
+  remove_tree (root);
+  remove_tree (host);
+  remove_tree (data);
+}
+
+static void
+test_spawn_masked_with_device (void)
+{
+  char *root = make_rootfs ();
+  char path[PATH_MAX + 64];
+
+  if (root == NULL)
+    return;
+  snprintf (path, sizeof (path), "%s/secret", root);
+  CHECK (write_file (path, "secret\n", 0644) == 0);
+  /* No dev/null in the root: --device makes the one --masked needs. */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root, "--mount",
+                       "proc", "proc", "/proc", "0xe", "0", "", "--mount",
+                       "tmpfs", "tmpfs", "/dev", "0x1000002", "0",
+                       "mode=755", "--device", "/dev/null", "c", "1", "3",
+                       "0666", "0", "0", "--masked", "/secret", "--",
+                       "/bin/jshim-testbin", "cat-file", "/secret"),
+                 NULL, "");
+  CHECK_STR (host_line (path, path, sizeof (path)), "secret\n");
+  remove_tree (root);
+}
+
+/* Start a workload that sleeps; returns its pid (our child), or -1. */
+static pid_t
+start_sleeper (char *const argv[])
+{
+  struct spawn_result res;
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+
+  if (run_spawn (argv, default_env, &opts, &res) < 0)
+    return -1;
+  CHECK (res.got_pid);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  return res.got_pid && res.got_ready ? res.pid : -1;
+}
+
+static void
+stop_sleeper (pid_t pid)
+{
+  int status;
+
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+}
+
+/* Whole text of a /proc file of PID (static buffer). */
+static const char *
+proc_text (pid_t pid, const char *name)
+{
+  static char buf[16384];
+  char path[64];
+  ssize_t n = 0, r;
+  int fd;
+
+  snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, name);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      while (n < (ssize_t) sizeof (buf) - 1
+             && (r = read (fd, buf + n, sizeof (buf) - 1 - (size_t) n)) > 0)
+        n += r;
+      close (fd);
+    }
+  buf[n] = '\0';
+  return buf;
+}
+
+/*
+ * --rootfs-propagation on a root that is a shared mount on the host: every
+ * propagation still pivots; slave receives the host's later mounts,
+ * private does not; nothing the container mounts shows on the host.
+ */
+static void
+test_spawn_rootfs_propagation (void)
+{
+  static char *const props[] = {
+    "0x84000", "0x80000", "0x104000", "0x100000", "0x44000", "0x40000",
+    "0x24000", "0x20000", "0",
+  };
+  char *root = make_temp_dir ();
+  char path[PATH_MAX + 64], late[PATH_MAX + 64];
+  const char *out;
+  size_t i;
+  pid_t slave = -1, private = -1;
+  bool mounted = false, late_mounted = false;
+
+  if (root == NULL)
+    return;
+  if (mount ("tmpfs", root, "tmpfs", 0, "mode=755") < 0
+      || mount (NULL, root, NULL, MS_SHARED, NULL) < 0)
+    {
+      diag ("shared tmpfs at %s: %s", root, strerror (errno));
+      current_failed = true;
+      goto out;
+    }
+  mounted = true;
+  snprintf (path, sizeof (path), "%s/bin", root);
+  CHECK (mkdir (path, 0755) == 0);
+  snprintf (path, sizeof (path), "%s/bin/jshim-testbin", root);
+  CHECK (copy_file (testbin_path, path, 0755) == 0);
+  snprintf (late, sizeof (late), "%s/late", root);
+  CHECK (mkdir (late, 0755) == 0);
+
+  for (i = 0; i < sizeof (props) / sizeof (props[0]); i++)
+    {
+      out = capture_output (ARGV ("--ns", "pid,mount", "--root", root,
+                                  "--rootfs-propagation", props[i],
+                                  "--mount", "proc", "proc", "/proc", "0xe",
+                                  "0", "", "--mount", "tmpfs", "tmpfs",
+                                  "/mnt", "0", "0", "", "--",
+                                  "/bin/jshim-testbin", "cat-file",
+                                  "/proc/self/mountinfo"),
+                            NULL);
+      if (strcmp (props[i], "0x84000") == 0
+          || strcmp (props[i], "0x80000") == 0)
+        CHECK_CONTAINS (mountinfo_line (out, "/"), " master:");
+      else if (strcmp (props[i], "0x104000") == 0)
+        {
+          CHECK_CONTAINS (mountinfo_line (out, "/"), " shared:");
+          CHECK_CONTAINS (mountinfo_line (out, "/mnt"), " shared:");
+        }
+      else if (strcmp (props[i], "0x24000") == 0)
+        CHECK_CONTAINS (mountinfo_line (out, "/mnt"), " unbindable ");
+      else if (strcmp (props[i], "0x44000") == 0
+               || strcmp (props[i], "0") == 0)
+        CHECK (mountinfo_line (out, "/") != NULL
+               && strstr (mountinfo_line (out, "/"), ":") == NULL);
+      CHECK (mountinfo_line (out, "/mnt") != NULL);
+      snprintf (path, sizeof (path), "%s/mnt", root);
+      CHECK (mountinfo_line (proc_text (getpid (), "mountinfo"), path)
+             == NULL);
+    }
+
+  /* A mount the host makes later reaches a slave root only. */
+  slave = start_sleeper (ARGV ("--ns", "pid,mount", "--root", root,
+                               "--rootfs-propagation", "0x84000", "--",
+                               "/bin/jshim-testbin", "sleep", "30"));
+  private = start_sleeper (ARGV ("--ns", "pid,mount", "--root", root, "--",
+                                 "/bin/jshim-testbin", "sleep", "30"));
+  if (mount ("tmpfs", late, "tmpfs", 0, "size=4k") < 0)
+    {
+      diag ("mount %s: %s", late, strerror (errno));
+      current_failed = true;
+      goto out;
+    }
+  late_mounted = true;
+  if (slave > 0)
+    CHECK (mountinfo_line (proc_text (slave, "mountinfo"), "/late") != NULL);
+  if (private > 0)
+    CHECK (mountinfo_line (proc_text (private, "mountinfo"), "/late")
+           == NULL);
+
+out:
+  stop_sleeper (slave);
+  stop_sleeper (private);
+  if (late_mounted)
+    umount2 (late, MNT_DETACH);
+  if (mounted)
+    umount2 (root, MNT_DETACH);
+  remove_tree (root);
+}
+
+/* ------------------------------------------------------------------ */
 
 static bool
 namespaces_work (void)
@@ -2507,6 +3360,9 @@ main (int argc, char **argv)
   run_test ("parse: --cap-* masks", test_parse_cap_mask, NEED_NOTHING);
   run_test ("parse: --sysctl and container paths", test_parse_sysctl,
             NEED_NOTHING);
+  run_test ("parse: --mount and --rootfs-propagation", test_parse_mount,
+            NEED_NOTHING);
+  run_test ("parse: --device", test_parse_device, NEED_NOTHING);
   run_test ("inroot: lookups and creation stay inside the root",
             test_inroot_resolution, NEED_NOTHING);
   run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
@@ -2514,6 +3370,8 @@ main (int argc, char **argv)
             test_helper_mount_usage_errors, NEED_NOTHING);
   run_test ("spawn: process option usage errors",
             test_helper_process_usage_errors, NEED_NOTHING);
+  run_test ("spawn: usage errors of --mount ... --rootfs-propagation",
+            test_helper_new_option_usage_errors, NEED_NOTHING);
   run_test ("spawn: --umask and --no-new-privs",
             test_spawn_umask_and_nnp_unprivileged_ok, NEED_NOTHING);
   run_test ("spawn: exit status, no namespaces", test_spawn_plain_exit_status,
@@ -2562,6 +3420,18 @@ main (int argc, char **argv)
   run_test ("spawn: --masked", test_spawn_masked, NEED_ROOT);
   run_test ("spawn: --readonly", test_spawn_readonly, NEED_ROOT);
   run_test ("spawn: --root-readonly", test_spawn_root_readonly, NEED_ROOT);
+  run_test ("spawn: runc's default mounts, devices and links",
+            test_spawn_runc_mounts, NEED_ROOT);
+  run_test ("spawn: a --mount list replaces the automatic /proc",
+            test_spawn_mount_list_authoritative, NEED_ROOT);
+  run_test ("spawn: file binds, remounts, propagation, mount errors",
+            test_spawn_mount_kinds, NEED_ROOT);
+  run_test ("spawn: hostile root symlinks stay inside the root",
+            test_spawn_hostile_rootfs, NEED_ROOT);
+  run_test ("spawn: --masked with the /dev/null of --device",
+            test_spawn_masked_with_device, NEED_ROOT);
+  run_test ("spawn: --rootfs-propagation", test_spawn_rootfs_propagation,
+            NEED_ROOT);
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);
