@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -118,9 +119,78 @@ type_mode (char type)
     }
 }
 
+/* "/proc/self/fd/N" for FD. */
+static const char *
+fd_path (int fd, char *buf, size_t cap)
+{
+  snprintf (buf, cap, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+/* A user namespace may not mknod devices: bind the host's node at the same
+   path onto an empty file instead. */
+static int
+bind_host_node (int parent, const char *name, const struct jshim_device *d,
+                jshim_error_t *err)
+{
+  char src[32], dst[32];
+  struct stat st;
+  int host, fd = -1, rc = -1;
+
+  host = open (d->path, O_PATH | O_CLOEXEC);
+  if (host < 0 || fstat (host, &st) < 0)
+    {
+      jshim_fail_sys (err, JSHIM_STAGE_DEVICES, errno,
+                      "open the host's %s to bind it into the user "
+                      "namespace (mknod is not allowed there)",
+                      d->path);
+      goto out;
+    }
+  if ((st.st_mode & S_IFMT) != type_mode (d->type)
+      || st.st_rdev != makedev (d->major, d->minor))
+    {
+      jshim_fail (err, JSHIM_STAGE_DEVICES, ENODEV,
+                  "the host's %s is not a %s %u:%u, so it cannot stand in "
+                  "for it in the user namespace (mknod is not allowed "
+                  "there)",
+                  d->path, type_text (d->type), d->major, d->minor);
+      goto out;
+    }
+  if (mknodat (parent, name, S_IFREG | 0644, 0) < 0)
+    {
+      if (errno == EEXIST)
+        rc = 0;
+      else
+        jshim_fail_sys (err, JSHIM_STAGE_DEVICES, errno,
+                        "create %s (an empty file to bind the host's node "
+                        "onto)",
+                        d->path);
+      goto out;
+    }
+  fd = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0
+      || mount (fd_path (host, src, sizeof (src)),
+                fd_path (fd, dst, sizeof (dst)), NULL, MS_BIND, NULL)
+             < 0)
+    {
+      jshim_fail_sys (err, JSHIM_STAGE_DEVICES, errno,
+                      "bind mount the host's %s onto %s in the root",
+                      d->path, d->path);
+      goto out;
+    }
+  rc = 0;
+
+out:
+  if (host >= 0)
+    close (host);
+  if (fd >= 0)
+    close (fd);
+  return rc;
+}
+
 int
 jshim_create_device (int rootfd, const struct jshim_device *d,
-                     jshim_error_t *err)
+                     bool in_userns, jshim_error_t *err)
 {
   char name[NAME_MAX + 1];
   int parent, rc = 0;
@@ -131,7 +201,9 @@ jshim_create_device (int rootfd, const struct jshim_device *d,
                            "create device %s: resolve its directory inside "
                            "the root",
                            d->path);
-  if (mknodat (parent, name, type_mode (d->type) | d->perm,
+  if (in_userns && d->type != 'p')
+    rc = bind_host_node (parent, name, d, err);
+  else if (mknodat (parent, name, type_mode (d->type) | d->perm,
                     makedev (d->major, d->minor))
            < 0)
     {

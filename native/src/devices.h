@@ -11,6 +11,7 @@
 #ifndef JSHIM_DEVICES_H
 #define JSHIM_DEVICES_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -47,11 +48,15 @@ int jshim_parse_device (char *const values[JSHIM_DEVICE_NVALUES],
  * Create D in the root open at ROOTFD: parent directories as needed
  * (0755), then mknodat with D's type and permission bits, then fchownat to
  * D's uid and gid (not following symlinks).  An existing entry at the path
- * (of any type) is left alone.  The permission bits are given as is to
- * mknodat, so the caller should run with umask 0.
+ * (of any type) is left alone.  With IN_USERNS (mknod of devices is not
+ * allowed in a user namespace) a character or block device is instead an
+ * empty regular file with the host's node at the same path bind-mounted
+ * onto it; the host's node must be of D's type and numbers (else ENODEV).
+ * A fifo is always made with mknodat.  The permission bits are given as
+ * is to mknodat, so the caller should run with umask 0.
  */
 int jshim_create_device (int rootfd, const struct jshim_device *d,
-                         jshim_error_t *err);
+                         bool in_userns, jshim_error_t *err);
 
 /*
  * --dev-links: in the root's /dev (created if missing) the symlinks

@@ -12,12 +12,14 @@
  *               [--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]...
  *               [--device PATH TYPE MAJOR MINOR MODE UID GID]...
  *               [--dev-links] [--rootfs-propagation FLAGS]
+ *               [--uid-map C:H:N,...] [--gid-map C:H:N,...]
  *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
- * CLONE_PARENT so that the daemon (our parent) becomes its parent.  See
- * README.md for the record protocol spoken on fd 3.
+ * CLONE_PARENT so that the daemon (our parent) becomes its parent.  With
+ * --ns user the helper writes the workload's id maps after the clone.
+ * See README.md for the record protocol spoken on fd 3.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,7 +52,8 @@
   "[--masked PATH]... [--readonly PATH]... [--root-readonly] "          \
   "[--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]... "               \
   "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
-  "[--rootfs-propagation FLAGS] "                                        \
+  "[--rootfs-propagation FLAGS] [--uid-map C:H:N,...] "                   \
+  "[--gid-map C:H:N,...] "                                               \
   "-- PROG [ARGS...]"
 
 extern char **environ;
@@ -301,6 +304,17 @@ check_combinations (const struct jshim_spawn_config *cfg, jshim_error_t *err)
                        "--rootfs-propagation needs a new mount namespace "
                        "(--ns mount); without one it would change the "
                        "host's mounts");
+  if ((cfg->ns_flags & CLONE_NEWUSER)
+      && (!cfg->has_uid_map || !cfg->has_gid_map))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--ns user needs both --uid-map and --gid-map (the "
+                       "new user namespace's id maps, e.g. "
+                       "0:100000:65536)");
+  if (!(cfg->ns_flags & CLONE_NEWUSER)
+      && (cfg->has_uid_map || cfg->has_gid_map))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--uid-map and --gid-map need --ns user (they map "
+                       "the ids of a new user namespace)");
   return 0;
 }
 
@@ -475,6 +489,22 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                      < 0)
             return -1;
         }
+      else if ((r = option_value (argc, argv, &i, "--uid-map", &val, err))
+               != 0)
+        {
+          if (r < 0
+              || jshim_parse_idmap ("--uid-map", val, &cfg->uid_map, err) < 0)
+            return -1;
+          cfg->has_uid_map = true;
+        }
+      else if ((r = option_value (argc, argv, &i, "--gid-map", &val, err))
+               != 0)
+        {
+          if (r < 0
+              || jshim_parse_idmap ("--gid-map", val, &cfg->gid_map, err) < 0)
+            return -1;
+          cfg->has_gid_map = true;
+        }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
       else if (strcmp (arg, "--root-readonly") == 0)
@@ -504,6 +534,69 @@ workload_entry (void *arg)
   jshim_workload_run (arg);
 }
 
+/* Send ERR and give the helper's exit code for a failure before the PID. */
+static int
+report (const jshim_error_t *err, int code)
+{
+  jshim_send_error (JSHIM_SYNC_FD, err);
+  return code;
+}
+
+/*
+ * Everything the helper does to itself before the clone, so that the
+ * workload is born with it: the limits a user namespace would not let the
+ * workload set.  With --ns user also the map pipe and a /proc fd for
+ * writing the maps.
+ */
+static int
+prepare_clone (struct jshim_spawn_config *cfg, int *procfd,
+               jshim_error_t *err)
+{
+  int p[2];
+
+  if (cfg->ns_flags & CLONE_NEWUSER)
+    {
+      *procfd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (*procfd < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_USERNS, errno,
+                               "open /proc to write the id maps");
+      if (pipe2 (p, O_CLOEXEC) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_USERNS, errno,
+                               "create the pipe that holds the workload "
+                               "until its id maps are written");
+      cfg->userns_rfd = p[0];
+      cfg->userns_wfd = p[1];
+    }
+  if (cfg->in_userns
+      && (jshim_apply_oom_score_adj (cfg, err) < 0
+          || jshim_apply_rlimits (cfg, err) < 0))
+    return -1;
+  return 0;
+}
+
+/* --ns user: write the maps of PID, then let it go on. */
+static int
+release_userns (const struct jshim_spawn_config *cfg, int procfd, pid_t pid,
+                jshim_error_t *err)
+{
+  ssize_t n;
+
+  if (jshim_write_idmap (procfd, pid, "uid", &cfg->uid_map, err) < 0
+      || jshim_write_idmap (procfd, pid, "gid", &cfg->gid_map, err) < 0)
+    return -1;
+  /* Our read end is still open, so a workload that died meanwhile cannot
+     turn this write into a SIGPIPE. */
+  do
+    n = write (cfg->userns_wfd, "1", 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1)
+    return jshim_fail_sys (err, JSHIM_STAGE_USERNS, n < 0 ? errno : EIO,
+                           "release the workload after writing its id maps");
+  close (cfg->userns_wfd);
+  close (cfg->userns_rfd);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -511,7 +604,7 @@ main (int argc, char **argv)
   jshim_error_t err;
   char flags_text[256];
   char *stack;
-  int clone_flags;
+  int clone_flags, procfd = -1;
   pid_t pid;
   int rc;
 
@@ -529,11 +622,11 @@ main (int argc, char **argv)
   jshim_error_clear (&err);
   cfg.sync_fd = JSHIM_SYNC_FD;
   cfg.envp = environ;
+  cfg.userns_rfd = -1;
+  cfg.userns_wfd = -1;
   if (parse_args (argc, argv, &cfg, &err) < 0)
-    {
-      jshim_send_error (JSHIM_SYNC_FD, &err);
-      return EXIT_SPAWN_USAGE;
-    }
+    return report (&err, EXIT_SPAWN_USAGE);
+  cfg.in_userns = (cfg.ns_flags & CLONE_NEWUSER) != 0;
 
   clone_flags = cfg.ns_flags | CLONE_PARENT | SIGCHLD;
   jshim_clone_flags_str (clone_flags, flags_text, sizeof (flags_text));
@@ -543,9 +636,10 @@ main (int argc, char **argv)
     {
       jshim_fail_sys (&err, JSHIM_STAGE_CLONE, ENOMEM,
                       "allocate the clone stack");
-      jshim_send_error (JSHIM_SYNC_FD, &err);
-      return EXIT_SPAWN_FAILED;
+      return report (&err, EXIT_SPAWN_FAILED);
     }
+  if (prepare_clone (&cfg, &procfd, &err) < 0)
+    return report (&err, EXIT_SPAWN_FAILED);
 
   /* Without CLONE_VM the child gets its own copy of this stack. */
   pid = clone (workload_entry, stack + CLONE_STACK_SIZE, clone_flags, &cfg);
@@ -553,9 +647,13 @@ main (int argc, char **argv)
     {
       jshim_fail_sys (&err, JSHIM_STAGE_CLONE, errno, "clone with flags %s",
                       flags_text);
-      jshim_send_error (JSHIM_SYNC_FD, &err);
-      return EXIT_SPAWN_FAILED;
+      return report (&err, EXIT_SPAWN_FAILED);
     }
+  /* On failure our exit closes the pipe: the workload sees EOF and exits
+     without doing anything; the daemon gets no PID. */
+  if ((cfg.ns_flags & CLONE_NEWUSER)
+      && release_userns (&cfg, procfd, pid, &err) < 0)
+    return report (&err, EXIT_SPAWN_FAILED);
 
   rc = jshim_send_pid (JSHIM_SYNC_FD, pid);
   return rc < 0 ? EXIT_SPAWN_FAILED : EXIT_SPAWN_OK;

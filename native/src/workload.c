@@ -520,8 +520,9 @@ jshim_check_container_path (const char *opt, const char *text,
 /* ------------------------------------------------------------------ */
 /* setup steps                                                         */
 
-static int
-setup_oom_score_adj (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+int
+jshim_apply_oom_score_adj (const struct jshim_spawn_config *cfg,
+                           jshim_error_t *err)
 {
   char text[16];
   int fd, n, saved;
@@ -595,8 +596,8 @@ to_rlim (uint64_t v)
   return v == JSHIM_RLIM_INFINITY ? RLIM_INFINITY : (rlim_t) v;
 }
 
-static int
-setup_rlimits (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+int
+jshim_apply_rlimits (const struct jshim_spawn_config *cfg, jshim_error_t *err)
 {
   size_t i;
 
@@ -673,12 +674,14 @@ setup_user (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   uid_t uid;
   gid_t gid;
 
-  if (!cfg->has_uid && !cfg->has_gid && !cfg->has_groups)
+  /* In a user namespace our own ids may not even be mapped: become the
+     container's root unless told otherwise. */
+  if (!cfg->has_uid && !cfg->has_gid && !cfg->has_groups && !cfg->in_userns)
     return 0;
-  uid = cfg->has_uid ? cfg->uid : getuid ();
-  gid = cfg->has_gid ? cfg->gid : getgid ();
+  uid = cfg->has_uid ? cfg->uid : cfg->in_userns ? 0 : getuid ();
+  gid = cfg->has_gid ? cfg->gid : cfg->in_userns ? 0 : getgid ();
 
-  if (geteuid () != 0)
+  if (geteuid () != 0 && !cfg->in_userns)
     {
       if (uid != getuid () || uid != geteuid () || gid != getgid ()
           || gid != getegid ())
@@ -827,7 +830,7 @@ setup_inside_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   for (i = 0; i < cfg->n_mounts && rc == 0; i++)
     rc = jshim_do_mount (rootfd, &cfg->mounts[i], err);
   for (i = 0; i < cfg->n_devices && rc == 0; i++)
-    rc = jshim_create_device (rootfd, &cfg->devices[i], err);
+    rc = jshim_create_device (rootfd, &cfg->devices[i], cfg->in_userns, err);
   if (rc == 0 && cfg->dev_links)
     rc = jshim_create_dev_links (rootfd, err);
   umask (old_umask);
@@ -874,8 +877,15 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   const char *cwd = cfg->cwd ? cfg->cwd : "/";
   size_t i;
 
-  /* 0. oom_score_adj first, while /proc is the host's and we are root */
-  if (setup_oom_score_adj (cfg, err) < 0)
+  /* 0. in a user namespace: become its root; elsewhere: oom_score_adj
+     first, while /proc is the host's and we are root (in a user namespace
+     the helper did that) */
+  if (cfg->in_userns)
+    {
+      if (jshim_userns_become_root (err) < 0)
+        return -1;
+    }
+  else if (jshim_apply_oom_score_adj (cfg, err) < 0)
     return -1;
 
   /* 1. hostname, only inside a private uts namespace */
@@ -911,8 +921,8 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
       return -1;
 
   /* 5. resource limits, before dropping privileges (raising a hard
-     limit needs CAP_SYS_RESOURCE) */
-  if (setup_rlimits (cfg, err) < 0)
+     limit needs CAP_SYS_RESOURCE; in a user namespace the helper did it) */
+  if (!cfg->in_userns && jshim_apply_rlimits (cfg, err) < 0)
     return -1;
 
   /* 6. bounding set and keep-caps, while still privileged */
@@ -950,6 +960,11 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
   unsigned char go;
   ssize_t n;
   int flags;
+
+  /* Nothing at all happens before the helper has written the id maps. */
+  if (cfg->userns_rfd >= 0
+      && jshim_userns_wait (cfg->userns_rfd, cfg->userns_wfd) < 0)
+    _exit (JSHIM_WORKLOAD_EXIT_ABORTED);
 
   jshim_error_clear (&err);
   if (jshim_workload_prepare (cfg, resolved, sizeof (resolved), &err) < 0)
