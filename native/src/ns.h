@@ -1,5 +1,6 @@
 /*
- * Namespace names accepted by `jshim-spawn --ns` and their clone flags.
+ * Namespace names accepted by `jshim-spawn --ns` and `--join` and their
+ * clone flags.
  *
  * Error contract: jshim_ns_parse returns -1 with ERR filled (stage ARGS,
  * errno EINVAL, a message naming the list and the expected names).

@@ -13,12 +13,14 @@
  *               [--device PATH TYPE MAJOR MINOR MODE UID GID]...
  *               [--dev-links] [--rootfs-propagation FLAGS]
  *               [--uid-map C:H:N,...] [--gid-map C:H:N,...]
+ *               [--join TYPE=PATH]...
  *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
- * CLONE_PARENT so that the daemon (our parent) becomes its parent.  With
- * --ns user the helper writes the workload's id maps after the clone.
+ * CLONE_PARENT so that the daemon (our parent) becomes its parent.  Before
+ * the clone the helper enters the --join namespaces; with --ns user it
+ * writes the workload's id maps after it.
  * See README.md for the record protocol spoken on fd 3.
  */
 #include <errno.h>
@@ -53,7 +55,7 @@
   "[--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]... "               \
   "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
   "[--rootfs-propagation FLAGS] [--uid-map C:H:N,...] "                   \
-  "[--gid-map C:H:N,...] "                                               \
+  "[--gid-map C:H:N,...] [--join TYPE=PATH]... "                         \
   "-- PROG [ARGS...]"
 
 extern char **environ;
@@ -265,6 +267,31 @@ append_device (char **values, struct jshim_spawn_config *cfg,
   return 0;
 }
 
+static int
+append_join (const char *text, struct jshim_spawn_config *cfg,
+             jshim_error_t *err)
+{
+  struct jshim_join *grown, join;
+  size_t k;
+
+  if (jshim_parse_join (text, &join, err) < 0)
+    return -1;
+  for (k = 0; k < cfg->n_joins; k++)
+    if (cfg->joins[k].flag == join.flag)
+      return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                         "invalid --join \"%s\": the %s namespace is "
+                         "already joined (--join %s=%s)",
+                         text, jshim_ns_name (join.flag),
+                         jshim_ns_name (join.flag), cfg->joins[k].path);
+  grown = realloc (cfg->joins, (cfg->n_joins + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "--join \"%s\"",
+                           text);
+  cfg->joins = grown;
+  grown[cfg->n_joins++] = join;
+  return 0;
+}
+
 /* Combinations of options that cannot work, checked after parsing. */
 static int
 check_combinations (const struct jshim_spawn_config *cfg, jshim_error_t *err)
@@ -273,6 +300,7 @@ check_combinations (const struct jshim_spawn_config *cfg, jshim_error_t *err)
                         : cfg->n_devices > 0 ? "--device"
                         : cfg->dev_links     ? "--dev-links"
                                              : NULL;
+  size_t k;
 
   if ((cfg->n_masked > 0 || cfg->n_readonly > 0)
       && !(cfg->ns_flags & CLONE_NEWNS))
@@ -315,6 +343,14 @@ check_combinations (const struct jshim_spawn_config *cfg, jshim_error_t *err)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "--uid-map and --gid-map need --ns user (they map "
                        "the ids of a new user namespace)");
+  for (k = 0; k < cfg->n_joins; k++)
+    if (cfg->ns_flags & cfg->joins[k].flag)
+      return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                         "--join %s=%s and --ns %s both given: a namespace "
+                         "is either created or joined",
+                         jshim_ns_name (cfg->joins[k].flag),
+                         cfg->joins[k].path,
+                         jshim_ns_name (cfg->joins[k].flag));
   return 0;
 }
 
@@ -505,6 +541,11 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
             return -1;
           cfg->has_gid_map = true;
         }
+      else if ((r = option_value (argc, argv, &i, "--join", &val, err)) != 0)
+        {
+          if (r < 0 || append_join (val, cfg, err) < 0)
+            return -1;
+        }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
       else if (strcmp (arg, "--root-readonly") == 0)
@@ -545,8 +586,9 @@ report (const jshim_error_t *err, int code)
 /*
  * Everything the helper does to itself before the clone, so that the
  * workload is born with it: the limits a user namespace would not let the
- * workload set.  With --ns user also the map pipe and a /proc fd for
- * writing the maps.
+ * workload set, the joins.
+ * With --ns user also the map pipe and a /proc fd for writing the maps
+ * (opened before a joined mount namespace can change what /proc is).
  */
 static int
 prepare_clone (struct jshim_spawn_config *cfg, int *procfd,
@@ -571,7 +613,7 @@ prepare_clone (struct jshim_spawn_config *cfg, int *procfd,
       && (jshim_apply_oom_score_adj (cfg, err) < 0
           || jshim_apply_rlimits (cfg, err) < 0))
     return -1;
-  return 0;
+  return jshim_join_namespaces (cfg->joins, cfg->n_joins, err);
 }
 
 /* --ns user: write the maps of PID, then let it go on. */
@@ -605,6 +647,7 @@ main (int argc, char **argv)
   char flags_text[256];
   char *stack;
   int clone_flags, procfd = -1;
+  size_t k;
   pid_t pid;
   int rc;
 
@@ -627,6 +670,9 @@ main (int argc, char **argv)
   if (parse_args (argc, argv, &cfg, &err) < 0)
     return report (&err, EXIT_SPAWN_USAGE);
   cfg.in_userns = (cfg.ns_flags & CLONE_NEWUSER) != 0;
+  for (k = 0; k < cfg.n_joins; k++)
+    if (cfg.joins[k].flag == CLONE_NEWUSER)
+      cfg.in_userns = true;
 
   clone_flags = cfg.ns_flags | CLONE_PARENT | SIGCHLD;
   jshim_clone_flags_str (clone_flags, flags_text, sizeof (flags_text));

@@ -12,6 +12,7 @@
 
 #include "devices.h"
 #include "error.h"
+#include "join.h"
 #include "mounts.h"
 #include "userns.h"
 
@@ -90,8 +91,10 @@ struct jshim_spawn_config
   bool has_gid_map;
   struct jshim_idmap uid_map; /* --uid-map, --gid-map (--ns user) */
   struct jshim_idmap gid_map;
-  bool in_userns;        /* --ns user: the workload is not in the initial
-                            user namespace */
+  struct jshim_join *joins; /* --join, in order (malloc'ed) */
+  size_t n_joins;
+  bool in_userns;        /* --ns user or --join user: the workload is not in
+                            the initial user namespace */
   int userns_rfd;        /* --ns user: the map pipe (both ends O_CLOEXEC), */
   int userns_wfd;        /* -1 otherwise */
   char **argv;           /* PROG and its arguments, NULL terminated */

@@ -2449,7 +2449,7 @@ out:
 
 /* ------------------------------------------------------------------ */
 /* --mount, --device, --dev-links, --rootfs-propagation, user          */
-/* namespaces                                                          */
+/* namespaces, --join                                                  */
 
 static void
 test_parse_mount (void)
@@ -2662,6 +2662,31 @@ test_parse_idmap (void)
 }
 
 static void
+test_parse_join (void)
+{
+  jshim_error_t err;
+  struct jshim_join j;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_join ("net=/proc/1/ns/net", &j, &err), 0);
+  CHECK_INT (j.flag, CLONE_NEWNET);
+  CHECK_STR (j.path, "/proc/1/ns/net");
+  CHECK_INT (jshim_parse_join ("mnt=/run/ns/mnt", &j, &err), 0);
+  CHECK_INT (j.flag, CLONE_NEWNS);
+  CHECK_INT (jshim_parse_join ("user=/proc/1/ns/user", &j, &err), 0);
+  CHECK_INT (j.flag, CLONE_NEWUSER);
+  CHECK_INT (jshim_parse_join ("net", &j, &err), -1);
+  CHECK_CONTAINS (err.msg, "invalid --join \"net\": expected TYPE=PATH");
+  CHECK_INT (jshim_parse_join ("time=/proc/1/ns/time", &j, &err), -1);
+  CHECK_CONTAINS (err.msg, "unknown namespace type \"time\"");
+  CHECK_INT (jshim_parse_join ("net=proc/1/ns/net", &j, &err), -1);
+  CHECK_CONTAINS (err.msg, "PATH must be an absolute path");
+  CHECK_INT (jshim_parse_join ("net=", &j, &err), -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+}
+
+static void
 test_helper_new_option_usage_errors (void)
 {
   /* --mount and --device take their values positionally. */
@@ -2721,6 +2746,20 @@ test_helper_new_option_usage_errors (void)
   expect_usage_error (ARGV ("--ns", "user", "--uid-map", "0:1:1",
                             "--gid-map", "0-1-1", "--", testbin_path),
                       "invalid --gid-map \"0-1-1\"");
+  /* --join. */
+  expect_usage_error (ARGV ("--join", "net", "--", testbin_path),
+                      "invalid --join \"net\": expected TYPE=PATH");
+  expect_usage_error (ARGV ("--join=floppy=/x", "--", testbin_path),
+                      "unknown namespace type \"floppy\"");
+  expect_usage_error (ARGV ("--join", "net=x", "--", testbin_path),
+                      "PATH must be an absolute path");
+  expect_usage_error (ARGV ("--join", "net=/a", "--join", "network=/b", "--",
+                            testbin_path),
+                      "invalid --join \"network=/b\": the network namespace "
+                      "is already joined (--join network=/a)");
+  expect_usage_error (ARGV ("--ns", "pid,net", "--join", "net=/a", "--",
+                            testbin_path),
+                      "--join network=/a and --ns network both given");
 }
 
 /* An argv built piece by piece, for the long mount lists. */
@@ -3283,6 +3322,18 @@ stop_sleeper (pid_t pid)
   waitpid (pid, &status, 0);
 }
 
+static const char *
+read_link (const char *fmt, pid_t pid, char *buf, size_t cap)
+{
+  char path[64];
+  ssize_t n;
+
+  snprintf (path, sizeof (path), fmt, (int) pid);
+  n = readlink (path, buf, cap - 1);
+  buf[n > 0 ? n : 0] = '\0';
+  return buf;
+}
+
 /* Whole text of a /proc file of PID (static buffer). */
 static const char *
 proc_text (pid_t pid, const char *name)
@@ -3653,6 +3704,106 @@ test_spawn_userns_failures (void)
                          "argument");
 }
 
+struct join_check
+{
+  pid_t sleeper;
+  bool called;
+};
+
+static void
+check_joined_pid_ns (pid_t pid, void *arg)
+{
+  struct join_check *c = arg;
+  char mine[64], theirs[64];
+
+  c->called = true;
+  CHECK_STR (read_link ("/proc/%d/ns/pid", pid, mine, sizeof (mine)),
+             read_link ("/proc/%d/ns/pid", c->sleeper, theirs,
+                        sizeof (theirs)));
+  CHECK_STR (read_link ("/proc/%d/ns/user", pid, mine, sizeof (mine)),
+             read_link ("/proc/%d/ns/user", c->sleeper, theirs,
+                        sizeof (theirs)));
+}
+
+static void
+test_spawn_join (void)
+{
+  struct join_check c = { 0 };
+  struct spawn_opts opts = { .out_fd = -1,
+                             .after = SEND_GO,
+                             .on_ready = check_joined_pid_ns,
+                             .on_ready_arg = &c };
+  struct spawn_result res;
+  char net[64], uts[64], usr[64], pid_ns[64], mnt[64], want[80], self[64];
+  pid_t sleeper;
+
+  sleeper = start_sleeper (ARGV ("--ns", "user,pid,net,uts,ipc,mount",
+                                 USERNS_MAPS, "--hostname", "joined-uts",
+                                 "--", testbin_path, "sleep", "30"));
+  if (sleeper <= 0)
+    return;
+  c.sleeper = sleeper;
+  snprintf (net, sizeof (net), "net=/proc/%d/ns/net", (int) sleeper);
+  snprintf (uts, sizeof (uts), "uts=/proc/%d/ns/uts", (int) sleeper);
+  snprintf (usr, sizeof (usr), "user=/proc/%d/ns/user", (int) sleeper);
+  snprintf (pid_ns, sizeof (pid_ns), "pid=/proc/%d/ns/pid", (int) sleeper);
+  snprintf (mnt, sizeof (mnt), "mnt=/proc/%d/ns/mnt", (int) sleeper);
+
+  expect_output (ARGV ("--join", net, "--join", uts, "--", testbin_path,
+                       "hostname"),
+                 NULL, "joined-uts\n");
+  snprintf (want, sizeof (want), "%s\n",
+            read_link ("/proc/%d/ns/net", sleeper, self, sizeof (self)));
+  expect_output (ARGV ("--join", net, "--", testbin_path, "ns", "net"), NULL,
+                 want);
+  CHECK (strcmp (want, capture_output (ARGV ("--", testbin_path, "ns", "net"),
+                                       NULL))
+         != 0);
+  /* The user namespace is joined last, whatever the order given (its /proc
+     is a proc of its pid namespace: join that too). */
+  snprintf (want, sizeof (want), "%s\n",
+            read_link ("/proc/%d/ns/mnt", sleeper, self, sizeof (self)));
+  expect_output (ARGV ("--join", usr, "--join", mnt, "--join", uts,
+                       "--join", pid_ns, "--", testbin_path, "ns", "mnt"),
+                 NULL, want);
+  /* A joined pid namespace holds the workload, not the helper; in a joined
+     user namespace the workload is its root. */
+  opts.out_fd = make_output_file ();
+  run_spawn (ARGV ("--join", pid_ns, "--join", usr, "--", testbin_path,
+                   "id"),
+             default_env, &opts, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (c.called);
+  workload_status (&res);
+  CHECK_STR (read_output (opts.out_fd), "uid=0 gid=0\n");
+  close (opts.out_fd);
+
+  /* Errors. */
+  snprintf (want, sizeof (want), "net=/proc/%d/ns/uts", (int) sleeper);
+  opts.out_fd = -1;
+  opts.on_ready = NULL;
+  run_spawn (ARGV ("--join", want, "--", testbin_path, "id"), default_env,
+             &opts, &res);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_JOIN);
+  CHECK_INT (res.err_errno, EINVAL);
+  snprintf (want, sizeof (want), "join network namespace \"/proc/%d/ns/uts\": "
+            "setns: Invalid argument", (int) sleeper);
+  CHECK_STR (res.err_msg, want);
+  CHECK_INT (WEXITSTATUS (res.helper_status), 1);
+  run_spawn (ARGV ("--join", "ipc=/nonexistent-ns", "--", testbin_path,
+                   "id"),
+             default_env, &opts, &res);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_JOIN);
+  CHECK_INT (res.err_errno, ENOENT);
+  CHECK_STR (res.err_msg, "join ipc namespace \"/nonexistent-ns\": open: No "
+                          "such file or directory");
+  stop_sleeper (sleeper);
+}
+
 static int
 cmp_ll (const void *a, const void *b)
 {
@@ -3799,6 +3950,7 @@ main (int argc, char **argv)
             NEED_NOTHING);
   run_test ("parse: --device", test_parse_device, NEED_NOTHING);
   run_test ("parse: --uid-map and --gid-map", test_parse_idmap, NEED_NOTHING);
+  run_test ("parse: --join", test_parse_join, NEED_NOTHING);
   run_test ("inroot: lookups and creation stay inside the root",
             test_inroot_resolution, NEED_NOTHING);
   run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
@@ -3806,7 +3958,7 @@ main (int argc, char **argv)
             test_helper_mount_usage_errors, NEED_NOTHING);
   run_test ("spawn: process option usage errors",
             test_helper_process_usage_errors, NEED_NOTHING);
-  run_test ("spawn: usage errors of --mount ... --gid-map",
+  run_test ("spawn: usage errors of --mount ... --join",
             test_helper_new_option_usage_errors, NEED_NOTHING);
   run_test ("spawn: --umask and --no-new-privs",
             test_spawn_umask_and_nnp_unprivileged_ok, NEED_NOTHING);
@@ -3874,6 +4026,7 @@ main (int argc, char **argv)
             test_spawn_userns_mounts, NEED_ROOT);
   run_test ("spawn: user namespace failures", test_spawn_userns_failures,
             NEED_ROOT);
+  run_test ("spawn: --join", test_spawn_join, NEED_ROOT);
   run_test ("spawn: cost of a user namespace", test_spawn_userns_cost,
             NEED_ROOT);
 
