@@ -13,14 +13,14 @@
  *               [--device PATH TYPE MAJOR MINOR MODE UID GID]...
  *               [--dev-links] [--rootfs-propagation FLAGS]
  *               [--uid-map C:H:N,...] [--gid-map C:H:N,...]
- *               [--join TYPE=PATH]...
+ *               [--join TYPE=PATH]... [--cgroup DIR]...
  *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
  * CLONE_PARENT so that the daemon (our parent) becomes its parent.  Before
- * the clone the helper enters the --join namespaces; with --ns user it
- * writes the workload's id maps after it.
+ * the clone the helper enters the --cgroup directories and the --join
+ * namespaces; with --ns user it writes the workload's id maps after it.
  * See README.md for the record protocol spoken on fd 3.
  */
 #include <errno.h>
@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "ns.h"
 #include "sync.h"
@@ -55,7 +56,7 @@
   "[--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]... "               \
   "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
   "[--rootfs-propagation FLAGS] [--uid-map C:H:N,...] "                   \
-  "[--gid-map C:H:N,...] [--join TYPE=PATH]... "                         \
+  "[--gid-map C:H:N,...] [--join TYPE=PATH]... [--cgroup DIR]... "        \
   "-- PROG [ARGS...]"
 
 extern char **environ;
@@ -289,6 +290,23 @@ append_join (const char *text, struct jshim_spawn_config *cfg,
                            text);
   cfg->joins = grown;
   grown[cfg->n_joins++] = join;
+  return 0;
+}
+
+static int
+append_cgroup (const char *dir, struct jshim_spawn_config *cfg,
+               jshim_error_t *err)
+{
+  const char **grown;
+
+  if (jshim_check_cgroup_dir (dir, err) < 0)
+    return -1;
+  grown = realloc (cfg->cgroups, (cfg->n_cgroups + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM,
+                           "--cgroup \"%s\"", dir);
+  cfg->cgroups = grown;
+  grown[cfg->n_cgroups++] = dir;
   return 0;
 }
 
@@ -546,6 +564,12 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
           if (r < 0 || append_join (val, cfg, err) < 0)
             return -1;
         }
+      else if ((r = option_value (argc, argv, &i, "--cgroup", &val, err))
+               != 0)
+        {
+          if (r < 0 || append_cgroup (val, cfg, err) < 0)
+            return -1;
+        }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
       else if (strcmp (arg, "--root-readonly") == 0)
@@ -585,8 +609,8 @@ report (const jshim_error_t *err, int code)
 
 /*
  * Everything the helper does to itself before the clone, so that the
- * workload is born with it: the limits a user namespace would not let the
- * workload set, the joins.
+ * workload is born with it: cgroups (host paths, so before any --join),
+ * the limits a user namespace would not let the workload set, the joins.
  * With --ns user also the map pipe and a /proc fd for writing the maps
  * (opened before a joined mount namespace can change what /proc is).
  */
@@ -594,8 +618,12 @@ static int
 prepare_clone (struct jshim_spawn_config *cfg, int *procfd,
                jshim_error_t *err)
 {
+  size_t i;
   int p[2];
 
+  for (i = 0; i < cfg->n_cgroups; i++)
+    if (jshim_enter_cgroup (cfg->cgroups[i], err) < 0)
+      return -1;
   if (cfg->ns_flags & CLONE_NEWUSER)
     {
       *procfd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -93,6 +93,8 @@ struct jshim_spawn_config
   struct jshim_idmap gid_map;
   struct jshim_join *joins; /* --join, in order (malloc'ed) */
   size_t n_joins;
+  const char **cgroups;  /* --cgroup directories (malloc'ed array) */
+  size_t n_cgroups;
   bool in_userns;        /* --ns user or --join user: the workload is not in
                             the initial user namespace */
   int userns_rfd;        /* --ns user: the map pipe (both ends O_CLOEXEC), */

@@ -2449,7 +2449,7 @@ out:
 
 /* ------------------------------------------------------------------ */
 /* --mount, --device, --dev-links, --rootfs-propagation, user          */
-/* namespaces, --join                                                  */
+/* namespaces, --join, --cgroup                                        */
 
 static void
 test_parse_mount (void)
@@ -2746,7 +2746,7 @@ test_helper_new_option_usage_errors (void)
   expect_usage_error (ARGV ("--ns", "user", "--uid-map", "0:1:1",
                             "--gid-map", "0-1-1", "--", testbin_path),
                       "invalid --gid-map \"0-1-1\"");
-  /* --join. */
+  /* --join and --cgroup. */
   expect_usage_error (ARGV ("--join", "net", "--", testbin_path),
                       "invalid --join \"net\": expected TYPE=PATH");
   expect_usage_error (ARGV ("--join=floppy=/x", "--", testbin_path),
@@ -2760,6 +2760,11 @@ test_helper_new_option_usage_errors (void)
   expect_usage_error (ARGV ("--ns", "pid,net", "--join", "net=/a", "--",
                             testbin_path),
                       "--join network=/a and --ns network both given");
+  expect_usage_error (ARGV ("--cgroup", "sys/fs/cgroup/pids/x", "--",
+                            testbin_path),
+                      "invalid --cgroup \"sys/fs/cgroup/pids/x\": expected "
+                      "the absolute path of a cgroup directory");
+  expect_usage_error (ARGV ("--cgroup"), "needs a value");
 }
 
 /* An argv built piece by piece, for the long mount lists. */
@@ -3804,6 +3809,94 @@ test_spawn_join (void)
   stop_sleeper (sleeper);
 }
 
+struct cgroup_check
+{
+  const char *want;
+  bool called;
+};
+
+static void
+check_cgroup_from_host (pid_t pid, void *arg)
+{
+  struct cgroup_check *c = arg;
+
+  c->called = true;
+  CHECK_CONTAINS (proc_text (pid, "cgroup"), c->want);
+}
+
+static void
+check_cgroup (char *dir, const char *want, const char *want_ns)
+{
+  struct cgroup_check c = { .want = want };
+  struct spawn_opts opts = { .out_fd = make_output_file (),
+                             .after = SEND_GO,
+                             .on_ready = check_cgroup_from_host,
+                             .on_ready_arg = &c };
+  struct spawn_result res;
+
+  if (opts.out_fd < 0)
+    return;
+  run_spawn (ARGV ("--cgroup", dir, "--", testbin_path, "cat-file",
+                   "/proc/self/cgroup"),
+             default_env, &opts, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (c.called);
+  workload_status (&res);
+  CHECK_CONTAINS (read_output (opts.out_fd), want);
+  close (opts.out_fd);
+  /* A new cgroup namespace is rooted there. */
+  CHECK_CONTAINS (capture_output (ARGV ("--ns", "cgroup", "--cgroup", dir,
+                                        "--", testbin_path, "cat-file",
+                                        "/proc/self/cgroup"),
+                                  NULL),
+                  want_ns);
+}
+
+static void
+test_spawn_cgroup (void)
+{
+  char v1[128], v2[128], want[160];
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+  struct spawn_result res;
+
+  snprintf (v1, sizeof (v1), "/sys/fs/cgroup/pids/jshim-test-%d",
+            (int) getpid ());
+  snprintf (v2, sizeof (v2), "/sys/fs/cgroup/unified/jshim-test-%d",
+            (int) getpid ());
+  if (mkdir (v1, 0755) < 0)
+    diag ("no cgroup v1 pids hierarchy here (%s), skipped", strerror (errno));
+  else
+    {
+      snprintf (want, sizeof (want), ":pids:/jshim-test-%d\n",
+                (int) getpid ());
+      check_cgroup (v1, want, ":pids:/\n");
+      CHECK (rmdir (v1) == 0);
+    }
+  if (mkdir (v2, 0755) < 0)
+    diag ("no cgroup2 at /sys/fs/cgroup/unified (%s), skipped",
+          strerror (errno));
+  else
+    {
+      snprintf (want, sizeof (want), "0::/jshim-test-%d\n", (int) getpid ());
+      check_cgroup (v2, want, "0::/\n");
+      CHECK (rmdir (v2) == 0);
+    }
+
+  run_spawn (ARGV ("--cgroup", "/sys/fs/cgroup/pids/jshim-no-such-cgroup",
+                   "--", testbin_path, "id"),
+             default_env, &opts, &res);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_CGROUP);
+  CHECK_INT (res.err_errno, ENOENT);
+  CHECK_CONTAINS (res.err_msg, "write pid ");
+  CHECK_CONTAINS (res.err_msg, " to /sys/fs/cgroup/pids/jshim-no-such-cgroup/"
+                               "cgroup.procs (open): No such file or "
+                               "directory");
+  CHECK_INT (WEXITSTATUS (res.helper_status), 1);
+}
+
 static int
 cmp_ll (const void *a, const void *b)
 {
@@ -3958,7 +4051,7 @@ main (int argc, char **argv)
             test_helper_mount_usage_errors, NEED_NOTHING);
   run_test ("spawn: process option usage errors",
             test_helper_process_usage_errors, NEED_NOTHING);
-  run_test ("spawn: usage errors of --mount ... --join",
+  run_test ("spawn: usage errors of --mount ... --cgroup",
             test_helper_new_option_usage_errors, NEED_NOTHING);
   run_test ("spawn: --umask and --no-new-privs",
             test_spawn_umask_and_nnp_unprivileged_ok, NEED_NOTHING);
@@ -4027,6 +4120,7 @@ main (int argc, char **argv)
   run_test ("spawn: user namespace failures", test_spawn_userns_failures,
             NEED_ROOT);
   run_test ("spawn: --join", test_spawn_join, NEED_ROOT);
+  run_test ("spawn: --cgroup", test_spawn_cgroup, NEED_ROOT);
   run_test ("spawn: cost of a user namespace", test_spawn_userns_cost,
             NEED_ROOT);
 
