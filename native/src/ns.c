@@ -23,9 +23,11 @@ static const struct ns_name ns_names[] = {
   { "network", CLONE_NEWNET },
   { "net", CLONE_NEWNET },
   { "cgroup", CLONE_NEWCGROUP },
+  { "user", CLONE_NEWUSER },
 };
 
-#define NS_EXPECTED "pid, uts, ipc, mount (or mnt), network (or net), cgroup"
+#define NS_EXPECTED                                                         \
+  "pid, uts, ipc, mount (or mnt), network (or net), cgroup, user"
 
 int
 jshim_ns_supported_mask (void)
@@ -47,9 +49,19 @@ jshim_ns_flag (const char *name, size_t len)
     if (strlen (ns_names[i].name) == len
         && memcmp (ns_names[i].name, name, len) == 0)
       return ns_names[i].flag;
-  if (len == 4 && memcmp (name, "user", 4) == 0)
-    return -1;
   return 0;
+}
+
+const char *
+jshim_ns_name (int flag)
+{
+  size_t i;
+
+  /* The first name of a flag in the table is the long one. */
+  for (i = 0; i < sizeof (ns_names) / sizeof (ns_names[0]); i++)
+    if (ns_names[i].flag == flag)
+      return ns_names[i].name;
+  return "?";
 }
 
 int
@@ -79,10 +91,6 @@ jshim_ns_parse (const char *list, int *flags, jshim_error_t *err)
                            "comma-separated list of: " NS_EXPECTED ")",
                            list);
       flag = jshim_ns_flag (p, len);
-      if (flag < 0)
-        return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                           "namespace \"user\" is not supported by jshim-spawn "
-                           "yet (supported: " NS_EXPECTED ")");
       if (flag == 0)
         return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                            "unknown namespace \"%.*s\" in --ns \"%s\" "

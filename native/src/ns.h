@@ -1,5 +1,9 @@
 /*
- * Namespace names accepted by `jshim-spawn --ns` and their clone flags.
+ * Namespace names accepted by `jshim-spawn --ns` and `--join` and their
+ * clone flags.
+ *
+ * Error contract: jshim_ns_parse returns -1 with ERR filled (stage ARGS,
+ * errno EINVAL, a message naming the list and the expected names).
  */
 #ifndef JSHIM_NS_H
 #define JSHIM_NS_H
@@ -12,10 +16,15 @@
 int jshim_ns_supported_mask (void);
 
 /*
- * Map one namespace name to its CLONE_NEW* flag.  Returns the flag, 0 for an
- * unknown name and -1 for a known but unsupported one ("user").
+ * Map one namespace name (pid, uts, ipc, mount or mnt, network or net,
+ * cgroup, user) to its CLONE_NEW* flag.  Returns the flag, 0 for an unknown
+ * name.
  */
 int jshim_ns_flag (const char *name, size_t len);
+
+/* The name of one CLONE_NEW* flag for messages ("mount", "network"...),
+   "?" for anything else. */
+const char *jshim_ns_name (int flag);
 
 /*
  * Parse a comma separated list such as "pid,uts,mnt".  An empty string means

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -14,14 +15,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "mounts.h"
 #include "sync.h"
 
 int
-jshim_make_root_private (jshim_error_t *err)
+jshim_isolate_mounts (unsigned long rootfs_propagation, jshim_error_t *err)
 {
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+  bool slave = (rootfs_propagation & (MS_SLAVE | MS_SHARED)) != 0;
+
+  if (mount (NULL, "/", NULL, MS_REC | (slave ? MS_SLAVE : MS_PRIVATE), NULL)
+      < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
-                           "make / recursively private");
+                           "make / recursively %s",
+                           slave ? "slave" : "private");
   return 0;
 }
 
@@ -38,25 +44,30 @@ jshim_mount_proc (const char *target, jshim_error_t *err)
   return 0;
 }
 
-static int
-pivot_into (const char *root, int ns_flags, jshim_error_t *err)
+int
+jshim_bind_root (const char *root, jshim_error_t *err)
 {
   if (mount (root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
                            "bind mount \"%s\" onto itself", root);
+  return 0;
+}
 
-  if (ns_flags & CLONE_NEWPID)
-    {
-      char proc[PATH_MAX];
-      int n = snprintf (proc, sizeof (proc), "%s/proc", root);
+int
+jshim_mount_root_proc (const char *root, jshim_error_t *err)
+{
+  char proc[PATH_MAX];
+  int n = snprintf (proc, sizeof (proc), "%s/proc", root);
 
-      if (n < 0 || (size_t) n >= sizeof (proc))
-        return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, ENAMETOOLONG,
-                               "mount proc under \"%s\"", root);
-      if (jshim_mount_proc (proc, err) < 0)
-        return -1;
-    }
+  if (n < 0 || (size_t) n >= sizeof (proc))
+    return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, ENAMETOOLONG,
+                           "mount proc under \"%s\"", root);
+  return jshim_mount_proc (proc, err);
+}
 
+int
+jshim_pivot_root (const char *root, jshim_error_t *err)
+{
   if (chdir (root) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno, "chdir \"%s\"",
                            root);
@@ -75,31 +86,33 @@ pivot_into (const char *root, int ns_flags, jshim_error_t *err)
 }
 
 int
-jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err)
+jshim_chroot (const char *root, jshim_error_t *err)
 {
-  if (root != NULL)
-    {
-      if (ns_flags & CLONE_NEWNS)
-        return pivot_into (root, ns_flags, err);
-
-      if (chroot (root) < 0)
-        return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
-                               "chroot \"%s\"", root);
-      if (chdir ("/") < 0)
-        return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
-                               "chdir \"/\" after chroot \"%s\"", root);
-      return 0;
-    }
-
-  if ((ns_flags & CLONE_NEWNS) && (ns_flags & CLONE_NEWPID))
-    return jshim_mount_proc ("/proc", err);
+  if (chroot (root) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno, "chroot \"%s\"",
+                           root);
+  if (chdir ("/") < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
+                           "chdir \"/\" after chroot \"%s\"", root);
   return 0;
 }
 
-/* A read-only remount must repeat nosuid/nodev/noexec, or the kernel
-   refuses it (EPERM) on mounts that are locked with them. */
-static unsigned long
-kept_mount_flags (const struct statvfs *vfs)
+int
+jshim_set_root_propagation (unsigned long propagation, jshim_error_t *err)
+{
+  char text[64];
+
+  if (mount (NULL, "/", NULL, propagation, NULL) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                           "set the propagation of / to %s "
+                           "(--rootfs-propagation)",
+                           jshim_propagation_str (propagation, text,
+                                                  sizeof (text)));
+  return 0;
+}
+
+unsigned long
+jshim_kept_mount_flags (const struct statvfs *vfs)
 {
   unsigned long flags = 0;
 
@@ -121,7 +134,7 @@ jshim_remount_root_readonly (jshim_error_t *err)
   if (statvfs ("/", &vfs) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
                            "remount / read-only: statvfs /");
-  flags |= kept_mount_flags (&vfs);
+  flags |= jshim_kept_mount_flags (&vfs);
   /* No MS_REC: only the bind of the root changes, /proc stays writable. */
   if (mount (NULL, "/", NULL, flags, NULL) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
@@ -240,7 +253,7 @@ jshim_readonly_path (const char *path, jshim_error_t *err)
                            "stat %s (readonly)", path);
       goto out;
     }
-  flags |= kept_mount_flags (&vfs);
+  flags |= jshim_kept_mount_flags (&vfs);
 
   fd_path (fd, target, sizeof (target));
   if (mount (target, target, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -1,33 +1,57 @@
 /*
  * Filesystem setup done by the workload before exec: mount propagation,
- * a fresh /proc for a new pid namespace, and switching to the container root.
+ * a fresh /proc for a new pid namespace, switching to the container root,
+ * and the read-only / masked paths applied after the switch.
+ *
+ * Error contract: each function returns 0, or -1 with ERR filled with the
+ * stage named below and a message naming the path and the call.
  */
 #ifndef JSHIM_ROOTFS_H
 #define JSHIM_ROOTFS_H
 
 #include "error.h"
 
-/* mount(NULL, "/", NULL, MS_REC|MS_PRIVATE): stop propagation to the host. */
-int jshim_make_root_private (jshim_error_t *err);
+/*
+ * Make every mount of the new mount namespace recursively private, or
+ * recursively slave when ROOTFS_PROPAGATION (--rootfs-propagation, 0 when
+ * not given) asks for slave or shared propagation: either way nothing done
+ * during setup propagates back to the host.  Stage MOUNT.
+ */
+int jshim_isolate_mounts (unsigned long rootfs_propagation,
+                          jshim_error_t *err);
 
 /*
  * Mount a new proc filesystem (nosuid, nodev, noexec) on TARGET, creating the
- * directory with mode 0555 when it does not exist.
+ * directory with mode 0555 when it does not exist.  Stage MOUNT.
  */
 int jshim_mount_proc (const char *target, jshim_error_t *err);
 
-/*
- * Prepare the filesystem view of the workload according to the clone flags
- * it was created with (CLONE_NEWNS / CLONE_NEWPID):
- *   - ROOT given, new mount ns: bind ROOT on itself, fresh proc at ROOT/proc
- *     when there is also a new pid ns, then pivot_root into it and detach
- *     the old root;
- *   - ROOT given, no mount ns: chroot(ROOT);
- *   - no ROOT, new pid and mount ns: fresh proc over /proc.
- * Always ends with the working directory at "/" when ROOT is given.
- * The caller must already have made "/" private when in a new mount ns.
- */
-int jshim_setup_rootfs (const char *root, int ns_flags, jshim_error_t *err);
+/* Bind ROOT onto itself (MS_BIND|MS_REC), so that it is a mount point that
+   pivot_root accepts.  Stage ROOTFS. */
+int jshim_bind_root (const char *root, jshim_error_t *err);
+
+/* The automatic proc at ROOT/proc (for a new pid namespace without
+   --mount).  Stage MOUNT. */
+int jshim_mount_root_proc (const char *root, jshim_error_t *err);
+
+/* pivot_root into ROOT (already a mount point), detach the old root and
+   chdir to the new "/".  Stage ROOTFS. */
+int jshim_pivot_root (const char *root, jshim_error_t *err);
+
+/* chroot (ROOT) and chdir to the new "/" (no mount namespace).  Stage
+   ROOTFS. */
+int jshim_chroot (const char *root, jshim_error_t *err);
+
+/* mount(NULL, "/", NULL, PROPAGATION, NULL): --rootfs-propagation, after
+   the root switch.  Stage MOUNT. */
+int jshim_set_root_propagation (unsigned long propagation,
+                                jshim_error_t *err);
+
+/* MS_NOSUID, MS_NODEV and MS_NOEXEC as VFS (a statvfs result) has them: a
+   read-only remount must repeat them, or the kernel refuses it (EPERM) on
+   mounts that are locked with them. */
+struct statvfs;
+unsigned long jshim_kept_mount_flags (const struct statvfs *vfs);
 
 /*
  * --root-readonly: after the pivot_root into the container root (whose "/"

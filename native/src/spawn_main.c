@@ -9,12 +9,19 @@
  *               [--cap-permitted MASK] [--cap-inheritable MASK]
  *               [--cap-ambient MASK] [--sysctl KEY=VALUE]...
  *               [--masked PATH]... [--readonly PATH]... [--root-readonly]
+ *               [--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]...
+ *               [--device PATH TYPE MAJOR MINOR MODE UID GID]...
+ *               [--dev-links] [--rootfs-propagation FLAGS]
+ *               [--uid-map C:H:N,...] [--gid-map C:H:N,...]
+ *               [--join TYPE=PATH]... [--cgroup DIR]...
  *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
- * CLONE_PARENT so that the daemon (our parent) becomes its parent.  See
- * README.md for the record protocol spoken on fd 3.
+ * CLONE_PARENT so that the daemon (our parent) becomes its parent.  Before
+ * the clone the helper enters the --cgroup directories and the --join
+ * namespaces; with --ns user it writes the workload's id maps after it.
+ * See README.md for the record protocol spoken on fd 3.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "ns.h"
 #include "sync.h"
@@ -45,6 +53,10 @@
   "[--cap-bounding MASK] [--cap-effective MASK] [--cap-permitted MASK] "  \
   "[--cap-inheritable MASK] [--cap-ambient MASK] [--sysctl KEY=VALUE]... " \
   "[--masked PATH]... [--readonly PATH]... [--root-readonly] "          \
+  "[--mount TYPE SOURCE TARGET FLAGS PROPAGATION DATA]... "               \
+  "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
+  "[--rootfs-propagation FLAGS] [--uid-map C:H:N,...] "                   \
+  "[--gid-map C:H:N,...] [--join TYPE=PATH]... [--cgroup DIR]... "        \
   "-- PROG [ARGS...]"
 
 extern char **environ;
@@ -205,6 +217,161 @@ append_sysctl (const char *text, struct jshim_spawn_config *cfg,
   return 0;
 }
 
+/*
+ * --mount and --device take several argv entries: check that COUNT values
+ * follow argv[*I], point *VALUES at them and move *I to the last one.
+ */
+static int
+option_values (int argc, char **argv, int *i, int count, const char *names,
+               char ***values, jshim_error_t *err)
+{
+  const char *opt = argv[*i];
+
+  if (argc - *i - 1 < count)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "%s needs %d values (%s), got %d", opt, count, names,
+                       argc - *i - 1);
+  *values = argv + *i + 1;
+  *i += count;
+  return 0;
+}
+
+static int
+append_mount (char **values, struct jshim_spawn_config *cfg,
+              jshim_error_t *err)
+{
+  struct jshim_mount *grown;
+
+  grown = realloc (cfg->mounts, (cfg->n_mounts + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "--mount");
+  cfg->mounts = grown;
+  if (jshim_parse_mount (values, &grown[cfg->n_mounts], err) < 0)
+    return -1;
+  cfg->n_mounts++;
+  return 0;
+}
+
+static int
+append_device (char **values, struct jshim_spawn_config *cfg,
+               jshim_error_t *err)
+{
+  struct jshim_device *grown;
+
+  grown = realloc (cfg->devices, (cfg->n_devices + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "--device");
+  cfg->devices = grown;
+  if (jshim_parse_device (values, &grown[cfg->n_devices], err) < 0)
+    return -1;
+  cfg->n_devices++;
+  return 0;
+}
+
+static int
+append_join (const char *text, struct jshim_spawn_config *cfg,
+             jshim_error_t *err)
+{
+  struct jshim_join *grown, join;
+  size_t k;
+
+  if (jshim_parse_join (text, &join, err) < 0)
+    return -1;
+  for (k = 0; k < cfg->n_joins; k++)
+    if (cfg->joins[k].flag == join.flag)
+      return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                         "invalid --join \"%s\": the %s namespace is "
+                         "already joined (--join %s=%s)",
+                         text, jshim_ns_name (join.flag),
+                         jshim_ns_name (join.flag), cfg->joins[k].path);
+  grown = realloc (cfg->joins, (cfg->n_joins + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "--join \"%s\"",
+                           text);
+  cfg->joins = grown;
+  grown[cfg->n_joins++] = join;
+  return 0;
+}
+
+static int
+append_cgroup (const char *dir, struct jshim_spawn_config *cfg,
+               jshim_error_t *err)
+{
+  const char **grown;
+
+  if (jshim_check_cgroup_dir (dir, err) < 0)
+    return -1;
+  grown = realloc (cfg->cgroups, (cfg->n_cgroups + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM,
+                           "--cgroup \"%s\"", dir);
+  cfg->cgroups = grown;
+  grown[cfg->n_cgroups++] = dir;
+  return 0;
+}
+
+/* Combinations of options that cannot work, checked after parsing. */
+static int
+check_combinations (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  const char *in_root = cfg->n_mounts > 0    ? "--mount"
+                        : cfg->n_devices > 0 ? "--device"
+                        : cfg->dev_links     ? "--dev-links"
+                                             : NULL;
+  size_t k;
+
+  if ((cfg->n_masked > 0 || cfg->n_readonly > 0)
+      && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--masked and --readonly need a new mount namespace "
+                       "(--ns mount); without one they would change the "
+                       "host's mounts");
+  if (cfg->root_readonly && cfg->root == NULL)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--root-readonly needs --root DIR (there is no "
+                       "container root to make read-only)");
+  if (cfg->root_readonly && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--root-readonly needs a new mount namespace "
+                       "(--ns mount); without one it would change the "
+                       "host's mounts");
+  if (in_root != NULL && cfg->root == NULL)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "%s needs --root DIR (it works inside the container "
+                       "root)",
+                       in_root);
+  if (in_root != NULL && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "%s needs a new mount namespace (--ns mount); "
+                       "without one it would change the host's mounts",
+                       in_root);
+  if (cfg->rootfs_propagation != 0 && !(cfg->ns_flags & CLONE_NEWNS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--rootfs-propagation needs a new mount namespace "
+                       "(--ns mount); without one it would change the "
+                       "host's mounts");
+  if ((cfg->ns_flags & CLONE_NEWUSER)
+      && (!cfg->has_uid_map || !cfg->has_gid_map))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--ns user needs both --uid-map and --gid-map (the "
+                       "new user namespace's id maps, e.g. "
+                       "0:100000:65536)");
+  if (!(cfg->ns_flags & CLONE_NEWUSER)
+      && (cfg->has_uid_map || cfg->has_gid_map))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--uid-map and --gid-map need --ns user (they map "
+                       "the ids of a new user namespace)");
+  for (k = 0; k < cfg->n_joins; k++)
+    if (cfg->ns_flags & cfg->joins[k].flag)
+      return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                         "--join %s=%s and --ns %s both given: a namespace "
+                         "is either created or joined",
+                         jshim_ns_name (cfg->joins[k].flag),
+                         cfg->joins[k].path,
+                         jshim_ns_name (cfg->joins[k].flag));
+  return 0;
+}
+
 static int
 parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
             jshim_error_t *err)
@@ -341,6 +508,68 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                      < 0)
             return -1;
         }
+      else if (strcmp (arg, "--mount") == 0)
+        {
+          char **values;
+
+          if (option_values (argc, argv, &i, JSHIM_MOUNT_NVALUES,
+                             "TYPE SOURCE TARGET FLAGS PROPAGATION DATA",
+                             &values, err)
+                  < 0
+              || append_mount (values, cfg, err) < 0)
+            return -1;
+        }
+      else if (strcmp (arg, "--device") == 0)
+        {
+          char **values;
+
+          if (option_values (argc, argv, &i, JSHIM_DEVICE_NVALUES,
+                             "PATH TYPE MAJOR MINOR MODE UID GID", &values,
+                             err)
+                  < 0
+              || append_device (values, cfg, err) < 0)
+            return -1;
+        }
+      else if (strcmp (arg, "--dev-links") == 0)
+        cfg->dev_links = true;
+      else if ((r = option_value (argc, argv, &i, "--rootfs-propagation",
+                                  &val, err))
+               != 0)
+        {
+          if (r < 0
+              || jshim_parse_rootfs_propagation (val,
+                                                 &cfg->rootfs_propagation,
+                                                 err)
+                     < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--uid-map", &val, err))
+               != 0)
+        {
+          if (r < 0
+              || jshim_parse_idmap ("--uid-map", val, &cfg->uid_map, err) < 0)
+            return -1;
+          cfg->has_uid_map = true;
+        }
+      else if ((r = option_value (argc, argv, &i, "--gid-map", &val, err))
+               != 0)
+        {
+          if (r < 0
+              || jshim_parse_idmap ("--gid-map", val, &cfg->gid_map, err) < 0)
+            return -1;
+          cfg->has_gid_map = true;
+        }
+      else if ((r = option_value (argc, argv, &i, "--join", &val, err)) != 0)
+        {
+          if (r < 0 || append_join (val, cfg, err) < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--cgroup", &val, err))
+               != 0)
+        {
+          if (r < 0 || append_cgroup (val, cfg, err) < 0)
+            return -1;
+        }
       else if (strcmp (arg, "--no-new-privs") == 0)
         cfg->no_new_privs = true;
       else if (strcmp (arg, "--root-readonly") == 0)
@@ -355,21 +584,8 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                            "unknown option \"%s\"; usage: " USAGE_TEXT, arg);
     }
 
-  if ((cfg->n_masked > 0 || cfg->n_readonly > 0)
-      && !(cfg->ns_flags & CLONE_NEWNS))
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "--masked and --readonly need a new mount namespace "
-                       "(--ns mount); without one they would change the "
-                       "host's mounts");
-  if (cfg->root_readonly && cfg->root == NULL)
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "--root-readonly needs --root DIR (there is no "
-                       "container root to make read-only)");
-  if (cfg->root_readonly && !(cfg->ns_flags & CLONE_NEWNS))
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "--root-readonly needs a new mount namespace "
-                       "(--ns mount); without one it would change the "
-                       "host's mounts");
+  if (check_combinations (cfg, err) < 0)
+    return -1;
   if (i >= argc || argv[i][0] == '\0')
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "missing program to run; usage: " USAGE_TEXT);
@@ -383,6 +599,74 @@ workload_entry (void *arg)
   jshim_workload_run (arg);
 }
 
+/* Send ERR and give the helper's exit code for a failure before the PID. */
+static int
+report (const jshim_error_t *err, int code)
+{
+  jshim_send_error (JSHIM_SYNC_FD, err);
+  return code;
+}
+
+/*
+ * Everything the helper does to itself before the clone, so that the
+ * workload is born with it: cgroups (host paths, so before any --join),
+ * the limits a user namespace would not let the workload set, the joins.
+ * With --ns user also the map pipe and a /proc fd for writing the maps
+ * (opened before a joined mount namespace can change what /proc is).
+ */
+static int
+prepare_clone (struct jshim_spawn_config *cfg, int *procfd,
+               jshim_error_t *err)
+{
+  size_t i;
+  int p[2];
+
+  for (i = 0; i < cfg->n_cgroups; i++)
+    if (jshim_enter_cgroup (cfg->cgroups[i], err) < 0)
+      return -1;
+  if (cfg->ns_flags & CLONE_NEWUSER)
+    {
+      *procfd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (*procfd < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_USERNS, errno,
+                               "open /proc to write the id maps");
+      if (pipe2 (p, O_CLOEXEC) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_USERNS, errno,
+                               "create the pipe that holds the workload "
+                               "until its id maps are written");
+      cfg->userns_rfd = p[0];
+      cfg->userns_wfd = p[1];
+    }
+  if (cfg->in_userns
+      && (jshim_apply_oom_score_adj (cfg, err) < 0
+          || jshim_apply_rlimits (cfg, err) < 0))
+    return -1;
+  return jshim_join_namespaces (cfg->joins, cfg->n_joins, err);
+}
+
+/* --ns user: write the maps of PID, then let it go on. */
+static int
+release_userns (const struct jshim_spawn_config *cfg, int procfd, pid_t pid,
+                jshim_error_t *err)
+{
+  ssize_t n;
+
+  if (jshim_write_idmap (procfd, pid, "uid", &cfg->uid_map, err) < 0
+      || jshim_write_idmap (procfd, pid, "gid", &cfg->gid_map, err) < 0)
+    return -1;
+  /* Our read end is still open, so a workload that died meanwhile cannot
+     turn this write into a SIGPIPE. */
+  do
+    n = write (cfg->userns_wfd, "1", 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1)
+    return jshim_fail_sys (err, JSHIM_STAGE_USERNS, n < 0 ? errno : EIO,
+                           "release the workload after writing its id maps");
+  close (cfg->userns_wfd);
+  close (cfg->userns_rfd);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -390,7 +674,8 @@ main (int argc, char **argv)
   jshim_error_t err;
   char flags_text[256];
   char *stack;
-  int clone_flags;
+  int clone_flags, procfd = -1;
+  size_t k;
   pid_t pid;
   int rc;
 
@@ -408,11 +693,14 @@ main (int argc, char **argv)
   jshim_error_clear (&err);
   cfg.sync_fd = JSHIM_SYNC_FD;
   cfg.envp = environ;
+  cfg.userns_rfd = -1;
+  cfg.userns_wfd = -1;
   if (parse_args (argc, argv, &cfg, &err) < 0)
-    {
-      jshim_send_error (JSHIM_SYNC_FD, &err);
-      return EXIT_SPAWN_USAGE;
-    }
+    return report (&err, EXIT_SPAWN_USAGE);
+  cfg.in_userns = (cfg.ns_flags & CLONE_NEWUSER) != 0;
+  for (k = 0; k < cfg.n_joins; k++)
+    if (cfg.joins[k].flag == CLONE_NEWUSER)
+      cfg.in_userns = true;
 
   clone_flags = cfg.ns_flags | CLONE_PARENT | SIGCHLD;
   jshim_clone_flags_str (clone_flags, flags_text, sizeof (flags_text));
@@ -422,9 +710,10 @@ main (int argc, char **argv)
     {
       jshim_fail_sys (&err, JSHIM_STAGE_CLONE, ENOMEM,
                       "allocate the clone stack");
-      jshim_send_error (JSHIM_SYNC_FD, &err);
-      return EXIT_SPAWN_FAILED;
+      return report (&err, EXIT_SPAWN_FAILED);
     }
+  if (prepare_clone (&cfg, &procfd, &err) < 0)
+    return report (&err, EXIT_SPAWN_FAILED);
 
   /* Without CLONE_VM the child gets its own copy of this stack. */
   pid = clone (workload_entry, stack + CLONE_STACK_SIZE, clone_flags, &cfg);
@@ -432,9 +721,13 @@ main (int argc, char **argv)
     {
       jshim_fail_sys (&err, JSHIM_STAGE_CLONE, errno, "clone with flags %s",
                       flags_text);
-      jshim_send_error (JSHIM_SYNC_FD, &err);
-      return EXIT_SPAWN_FAILED;
+      return report (&err, EXIT_SPAWN_FAILED);
     }
+  /* On failure our exit closes the pipe: the workload sees EOF and exits
+     without doing anything; the daemon gets no PID. */
+  if ((cfg.ns_flags & CLONE_NEWUSER)
+      && release_userns (&cfg, procfd, pid, &err) < 0)
+    return report (&err, EXIT_SPAWN_FAILED);
 
   rc = jshim_send_pid (JSHIM_SYNC_FD, pid);
   return rc < 0 ? EXIT_SPAWN_FAILED : EXIT_SPAWN_OK;

@@ -23,6 +23,10 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_PROCESS: return "PROCESS";
     case JSHIM_STAGE_CAPS: return "CAPS";
     case JSHIM_STAGE_SYSCTL: return "SYSCTL";
+    case JSHIM_STAGE_DEVICES: return "DEVICES";
+    case JSHIM_STAGE_USERNS: return "USERNS";
+    case JSHIM_STAGE_CGROUP: return "CGROUP";
+    case JSHIM_STAGE_JOIN: return "JOIN";
     default: return "UNKNOWN";
     }
 }

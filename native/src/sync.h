@@ -47,6 +47,10 @@
 #define JSHIM_STAGE_PROCESS 11
 #define JSHIM_STAGE_CAPS 12
 #define JSHIM_STAGE_SYSCTL 13
+#define JSHIM_STAGE_DEVICES 14 /* --device, --dev-links */
+#define JSHIM_STAGE_USERNS 15  /* helper: writing uid_map / gid_map */
+#define JSHIM_STAGE_CGROUP 16  /* helper: --cgroup */
+#define JSHIM_STAGE_JOIN 17    /* helper: --join */
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'

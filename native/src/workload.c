@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "numbers.h"
 #include "rootfs.h"
 #include "sync.h"
 
@@ -238,37 +240,13 @@ jshim_rlimit_name (int resource)
   return "RLIMIT_?";
 }
 
-/* Decimal digits only, the whole of [TEXT, TEXT+LEN), at most MAX. */
-static int
-parse_decimal (const char *text, size_t len, uint64_t max, uint64_t *out)
-{
-  uint64_t v = 0;
-  size_t i;
-
-  if (len == 0)
-    return -1;
-  for (i = 0; i < len; i++)
-    {
-      unsigned d;
-
-      if (text[i] < '0' || text[i] > '9')
-        return -1;
-      d = (unsigned) (text[i] - '0');
-      if (v > (max - d) / 10)
-        return -1;
-      v = v * 10 + d;
-    }
-  *out = v;
-  return 0;
-}
-
 int
 jshim_parse_oom_score_adj (const char *text, int *out, jshim_error_t *err)
 {
   const char *digits = text[0] == '-' ? text + 1 : text;
   uint64_t v;
 
-  if (parse_decimal (digits, strlen (digits), 1000, &v) < 0)
+  if (jshim_parse_decimal (digits, strlen (digits), 1000, &v) < 0)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "invalid --oom-score-adj \"%s\": expected a decimal "
                        "number from -1000 to 1000",
@@ -296,13 +274,16 @@ jshim_parse_rlimit (const char *text, struct jshim_rlimit *out,
                        "invalid --rlimit \"%s\": unknown resource \"%.*s\" "
                        "(expected an OCI name such as RLIMIT_NOFILE)",
                        text, (int) (eq - text), text);
-  if (parse_decimal (eq + 1, (size_t) (colon - eq - 1), UINT64_MAX, &r.soft)
+  if (jshim_parse_decimal (eq + 1, (size_t) (colon - eq - 1), UINT64_MAX,
+                           &r.soft)
       < 0)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "invalid --rlimit \"%s\": soft limit \"%.*s\" is not "
                        "a decimal number from 0 to 18446744073709551615",
                        text, (int) (colon - eq - 1), eq + 1);
-  if (parse_decimal (colon + 1, strlen (colon + 1), UINT64_MAX, &r.hard) < 0)
+  if (jshim_parse_decimal (colon + 1, strlen (colon + 1), UINT64_MAX,
+                           &r.hard)
+      < 0)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "invalid --rlimit \"%s\": hard limit \"%s\" is not "
                        "a decimal number from 0 to 18446744073709551615",
@@ -339,7 +320,7 @@ jshim_parse_groups (const char *text, gid_t **out, size_t *count,
         size_t len = comma ? (size_t) (comma - p) : strlen (p);
         uint64_t v;
 
-        if (parse_decimal (p, len, 0xfffffffeU, &v) < 0)
+        if (jshim_parse_decimal (p, len, 0xfffffffeU, &v) < 0)
           {
             free (list);
             return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
@@ -433,7 +414,7 @@ jshim_cap_last_cap (void)
       close (fd);
       while (n > 0 && text[n - 1] == '\n')
         n--;
-      if (n > 0 && parse_decimal (text, (size_t) n, 63, &v) == 0)
+      if (n > 0 && jshim_parse_decimal (text, (size_t) n, 63, &v) == 0)
         return (int) v;
     }
   /* No /proc: the bounding set can be read for every valid capability. */
@@ -539,8 +520,9 @@ jshim_check_container_path (const char *opt, const char *text,
 /* ------------------------------------------------------------------ */
 /* setup steps                                                         */
 
-static int
-setup_oom_score_adj (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+int
+jshim_apply_oom_score_adj (const struct jshim_spawn_config *cfg,
+                           jshim_error_t *err)
 {
   char text[16];
   int fd, n, saved;
@@ -614,8 +596,8 @@ to_rlim (uint64_t v)
   return v == JSHIM_RLIM_INFINITY ? RLIM_INFINITY : (rlim_t) v;
 }
 
-static int
-setup_rlimits (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+int
+jshim_apply_rlimits (const struct jshim_spawn_config *cfg, jshim_error_t *err)
 {
   size_t i;
 
@@ -692,12 +674,14 @@ setup_user (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   uid_t uid;
   gid_t gid;
 
-  if (!cfg->has_uid && !cfg->has_gid && !cfg->has_groups)
+  /* In a user namespace our own ids may not even be mapped: become the
+     container's root unless told otherwise. */
+  if (!cfg->has_uid && !cfg->has_gid && !cfg->has_groups && !cfg->in_userns)
     return 0;
-  uid = cfg->has_uid ? cfg->uid : getuid ();
-  gid = cfg->has_gid ? cfg->gid : getgid ();
+  uid = cfg->has_uid ? cfg->uid : cfg->in_userns ? 0 : getuid ();
+  gid = cfg->has_gid ? cfg->gid : cfg->in_userns ? 0 : getgid ();
 
-  if (geteuid () != 0)
+  if (geteuid () != 0 && !cfg->in_userns)
     {
       if (uid != getuid () || uid != geteuid () || gid != getgid ()
           || gid != getegid ())
@@ -824,6 +808,68 @@ setup_capabilities (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   return 0;
 }
 
+/*
+ * --mount, --device and --dev-links, relative to the root (bound on itself,
+ * not pivoted into yet), with umask 0 so that the modes are the ones asked
+ * for.
+ */
+static int
+setup_inside_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  mode_t old_umask;
+  size_t i;
+  int rootfd, rc = 0;
+
+  if (cfg->n_mounts == 0 && cfg->n_devices == 0 && !cfg->dev_links)
+    return 0;
+  rootfd = open (cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
+                           "open the root \"%s\"", cfg->root);
+  old_umask = umask (0);
+  for (i = 0; i < cfg->n_mounts && rc == 0; i++)
+    rc = jshim_do_mount (rootfd, &cfg->mounts[i], err);
+  for (i = 0; i < cfg->n_devices && rc == 0; i++)
+    rc = jshim_create_device (rootfd, &cfg->devices[i], cfg->in_userns, err);
+  if (rc == 0 && cfg->dev_links)
+    rc = jshim_create_dev_links (rootfd, err);
+  umask (old_umask);
+  close (rootfd);
+  return rc;
+}
+
+/* The root filesystem: pivot_root (mount namespace) or chroot, /proc. */
+static int
+setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  bool new_mnt = (cfg->ns_flags & CLONE_NEWNS) != 0;
+  bool new_pid = (cfg->ns_flags & CLONE_NEWPID) != 0;
+
+  if (cfg->root == NULL)
+    {
+      if (new_mnt && new_pid && jshim_mount_proc ("/proc", err) < 0)
+        return -1;
+    }
+  else if (!new_mnt)
+    return jshim_chroot (cfg->root, err);
+  else
+    {
+      if (jshim_bind_root (cfg->root, err) < 0)
+        return -1;
+      /* A --mount list is authoritative: no proc unless it has one. */
+      if (cfg->n_mounts == 0 && new_pid
+          && jshim_mount_root_proc (cfg->root, err) < 0)
+        return -1;
+      if (setup_inside_root (cfg, err) < 0
+          || jshim_pivot_root (cfg->root, err) < 0)
+        return -1;
+    }
+  if (cfg->rootfs_propagation != 0
+      && jshim_set_root_propagation (cfg->rootfs_propagation, err) < 0)
+    return -1;
+  return 0;
+}
+
 int
 jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
                         size_t cap, jshim_error_t *err)
@@ -831,8 +877,15 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   const char *cwd = cfg->cwd ? cfg->cwd : "/";
   size_t i;
 
-  /* 0. oom_score_adj first, while /proc is the host's and we are root */
-  if (setup_oom_score_adj (cfg, err) < 0)
+  /* 0. in a user namespace: become its root; elsewhere: oom_score_adj
+     first, while /proc is the host's and we are root (in a user namespace
+     the helper did that) */
+  if (cfg->in_userns)
+    {
+      if (jshim_userns_become_root (err) < 0)
+        return -1;
+    }
+  else if (jshim_apply_oom_score_adj (cfg, err) < 0)
     return -1;
 
   /* 1. hostname, only inside a private uts namespace */
@@ -842,11 +895,13 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
                            "sethostname \"%s\"", cfg->hostname);
 
   /* 2. keep our mounts from propagating back to the host */
-  if ((cfg->ns_flags & CLONE_NEWNS) && jshim_make_root_private (err) < 0)
+  if ((cfg->ns_flags & CLONE_NEWNS)
+      && jshim_isolate_mounts (cfg->rootfs_propagation, err) < 0)
     return -1;
 
-  /* 3. root filesystem and /proc */
-  if (jshim_setup_rootfs (cfg->root, cfg->ns_flags, err) < 0)
+  /* 3. root filesystem: --mount list (or /proc), devices, links, the
+     switch, --rootfs-propagation */
+  if (setup_root (cfg, err) < 0)
     return -1;
   /* 3b. --root-readonly: the new "/" (after pivot_root and /proc) */
   if (cfg->root_readonly && jshim_remount_root_readonly (err) < 0)
@@ -866,8 +921,8 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
       return -1;
 
   /* 5. resource limits, before dropping privileges (raising a hard
-     limit needs CAP_SYS_RESOURCE) */
-  if (setup_rlimits (cfg, err) < 0)
+     limit needs CAP_SYS_RESOURCE; in a user namespace the helper did it) */
+  if (!cfg->in_userns && jshim_apply_rlimits (cfg, err) < 0)
     return -1;
 
   /* 6. bounding set and keep-caps, while still privileged */
@@ -905,6 +960,11 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
   unsigned char go;
   ssize_t n;
   int flags;
+
+  /* Nothing at all happens before the helper has written the id maps. */
+  if (cfg->userns_rfd >= 0
+      && jshim_userns_wait (cfg->userns_rfd, cfg->userns_wfd) < 0)
+    _exit (JSHIM_WORKLOAD_EXIT_ABORTED);
 
   jshim_error_clear (&err);
   if (jshim_workload_prepare (cfg, resolved, sizeof (resolved), &err) < 0)

@@ -10,7 +10,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "devices.h"
 #include "error.h"
+#include "join.h"
+#include "mounts.h"
+#include "userns.h"
 
 /* PATH used when the container environment has no PATH variable. */
 #define JSHIM_DEFAULT_PATH \
@@ -77,6 +81,24 @@ struct jshim_spawn_config
   size_t n_masked;
   const char **readonly; /* --readonly paths, in order (malloc'ed array) */
   size_t n_readonly;
+  struct jshim_mount *mounts; /* --mount, in order (malloc'ed) */
+  size_t n_mounts;
+  struct jshim_device *devices; /* --device, in order (malloc'ed) */
+  size_t n_devices;
+  bool dev_links;        /* --dev-links */
+  unsigned long rootfs_propagation; /* --rootfs-propagation, 0: not given */
+  bool has_uid_map;
+  bool has_gid_map;
+  struct jshim_idmap uid_map; /* --uid-map, --gid-map (--ns user) */
+  struct jshim_idmap gid_map;
+  struct jshim_join *joins; /* --join, in order (malloc'ed) */
+  size_t n_joins;
+  const char **cgroups;  /* --cgroup directories (malloc'ed array) */
+  size_t n_cgroups;
+  bool in_userns;        /* --ns user or --join user: the workload is not in
+                            the initial user namespace */
+  int userns_rfd;        /* --ns user: the map pipe (both ends O_CLOEXEC), */
+  int userns_wfd;        /* -1 otherwise */
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */
@@ -153,19 +175,36 @@ int jshim_rlimit_resource (const char *name, size_t len);
 const char *jshim_rlimit_name (int resource);
 
 /*
- * Setup steps: oom_score_adj, hostname, mounts, root, read-only root,
- * sysctls, masked
- * paths, read-only paths, rlimits, bounding
- * set and keep-caps, user (groups, gid, uid), capabilities (capset,
- * ambient), umask, no_new_privs, cwd, program lookup.
- * On success the resolved program path is in RESOLVED.
+ * Setup steps: oom_score_adj (in a user namespace instead: become its
+ * root), hostname, mount isolation, root (bind, --mount list or automatic
+ * /proc, --device, --dev-links, pivot_root), --rootfs-propagation,
+ * read-only root, sysctls, masked paths, read-only paths, rlimits,
+ * bounding set and keep-caps, user (groups, gid, uid), capabilities
+ * (capset, ambient), umask, no_new_privs, cwd, program lookup.  In a user
+ * namespace (CFG->in_userns) oom_score_adj and the rlimits are skipped:
+ * the helper applied them to itself before clone (see
+ * jshim_apply_oom_score_adj).  On success the resolved program path is in
+ * RESOLVED.
  */
 int jshim_workload_prepare (const struct jshim_spawn_config *cfg,
                             char *resolved, size_t cap, jshim_error_t *err);
 
 /*
- * Full workload: prepare, send READY, wait for the go byte, exec.  Never
- * returns; exits with one of the JSHIM_WORKLOAD_EXIT_* codes on failure.
+ * --oom-score-adj and --rlimit applied to the calling process, which the
+ * workload inherits them from.  The helper does this itself before clone
+ * when the workload goes into a user namespace, where lowering the score or
+ * raising a hard limit is not allowed.  Stages PROCESS and RLIMIT.
+ */
+int jshim_apply_oom_score_adj (const struct jshim_spawn_config *cfg,
+                               jshim_error_t *err);
+int jshim_apply_rlimits (const struct jshim_spawn_config *cfg,
+                         jshim_error_t *err);
+
+/*
+ * Full workload: (with --ns user: wait for the helper to write the id
+ * maps, and exit 126 without doing anything if it does not) prepare, send
+ * READY, wait for the go byte, exec.  Never returns; exits with one of the
+ * JSHIM_WORKLOAD_EXIT_* codes on failure.
  */
 __attribute__ ((noreturn)) void
 jshim_workload_run (const struct jshim_spawn_config *cfg);

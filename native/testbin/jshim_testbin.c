@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,7 +47,9 @@ static const char usage_text[] =
   "  status FIELD         print the value of FIELD in /proc/self/status\n"
   "  oom-score-adj        print /proc/self/oom_score_adj\n"
   "  cat-file PATH        print the content of PATH\n"
-  "  write-file PATH TEXT write TEXT to PATH (no create), print ok\n";
+  "  write-file PATH TEXT write TEXT to PATH (no create), print ok\n"
+  "  stat PATH            print TYPE MAJOR:MINOR MODE UID:GID (lstat)\n"
+  "  ns NAME              print the link /proc/self/ns/NAME\n";
 
 static int
 usage (const char *why)
@@ -294,6 +297,73 @@ cmd_write_file (const char *path, const char *text)
       return 1;
     }
   printf ("ok\n");
+  return 0;
+}
+
+static const char *
+file_type (mode_t mode)
+{
+  switch (mode & S_IFMT)
+    {
+    case S_IFREG: return "file";
+    case S_IFDIR: return "dir";
+    case S_IFCHR: return "char";
+    case S_IFBLK: return "block";
+    case S_IFIFO: return "fifo";
+    case S_IFLNK: return "link";
+    case S_IFSOCK: return "socket";
+    default: return "unknown";
+    }
+}
+
+/* "char 1:3 0666 0:0" (MAJOR:MINOR of st_rdev, 0:0 for anything but a
+   device); a symlink adds " -> TARGET". */
+static int
+cmd_stat (const char *path)
+{
+  struct stat st;
+
+  if (lstat (path, &st) < 0)
+    {
+      fprintf (stderr, "jshim-testbin: stat %s: %s\n", path,
+               strerror (errno));
+      return 1;
+    }
+  printf ("%s %u:%u %04o %lu:%lu", file_type (st.st_mode),
+          major (st.st_rdev), minor (st.st_rdev),
+          (unsigned) (st.st_mode & 07777), (unsigned long) st.st_uid,
+          (unsigned long) st.st_gid);
+  if (S_ISLNK (st.st_mode))
+    {
+      char target[PATH_MAX];
+      ssize_t len = readlink (path, target, sizeof (target) - 1);
+
+      if (len >= 0)
+        {
+          target[len] = '\0';
+          printf (" -> %s", target);
+        }
+    }
+  putchar ('\n');
+  return 0;
+}
+
+static int
+cmd_ns (const char *name)
+{
+  char path[PATH_MAX], target[PATH_MAX];
+  ssize_t len;
+
+  snprintf (path, sizeof (path), "/proc/self/ns/%s", name);
+  len = readlink (path, target, sizeof (target) - 1);
+  if (len < 0)
+    {
+      fprintf (stderr, "jshim-testbin: readlink %s: %s\n", path,
+               strerror (errno));
+      return 1;
+    }
+  target[len] = '\0';
+  printf ("%s\n", target);
   return 0;
 }
 
@@ -607,6 +677,19 @@ main (int argc, char **argv)
       if (argc != 4)
         return usage ("write-file needs PATH TEXT");
       return finish (cmd_write_file (argv[2], argv[3]));
+    }
+
+  if (strcmp (cmd, "stat") == 0)
+    {
+      if (argc != 3)
+        return usage ("stat needs PATH");
+      return finish (cmd_stat (argv[2]));
+    }
+  if (strcmp (cmd, "ns") == 0)
+    {
+      if (argc != 3)
+        return usage ("ns needs NAME");
+      return finish (cmd_ns (argv[2]));
     }
 
   fprintf (stderr, "jshim-testbin: unknown command \"%s\"\n", cmd);

@@ -8,6 +8,7 @@
  * namespaces or other uids are skipped (and counted as passed) when not
  * running as root or when the kernel refuses new namespaces.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -32,6 +34,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "inroot.h"
 #include "ns.h"
 #include "sync.h"
 #include "workload.h"
@@ -269,6 +272,10 @@ struct spawn_opts
   int out_fd;            /* stdout+stderr of the workload, -1: /dev/null */
   uid_t run_as;          /* 0: keep our ids, else run the helper as this */
   enum after_ready after;
+  /* Called once PID and READY are in, before 'G': the workload is set up
+     and waiting. */
+  void (*on_ready) (pid_t pid, void *arg);
+  void *on_ready_arg;
 };
 
 struct spawn_result
@@ -285,7 +292,17 @@ struct spawn_result
   char err_msg[JSHIM_RECORD_MSG_MAX + 1];
   bool eof;
   bool protocol_error;
+  long long ready_usec; /* from starting the helper to READY */
 };
+
+static long long
+now_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static pid_t
 start_helper (char *const argv[], char *const envp[],
@@ -392,6 +409,7 @@ run_spawn (char *const argv[], char *const envp[],
 {
   int sync_fd = -1;
   bool acted = false;
+  long long start = now_usec ();
 
   memset (res, 0, sizeof (*res));
   res->helper = start_helper (argv, envp, opts, &sync_fd);
@@ -442,6 +460,7 @@ run_spawn (char *const argv[], char *const envp[],
             res->protocol_error = true;
           res->got_ready = true;
           res->ready_before_pid = !res->got_pid;
+          res->ready_usec = now_usec () - start;
           break;
         case JSHIM_REC_ERROR:
           res->errors++;
@@ -456,6 +475,8 @@ run_spawn (char *const argv[], char *const envp[],
       if (!acted && res->got_pid && res->got_ready)
         {
           acted = true;
+          if (opts->on_ready != NULL)
+            opts->on_ready (res->pid, opts->on_ready_arg);
           if (opts->after == CLOSE_SYNC)
             break;
           if (write (sync_fd, "G", 1) != 1)
@@ -634,10 +655,11 @@ test_ns_parse_names (void)
 
   CHECK_INT (jshim_ns_parse ("pid", &flags, &err), 0);
   CHECK_INT (flags, CLONE_NEWPID);
-  CHECK_INT (jshim_ns_parse ("pid,uts,ipc,mount,network,cgroup", &flags, &err),
+  CHECK_INT (jshim_ns_parse ("pid,uts,ipc,mount,network,cgroup,user", &flags,
+                            &err),
              0);
   CHECK_INT (flags, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS
-                        | CLONE_NEWNET | CLONE_NEWCGROUP);
+                        | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWUSER);
   CHECK_INT (flags, jshim_ns_supported_mask ());
   CHECK_INT (jshim_ns_parse ("", &flags, &err), 0);
   CHECK_INT (flags, 0);
@@ -680,17 +702,19 @@ test_ns_parse_unknown (void)
 }
 
 static void
-test_ns_parse_user_refused (void)
+test_ns_parse_user (void)
 {
   jshim_error_t err;
   int flags = 0;
 
   jshim_error_clear (&err);
-  CHECK_INT (jshim_ns_parse ("pid,user", &flags, &err), -1);
-  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
-  CHECK_INT (err.err, EINVAL);
-  CHECK_CONTAINS (err.msg, "\"user\" is not supported");
-  CHECK_INT (jshim_ns_flag ("user", 4), -1);
+  CHECK_INT (jshim_ns_parse ("pid,user", &flags, &err), 0);
+  CHECK_INT (flags, CLONE_NEWPID | CLONE_NEWUSER);
+  CHECK_INT (jshim_ns_flag ("user", 4), CLONE_NEWUSER);
+  CHECK_STR (jshim_ns_name (CLONE_NEWUSER), "user");
+  CHECK_STR (jshim_ns_name (CLONE_NEWNS), "mount");
+  CHECK_STR (jshim_ns_name (CLONE_NEWNET), "network");
+  CHECK_STR (jshim_ns_name (CLONE_PARENT), "?");
 }
 
 static void
@@ -938,7 +962,15 @@ test_stage_names (void)
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_CAPS), "CAPS");
   CHECK_INT (JSHIM_STAGE_SYSCTL, 13);
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_SYSCTL), "SYSCTL");
-  CHECK_STR (jshim_stage_name (14), "UNKNOWN");
+  CHECK_INT (JSHIM_STAGE_DEVICES, 14);
+  CHECK_INT (JSHIM_STAGE_USERNS, 15);
+  CHECK_INT (JSHIM_STAGE_CGROUP, 16);
+  CHECK_INT (JSHIM_STAGE_JOIN, 17);
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_DEVICES), "DEVICES");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_USERNS), "USERNS");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_CGROUP), "CGROUP");
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_JOIN), "JOIN");
+  CHECK_STR (jshim_stage_name (18), "UNKNOWN");
 }
 
 static void
@@ -1252,7 +1284,7 @@ test_helper_usage_errors (void)
 {
   expect_usage_error (ARGV ("--ns", "pid,user", "--", testbin_path, "exit",
                             "0"),
-                      "\"user\" is not supported");
+                      "--ns user needs both --uid-map and --gid-map");
   expect_usage_error (ARGV ("--ns", "pid,floppy", "--", testbin_path),
                       "unknown namespace \"floppy\"");
   expect_usage_error (ARGV ("--bogus", "--", testbin_path),
@@ -2298,6 +2330,1634 @@ test_spawn_root_readonly (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* paths inside the container root                                     */
+
+/* Number of entries in DIR (without . and ..), -1 if it cannot be read. */
+static int
+count_entries (const char *dir)
+{
+  DIR *d = opendir (dir);
+  struct dirent *de;
+  int n = 0;
+
+  if (d == NULL)
+    return -1;
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      n++;
+  closedir (d);
+  return n;
+}
+
+static bool
+path_exists (const char *fmt, ...)
+{
+  char path[PATH_MAX * 2];
+  struct stat st;
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsnprintf (path, sizeof (path), fmt, ap);
+  va_end (ap);
+  return lstat (path, &st) == 0;
+}
+
+static int
+make_symlink (const char *target, const char *root, const char *name)
+{
+  char path[PATH_MAX + 64];
+
+  snprintf (path, sizeof (path), "%s/%s", root, name);
+  return symlink (target, path);
+}
+
+/* The resolver alone: needs no privilege (openat2 and mkdirat only). */
+static void
+test_inroot_resolution (void)
+{
+  char *root = make_temp_dir ();
+  char *host = make_temp_dir ();
+  char up[PATH_MAX], name[NAME_MAX + 1];
+  struct stat st;
+  int rootfd = -1, fd;
+
+  if (root == NULL || host == NULL)
+    goto out;
+  /* mnt leads to the host directory, rel climbs out to it, dangling points
+     into it, loop loops. */
+  snprintf (up, sizeof (up), "../../../../../../..%s", host);
+  CHECK (make_symlink (host, root, "mnt") == 0);
+  CHECK (make_symlink (up, root, "rel") == 0);
+  CHECK (make_symlink ("/loop", root, "loop") == 0);
+  snprintf (up, sizeof (up), "%s/newfile", host);
+  CHECK (make_symlink (up, root, "dangling") == 0);
+  rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  CHECK (rootfd >= 0);
+
+  fd = jshim_inroot_mkpath (rootfd, "/mnt/a/b", JSHIM_INROOT_DIR);
+  CHECK (fd >= 0 && fstat (fd, &st) == 0 && S_ISDIR (st.st_mode));
+  close (fd);
+  CHECK (path_exists ("%s%s/a/b", root, host));
+  fd = jshim_inroot_mkpath (rootfd, "rel/c", JSHIM_INROOT_DIR);
+  CHECK (fd >= 0);
+  close (fd);
+  CHECK (path_exists ("%s%s/c", root, host));
+  /* A dangling last component: the file is made where it points, inside
+     the root. */
+  fd = jshim_inroot_mkpath (rootfd, "/dangling", JSHIM_INROOT_FILE);
+  CHECK (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode));
+  close (fd);
+  CHECK (path_exists ("%s%s/newfile", root, host));
+  /* ".." stops at the root. */
+  fd = jshim_inroot_mkpath (rootfd, "/../../../top", JSHIM_INROOT_DIR);
+  CHECK (fd >= 0);
+  close (fd);
+  CHECK (path_exists ("%s/top", root));
+  /* Loops and files in the way are errors. */
+  errno = 0;
+  CHECK_INT (jshim_inroot_mkpath (rootfd, "/loop/x", JSHIM_INROOT_DIR), -1);
+  CHECK_INT (errno, ELOOP);
+  errno = 0;
+  CHECK_INT (jshim_inroot_mkpath (rootfd, "/dangling/x", JSHIM_INROOT_DIR),
+             -1);
+  CHECK_INT (errno, ENOTDIR);
+  errno = 0;
+  CHECK_INT (jshim_inroot_open (rootfd, "/mnt/nothing"), -1);
+  CHECK_INT (errno, ENOENT);
+
+  fd = jshim_inroot_parent (rootfd, "/mnt/d/e/", 1, name, sizeof (name));
+  CHECK (fd >= 0);
+  close (fd);
+  CHECK_STR (name, "e");
+  CHECK (path_exists ("%s%s/d", root, host));
+  CHECK (!path_exists ("%s%s/d/e", root, host));
+  errno = 0;
+  CHECK_INT (jshim_inroot_parent (rootfd, "/", 1, name, sizeof (name)), -1);
+  CHECK_INT (errno, EINVAL);
+  CHECK_INT (jshim_inroot_parent (rootfd, "/a/..", 1, name, sizeof (name)),
+             -1);
+
+  /* Nothing was made on the host. */
+  CHECK_INT (count_entries (host), 0);
+
+out:
+  if (rootfd >= 0)
+    close (rootfd);
+  remove_tree (root);
+  remove_tree (host);
+}
+
+/* ------------------------------------------------------------------ */
+/* --mount, --device, --dev-links, --rootfs-propagation, user          */
+/* namespaces, --join, --cgroup                                        */
+
+static void
+test_parse_mount (void)
+{
+  jshim_error_t err;
+  struct jshim_mount m;
+  char text[64];
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_mount ((char *[]){ "", "/host/dir", "/data",
+                                            "0x5000", "0", "" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_BIND);
+  CHECK_INT (m.flags, MS_BIND | MS_REC);
+  CHECK (m.data == NULL);
+  CHECK_INT (jshim_parse_mount ((char *[]){ "tmpfs", "tmpfs", "/dev",
+                                            "16777218", "0x84000",
+                                            "mode=755" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_NEW);
+  CHECK_INT (m.flags, MS_NOSUID | MS_STRICTATIME);
+  CHECK_INT (m.propagation, MS_REC | MS_SLAVE);
+  CHECK_STR (m.data, "mode=755");
+  /* TYPE does not matter for a bind mount or a remount. */
+  CHECK_INT (jshim_parse_mount ((char *[]){ "bind", "/x", "/y", "4096", "0",
+                                            "" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_BIND);
+  CHECK_INT (jshim_parse_mount ((char *[]){ "", "", "/sys", "0x1021", "0",
+                                            "" },
+                                &m, &err),
+             0);
+  CHECK_INT (m.kind, JSHIM_MOUNT_REMOUNT);
+
+#define BAD_MOUNT(want, ...)                                                \
+  do                                                                        \
+    {                                                                       \
+      jshim_error_clear (&err);                                             \
+      CHECK_INT (jshim_parse_mount ((char *[]){ __VA_ARGS__ }, &m, &err),   \
+                 -1);                                                       \
+      CHECK_INT (err.stage, JSHIM_STAGE_ARGS);                              \
+      CHECK_INT (err.err, EINVAL);                                          \
+      CHECK_CONTAINS (err.msg, want);                                       \
+    }                                                                       \
+  while (0)
+
+  BAD_MOUNT ("invalid --mount TARGET \"dev\": expected an absolute path",
+             "tmpfs", "tmpfs", "dev", "0", "0", "");
+  BAD_MOUNT ("invalid --mount FLAGS \"nosuid\" (target \"/dev\")", "tmpfs",
+             "tmpfs", "/dev", "nosuid", "0", "");
+  BAD_MOUNT ("invalid --mount FLAGS \"-1\"", "tmpfs", "tmpfs", "/dev", "-1",
+             "0", "");
+  BAD_MOUNT ("invalid --mount FLAGS \"\"", "tmpfs", "tmpfs", "/dev", "", "0",
+             "");
+  BAD_MOUNT ("belong in PROPAGATION, not in FLAGS", "tmpfs", "tmpfs", "/dev",
+             "0x40000", "0", "");
+  BAD_MOUNT ("invalid --mount PROPAGATION \"0xc0000\" (target \"/dev\"): "
+             "expected 0 or one of MS_PRIVATE",
+             "tmpfs", "tmpfs", "/dev", "0", "0xc0000", "");
+  BAD_MOUNT ("invalid --mount PROPAGATION \"0x4000\"", "tmpfs", "tmpfs",
+             "/dev", "0", "0x4000", "");
+  BAD_MOUNT ("invalid --mount PROPAGATION \"1\"", "tmpfs", "tmpfs", "/dev",
+             "0", "1", "");
+  BAD_MOUNT ("invalid --mount SOURCE \"host/dir\" of a bind mount (target "
+             "\"/data\"): expected an absolute host path",
+             "", "host/dir", "/data", "0x1000", "0", "");
+  BAD_MOUNT ("invalid --mount TYPE \"\" (target \"/data\"): a filesystem type "
+             "is needed unless FLAGS has MS_BIND (0x1000) or MS_REMOUNT",
+             "", "tmpfs", "/data", "0", "0", "");
+#undef BAD_MOUNT
+
+  {
+    unsigned long prop = 1;
+
+    CHECK_INT (jshim_parse_rootfs_propagation ("0x84000", &prop, &err), 0);
+    CHECK_INT (prop, MS_REC | MS_SLAVE);
+    CHECK_INT (jshim_parse_rootfs_propagation ("0", &prop, &err), 0);
+    CHECK_INT (prop, 0);
+    CHECK_INT (jshim_parse_rootfs_propagation ("0x180000", &prop, &err), -1);
+    CHECK_CONTAINS (err.msg, "invalid --rootfs-propagation \"0x180000\"");
+    CHECK_INT (jshim_parse_rootfs_propagation ("rslave", &prop, &err), -1);
+  }
+  CHECK_STR (jshim_propagation_str (MS_REC | MS_SLAVE, text, sizeof (text)),
+             "MS_REC|MS_SLAVE");
+  CHECK_STR (jshim_propagation_str (MS_PRIVATE | 1, text, sizeof (text)),
+             "MS_PRIVATE|0x1");
+  CHECK_STR (jshim_propagation_str (0, text, sizeof (text)), "0x0");
+}
+
+static void
+test_parse_device (void)
+{
+  jshim_error_t err;
+  struct jshim_device d;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_device ((char *[]){ "/dev/null", "c", "1", "3",
+                                             "0666", "0", "0" },
+                                 &d, &err),
+             0);
+  CHECK_STR (d.path, "/dev/null");
+  CHECK_INT (d.type, 'c');
+  CHECK_INT (d.major, 1);
+  CHECK_INT (d.minor, 3);
+  CHECK_INT (d.perm, 0666);
+  /* u is c; MODE is strtoul base 0 (438 = 0666); ids are container ids. */
+  CHECK_INT (jshim_parse_device ((char *[]){ "/dev/fuse", "u", "10", "229",
+                                             "438", "1000", "5" },
+                                 &d, &err),
+             0);
+  CHECK_INT (d.type, 'c');
+  CHECK_INT (d.perm, 0666);
+  CHECK_INT (d.uid, 1000);
+  CHECK_INT (d.gid, 5);
+  CHECK_INT (jshim_parse_device ((char *[]){ "/run/fifo", "p", "0", "0",
+                                             "0x1b6", "0", "0" },
+                                 &d, &err),
+             0);
+  CHECK_INT (d.type, 'p');
+  CHECK_INT (d.perm, 0666);
+
+#define BAD_DEVICE(want, ...)                                               \
+  do                                                                        \
+    {                                                                       \
+      jshim_error_clear (&err);                                             \
+      CHECK_INT (jshim_parse_device ((char *[]){ __VA_ARGS__ }, &d, &err),  \
+                 -1);                                                       \
+      CHECK_INT (err.stage, JSHIM_STAGE_ARGS);                              \
+      CHECK_INT (err.err, EINVAL);                                          \
+      CHECK_CONTAINS (err.msg, want);                                       \
+    }                                                                       \
+  while (0)
+
+  BAD_DEVICE ("invalid --device PATH \"dev/null\": expected an absolute path",
+              "dev/null", "c", "1", "3", "0666", "0", "0");
+  BAD_DEVICE ("invalid --device TYPE \"x\" for \"/dev/null\": expected c "
+              "(character), b (block), u (= c) or p (fifo)",
+              "/dev/null", "x", "1", "3", "0666", "0", "0");
+  BAD_DEVICE ("invalid --device TYPE \"cc\"", "/dev/null", "cc", "1", "3",
+              "0666", "0", "0");
+  BAD_DEVICE ("invalid --device MAJOR \"4096\" for \"/dev/null\": expected a "
+              "decimal number from 0 to 4095",
+              "/dev/null", "c", "4096", "3", "0666", "0", "0");
+  BAD_DEVICE ("invalid --device MINOR \"-1\"", "/dev/null", "c", "1", "-1",
+              "0666", "0", "0");
+  BAD_DEVICE ("invalid --device MODE \"010000\" for \"/dev/null\": expected "
+              "permission bits from 0 to 07777",
+              "/dev/null", "c", "1", "3", "010000", "0", "0");
+  BAD_DEVICE ("invalid --device MODE \"rw\"", "/dev/null", "c", "1", "3",
+              "rw", "0", "0");
+  BAD_DEVICE ("invalid --device UID \"abc\" for \"/dev/null\": expected a "
+              "decimal number from 0 to 4294967294",
+              "/dev/null", "c", "1", "3", "0666", "abc", "0");
+  BAD_DEVICE ("invalid --device GID \"4294967295\"", "/dev/null", "c", "1",
+              "3", "0666", "0", "4294967295");
+#undef BAD_DEVICE
+}
+
+static void
+test_parse_idmap (void)
+{
+  jshim_error_t err;
+  struct jshim_idmap map;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_idmap ("--uid-map", "0:100000:65536", &map, &err), 0);
+  CHECK_INT (map.n, 1);
+  CHECK_INT (map.e[0].inner, 0);
+  CHECK_INT (map.e[0].outer, 100000);
+  CHECK_INT (map.e[0].count, 65536);
+  CHECK_INT (jshim_parse_idmap ("--gid-map",
+                                "0:1000:1,1:100000:65535,4294967295:5:1", &map,
+                                &err),
+             0);
+  CHECK_INT (map.n, 3);
+  CHECK_INT (map.e[2].inner, 4294967295U);
+  CHECK_INT (jshim_parse_idmap ("--uid-map", "0:1:1,1:2:1,2:3:1,3:4:1,4:5:1",
+                                &map, &err),
+             0);
+  CHECK_INT (map.n, 5);
+
+#define BAD_MAP(text, want)                                                 \
+  do                                                                        \
+    {                                                                       \
+      jshim_error_clear (&err);                                             \
+      CHECK_INT (jshim_parse_idmap ("--uid-map", text, &map, &err), -1);    \
+      CHECK_INT (err.stage, JSHIM_STAGE_ARGS);                              \
+      CHECK_INT (err.err, EINVAL);                                          \
+      CHECK_CONTAINS (err.msg, want);                                       \
+    }                                                                       \
+  while (0)
+
+  BAD_MAP ("0:1:1,1:2:1,2:3:1,3:4:1,4:5:1,5:6:1",
+           "invalid --uid-map \"0:1:1,1:2:1,2:3:1,3:4:1,4:5:1,5:6:1\": at "
+           "most 5 entries are allowed");
+  BAD_MAP ("", "invalid --uid-map \"\": entry \"\" is not C:H:N");
+  BAD_MAP ("0:100000", "entry \"0:100000\" is not C:H:N (expected "
+                       "CONTAINER:HOST:COUNT");
+  BAD_MAP ("0:1:2:3", "entry \"0:1:2:3\" is not C:H:N");
+  BAD_MAP ("0:100000:65536,", "entry \"\" is not C:H:N");
+  BAD_MAP ("0:-1:1", "entry \"0:-1:1\" is not C:H:N");
+  BAD_MAP ("0:100000:0", "entry \"0:100000:0\" has COUNT 0");
+  BAD_MAP ("4294967295:0:2", "entry \"4294967295:0:2\" reaches past id "
+                             "4294967295");
+  BAD_MAP ("0:4294967296:1", "is not C:H:N");
+#undef BAD_MAP
+}
+
+static void
+test_parse_join (void)
+{
+  jshim_error_t err;
+  struct jshim_join j;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_parse_join ("net=/proc/1/ns/net", &j, &err), 0);
+  CHECK_INT (j.flag, CLONE_NEWNET);
+  CHECK_STR (j.path, "/proc/1/ns/net");
+  CHECK_INT (jshim_parse_join ("mnt=/run/ns/mnt", &j, &err), 0);
+  CHECK_INT (j.flag, CLONE_NEWNS);
+  CHECK_INT (jshim_parse_join ("user=/proc/1/ns/user", &j, &err), 0);
+  CHECK_INT (j.flag, CLONE_NEWUSER);
+  CHECK_INT (jshim_parse_join ("net", &j, &err), -1);
+  CHECK_CONTAINS (err.msg, "invalid --join \"net\": expected TYPE=PATH");
+  CHECK_INT (jshim_parse_join ("time=/proc/1/ns/time", &j, &err), -1);
+  CHECK_CONTAINS (err.msg, "unknown namespace type \"time\"");
+  CHECK_INT (jshim_parse_join ("net=proc/1/ns/net", &j, &err), -1);
+  CHECK_CONTAINS (err.msg, "PATH must be an absolute path");
+  CHECK_INT (jshim_parse_join ("net=", &j, &err), -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_ARGS);
+  CHECK_INT (err.err, EINVAL);
+}
+
+static void
+test_helper_new_option_usage_errors (void)
+{
+  /* --mount and --device take their values positionally. */
+  expect_usage_error (ARGV ("--mount", "tmpfs", "tmpfs", "/dev", "0", "0"),
+                      "--mount needs 6 values (TYPE SOURCE TARGET FLAGS "
+                      "PROPAGATION DATA), got 5");
+  expect_usage_error (ARGV ("--mount=tmpfs", "--", testbin_path),
+                      "unknown option \"--mount=tmpfs\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--root", "/tmp", "--mount",
+                            "tmpfs", "tmpfs", "dev", "0", "0", "", "--",
+                            testbin_path),
+                      "invalid --mount TARGET \"dev\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--root", "/tmp", "--mount",
+                            "tmpfs", "tmpfs", "/dev", "0x100000", "0", "",
+                            "--", testbin_path),
+                      "belong in PROPAGATION");
+  expect_usage_error (ARGV ("--ns", "mount", "--mount", "tmpfs", "tmpfs",
+                            "/dev", "0", "0", "", "--", testbin_path),
+                      "--mount needs --root DIR");
+  expect_usage_error (ARGV ("--ns", "pid", "--root", "/tmp", "--mount",
+                            "tmpfs", "tmpfs", "/dev", "0", "0", "", "--",
+                            testbin_path),
+                      "--mount needs a new mount namespace (--ns mount)");
+  expect_usage_error (ARGV ("--device", "/dev/null", "c", "1", "3", "0666",
+                            "0"),
+                      "--device needs 7 values (PATH TYPE MAJOR MINOR MODE "
+                      "UID GID), got 6");
+  expect_usage_error (ARGV ("--ns", "mount", "--root", "/tmp", "--device",
+                            "/dev/null", "q", "1", "3", "0666", "0", "0",
+                            "--", testbin_path),
+                      "invalid --device TYPE \"q\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--device", "/dev/null", "c",
+                            "1", "3", "0666", "0", "0", "--", testbin_path),
+                      "--device needs --root DIR");
+  expect_usage_error (ARGV ("--root", "/tmp", "--dev-links", "--",
+                            testbin_path),
+                      "--dev-links needs a new mount namespace");
+  expect_usage_error (ARGV ("--dev-links=1", "--", testbin_path),
+                      "unknown option \"--dev-links=1\"");
+  expect_usage_error (ARGV ("--ns", "mount", "--rootfs-propagation",
+                            "0x4000", "--", testbin_path),
+                      "invalid --rootfs-propagation \"0x4000\"");
+  expect_usage_error (ARGV ("--rootfs-propagation=0x84000", "--",
+                            testbin_path),
+                      "--rootfs-propagation needs a new mount namespace");
+  /* User namespaces. */
+  expect_usage_error (ARGV ("--ns", "user", "--uid-map", "0:100000:65536",
+                            "--", testbin_path),
+                      "--ns user needs both --uid-map and --gid-map");
+  expect_usage_error (ARGV ("--uid-map", "0:100000:65536", "--gid-map",
+                            "0:100000:65536", "--", testbin_path),
+                      "--uid-map and --gid-map need --ns user");
+  expect_usage_error (ARGV ("--ns", "user", "--uid-map=0:1:1,1:2:1,2:3:1,"
+                                            "3:4:1,4:5:1,5:6:1",
+                            "--gid-map", "0:1:1", "--", testbin_path),
+                      "at most 5 entries are allowed");
+  expect_usage_error (ARGV ("--ns", "user", "--uid-map", "0:1:1",
+                            "--gid-map", "0-1-1", "--", testbin_path),
+                      "invalid --gid-map \"0-1-1\"");
+  /* --join and --cgroup. */
+  expect_usage_error (ARGV ("--join", "net", "--", testbin_path),
+                      "invalid --join \"net\": expected TYPE=PATH");
+  expect_usage_error (ARGV ("--join=floppy=/x", "--", testbin_path),
+                      "unknown namespace type \"floppy\"");
+  expect_usage_error (ARGV ("--join", "net=x", "--", testbin_path),
+                      "PATH must be an absolute path");
+  expect_usage_error (ARGV ("--join", "net=/a", "--join", "network=/b", "--",
+                            testbin_path),
+                      "invalid --join \"network=/b\": the network namespace "
+                      "is already joined (--join network=/a)");
+  expect_usage_error (ARGV ("--ns", "pid,net", "--join", "net=/a", "--",
+                            testbin_path),
+                      "--join network=/a and --ns network both given");
+  expect_usage_error (ARGV ("--cgroup", "sys/fs/cgroup/pids/x", "--",
+                            testbin_path),
+                      "invalid --cgroup \"sys/fs/cgroup/pids/x\": expected "
+                      "the absolute path of a cgroup directory");
+  expect_usage_error (ARGV ("--cgroup"), "needs a value");
+}
+
+/* An argv built piece by piece, for the long mount lists. */
+struct argv_buf
+{
+  char *v[160];
+  int n;
+  char store[8192];
+  size_t used;
+};
+
+__attribute__ ((format (printf, 2, 3))) static void
+av_add (struct argv_buf *a, const char *fmt, ...)
+{
+  va_list ap;
+  int len;
+
+  if (a->n == 0)
+    a->v[a->n++] = "jshim-spawn";
+  va_start (ap, fmt);
+  len = vsnprintf (a->store + a->used, sizeof (a->store) - a->used, fmt, ap);
+  va_end (ap);
+  if (len < 0 || (size_t) len >= sizeof (a->store) - a->used
+      || a->n + 2 >= (int) (sizeof (a->v) / sizeof (a->v[0])))
+    {
+      diag ("argv_buf too small");
+      current_failed = true;
+      return;
+    }
+  a->v[a->n++] = a->store + a->used;
+  a->v[a->n] = NULL;
+  a->used += (size_t) len + 1;
+}
+
+static void
+av_mount (struct argv_buf *a, const char *type, const char *source,
+          const char *target, unsigned long flags, unsigned long prop,
+          const char *data)
+{
+  av_add (a, "--mount");
+  av_add (a, "%s", type);
+  av_add (a, "%s", source);
+  av_add (a, "%s", target);
+  av_add (a, "0x%lx", flags);
+  av_add (a, "0x%lx", prop);
+  av_add (a, "%s", data);
+}
+
+static void
+av_device (struct argv_buf *a, const char *path, const char *type,
+           unsigned major, unsigned minor)
+{
+  av_add (a, "--device");
+  av_add (a, "%s", path);
+  av_add (a, "%s", type);
+  av_add (a, "%u", major);
+  av_add (a, "%u", minor);
+  av_add (a, "0666");
+  av_add (a, "0");
+  av_add (a, "0");
+}
+
+#define USERNS_MAPS                                                         \
+  "--uid-map", "0:100000:65536", "--gid-map", "0:100000:65536"
+
+/*
+ * The mounts and devices runc gives a container by default, plus a
+ * read-only bind of HOST at /data.  With USERNS the namespaces include a
+ * user namespace mapping 0 to 100000.
+ */
+static void
+av_runc_setup (struct argv_buf *a, const char *root, const char *host,
+               bool userns)
+{
+  static const struct
+  {
+    const char *path;
+    unsigned major, minor;
+  } devices[] = {
+    { "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 },
+    { "/dev/full", 1, 7 },   { "/dev/random", 1, 8 },
+    { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+  };
+  size_t i;
+
+  a->n = 0;
+  a->used = 0;
+  av_add (a, "--ns");
+  av_add (a, "%spid,mount,ipc,uts,net", userns ? "user," : "");
+  if (userns)
+    {
+      av_add (a, "--uid-map");
+      av_add (a, "0:100000:65536");
+      av_add (a, "--gid-map");
+      av_add (a, "0:100000:65536");
+    }
+  av_add (a, "--root");
+  av_add (a, "%s", root);
+  av_mount (a, "proc", "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
+            "");
+  av_mount (a, "tmpfs", "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, 0,
+            "mode=755,size=65536k");
+  av_mount (a, "devpts", "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, 0,
+            "newinstance,ptmxmode=0666,mode=0620");
+  av_mount (a, "tmpfs", "shm", "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            0, "mode=1777,size=65536k");
+  av_mount (a, "mqueue", "mqueue", "/dev/mqueue",
+            MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, "");
+  av_mount (a, "sysfs", "sysfs", "/sys",
+            MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, 0, "");
+  av_mount (a, "", host, "/data", MS_BIND | MS_REC | MS_RDONLY, 0, "");
+  for (i = 0; i < sizeof (devices) / sizeof (devices[0]); i++)
+    av_device (a, devices[i].path, "c", devices[i].major, devices[i].minor);
+  av_add (a, "--dev-links");
+}
+
+/* A copy of BASE's argv with "--" and the testbin command appended. */
+#define WITH_CMD(base, ...)                                                 \
+  with_cmd (&(base), (char *[]){ "--", "/bin/jshim-testbin", __VA_ARGS__,   \
+                                 NULL })
+
+static char **
+with_cmd (const struct argv_buf *base, char *const cmd[])
+{
+  static char *v[200];
+  int n = 0, i;
+
+  for (i = 0; i < base->n; i++)
+    v[n++] = base->v[i];
+  for (i = 0; cmd[i] != NULL && n < 199; i++)
+    v[n++] = cmd[i];
+  v[n] = NULL;
+  return v;
+}
+
+/* Run to a clean exit 0 and return the output (static buffer). */
+static const char *
+capture_output (char *const argv[], char *const envp[])
+{
+  struct spawn_result res;
+  int fd = make_output_file ();
+  const char *out;
+  int status;
+
+  if (fd < 0)
+    return "";
+  status = run_to_exit (argv, envp, fd, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), 0);
+  out = read_output (fd);
+  close (fd);
+  return out;
+}
+
+/*
+ * The line of mount point MP in mountinfo TEXT, as
+ * "MOUNT-OPTIONS OPTIONAL-FIELDS - FSTYPE SOURCE SUPER-OPTIONS" (static
+ * buffer), NULL when MP is not mounted.  The last mount on MP wins.
+ */
+static const char *
+mountinfo_line (const char *text, const char *mp)
+{
+  static char found[1024];
+  const char *line = text;
+  bool any = false;
+
+  while (*line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      size_t len = end ? (size_t) (end - line) : strlen (line);
+      char buf[1024], point[512];
+      int skip = 0;
+
+      if (len < sizeof (buf))
+        {
+          memcpy (buf, line, len);
+          buf[len] = '\0';
+          if (sscanf (buf, "%*s %*s %*s %*s %511s %n", point, &skip) == 1
+              && skip > 0 && strcmp (point, mp) == 0)
+            {
+              snprintf (found, sizeof (found), "%s", buf + skip);
+              any = true;
+            }
+        }
+      if (end == NULL)
+        break;
+      line = end + 1;
+    }
+  return any ? found : NULL;
+}
+
+/* Make every file under ROOT belong to UID:GID (for user namespaces). */
+static int chown_uid, chown_gid;
+
+static int
+chown_entry (const char *path, const struct stat *st, int flag,
+             struct FTW *ftw)
+{
+  (void) st;
+  (void) flag;
+  (void) ftw;
+  return lchown (path, chown_uid, chown_gid);
+}
+
+static void
+chown_tree (const char *root, int uid, int gid)
+{
+  chown_uid = uid;
+  chown_gid = gid;
+  CHECK (nftw (root, chown_entry, 16, FTW_PHYS) == 0);
+}
+
+static void
+check_runc_setup (const char *root, const char *host, bool userns)
+{
+  struct argv_buf a;
+  char path[PATH_MAX + 64];
+  const char *out, *line;
+  const char *owner = userns ? "65534:65534" : "0:0";
+  char want[128];
+
+  av_runc_setup (&a, root, host, userns);
+  /* The devices: the real ones (bound from the host in a user namespace,
+     where they belong to the host's root, which is not mapped). */
+  snprintf (want, sizeof (want), "char 1:3 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/null"), NULL, want);
+  snprintf (want, sizeof (want), "char 1:5 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/zero"), NULL, want);
+  snprintf (want, sizeof (want), "char 1:9 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/urandom"), NULL, want);
+  snprintf (want, sizeof (want), "char 5:0 0666 %s\n", owner);
+  expect_output (WITH_CMD (a, "stat", "/dev/tty"), NULL, want);
+  expect_output (WITH_CMD (a, "write-file", "/dev/null", "x"), NULL, "ok\n");
+  expect_exit_output (WITH_CMD (a, "write-file", "/dev/full", "x"), NULL, 1,
+                      "ENOSPC: No space left on device\n");
+  /* The links, and the devpts instance of our own. */
+  expect_output (WITH_CMD (a, "stat", "/dev/fd"), NULL,
+                 "link 0:0 0777 0:0 -> /proc/self/fd\n");
+  expect_output (WITH_CMD (a, "stat", "/dev/stderr"), NULL,
+                 "link 0:0 0777 0:0 -> /proc/self/fd/2\n");
+  expect_output (WITH_CMD (a, "stat", "/dev/ptmx"), NULL,
+                 "link 0:0 0777 0:0 -> pts/ptmx\n");
+  expect_output (WITH_CMD (a, "stat", "/dev/pts/ptmx"), NULL,
+                 "char 5:2 0666 0:0\n");
+  /* /proc works; the bind is read-only. */
+  expect_output (WITH_CMD (a, "fds"), NULL, "0\n1\n2\n");
+  expect_output (WITH_CMD (a, "cat-file", "/data/hello"), NULL, "hello\n");
+  expect_exit_output (WITH_CMD (a, "write-file", "/data/hello", "x"), NULL, 1,
+                      "EROFS: Read-only file system\n");
+
+  out = capture_output (WITH_CMD (a, "cat-file", "/proc/self/mountinfo"),
+                        NULL);
+  line = mountinfo_line (out, "/proc");
+  CHECK_CONTAINS (line, "rw,nosuid,nodev,noexec");
+  CHECK_CONTAINS (line, " - proc proc ");
+  line = mountinfo_line (out, "/dev");
+  CHECK_CONTAINS (line, " - tmpfs tmpfs ");
+  CHECK_CONTAINS (line, "size=65536k");
+  CHECK_CONTAINS (line, "mode=755");
+  line = mountinfo_line (out, "/dev/pts");
+  CHECK_CONTAINS (line, " - devpts devpts ");
+  CHECK_CONTAINS (line, "mode=620,ptmxmode=666");
+  line = mountinfo_line (out, "/dev/shm");
+  CHECK_CONTAINS (line, "nosuid,nodev,noexec");
+  CHECK_CONTAINS (line, " - tmpfs shm ");
+  CHECK_CONTAINS (mountinfo_line (out, "/dev/mqueue"), " - mqueue mqueue ");
+  line = mountinfo_line (out, "/sys");
+  CHECK (line != NULL && strncmp (line, "ro,", 3) == 0);
+  CHECK_CONTAINS (line, " - sysfs sysfs ");
+  line = mountinfo_line (out, "/data");
+  CHECK (line != NULL && strncmp (line, "ro,", 3) == 0);
+  if (userns)
+    CHECK_CONTAINS (mountinfo_line (out, "/dev/null"), " - devtmpfs ");
+
+  /* The host side: the bound directory is untouched, the mount points
+     were made in the root, and nothing of the mounts shows there. */
+  snprintf (path, sizeof (path), "%s/hello", host);
+  CHECK_STR (host_line (path, path, sizeof (path)), "hello\n");
+  CHECK_INT (count_entries (host), 1);
+  CHECK (path_exists ("%s/dev", root));
+  CHECK (!path_exists ("%s/dev/null", root));
+  CHECK (!path_exists ("%s/dev/pts", root));
+}
+
+static char *
+make_host_dir (void)
+{
+  char *host = make_temp_dir ();
+  char path[PATH_MAX + 64];
+
+  if (host == NULL)
+    return NULL;
+  snprintf (path, sizeof (path), "%s/hello", host);
+  CHECK (write_file (path, "hello\n", 0644) == 0);
+  return host;
+}
+
+static void
+test_spawn_runc_mounts (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_host_dir ();
+
+  if (root != NULL && host != NULL)
+    check_runc_setup (root, host, false);
+  remove_tree (root);
+  remove_tree (host);
+}
+
+static void
+test_spawn_mount_list_authoritative (void)
+{
+  char *root = make_rootfs ();
+
+  if (root == NULL)
+    return;
+  /* A new pid namespace but a --mount list without proc: no /proc. */
+  expect_exit_output (ARGV ("--ns", "pid,mount", "--root", root, "--mount",
+                            "tmpfs", "tmpfs", "/tmp", "0", "0", "", "--",
+                            "/bin/jshim-testbin", "fds"),
+                      NULL, 1,
+                      "jshim-testbin: opendir /proc/self/fd: No such file or "
+                      "directory\n");
+  CHECK (!path_exists ("%s/proc", root));
+  CHECK (path_exists ("%s/tmp", root));
+  remove_tree (root);
+}
+
+static void
+test_spawn_mount_kinds (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_host_dir ();
+  char src[PATH_MAX + 64];
+  struct stat st;
+  const char *out;
+
+  if (root == NULL || host == NULL)
+    goto out;
+  snprintf (src, sizeof (src), "%s/hello", host);
+  /* A file: the target is made as an empty file in the root. */
+  expect_output (ARGV ("--ns", "mount", "--root", root, "--mount", "", src,
+                       "/etc/conf", "0x1000", "0", "", "--",
+                       "/bin/jshim-testbin", "cat-file", "/etc/conf"),
+                 NULL, "hello\n");
+  CHECK (path_exists ("%s/etc/conf", root));
+  snprintf (src, sizeof (src), "%s/etc/conf", root);
+  CHECK (stat (src, &st) == 0 && S_ISREG (st.st_mode) && st.st_size == 0
+         && (st.st_mode & 07777) == 0644);
+  snprintf (src, sizeof (src), "%s/etc", root);
+  CHECK (stat (src, &st) == 0 && (st.st_mode & 07777) == 0755);
+  /* A remount entry makes an earlier bind read-only. */
+  expect_exit_output (ARGV ("--ns", "mount", "--root", root, "--mount", "",
+                            host, "/data", "0x1000", "0", "", "--mount", "",
+                            "", "/data", "0x1021", "0", "", "--",
+                            "/bin/jshim-testbin", "write-file", "/data/hello",
+                            "x"),
+                      NULL, 1, "EROFS: Read-only file system\n");
+  /* PROPAGATION applies to that mount. */
+  out = capture_output (ARGV ("--ns", "pid,mount", "--root", root, "--mount",
+                              "proc", "proc", "/proc", "0xe", "0", "",
+                              "--mount", "tmpfs", "tmpfs", "/shared", "0",
+                              "0x100000", "size=4k", "--",
+                              "/bin/jshim-testbin", "cat-file",
+                              "/proc/self/mountinfo"),
+                        NULL);
+  CHECK_CONTAINS (mountinfo_line (out, "/shared"), " shared:");
+  CHECK_CONTAINS (mountinfo_line (out, "/shared"), "size=4k");
+  CHECK (mountinfo_line (out, "/proc") != NULL
+         && strstr (mountinfo_line (out, "/proc"), "shared:") == NULL);
+
+  /* Errors name the mount. */
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "jshimfs", "src", "/x", "0", "0", "", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENODEV,
+                         "mount jshimfs \"src\" on \"/x\": No such device");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount", "",
+                               "/nonexistent-src", "/x", "0x1000", "0", "",
+                               "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENOENT,
+                         "mount bind \"/nonexistent-src\" on \"/x\": open the "
+                         "source: No such file or directory");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount", "",
+                               "", "/not-there", "0x21", "0", "", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENOENT,
+                         "remount \"/not-there\" with flags 0x21: resolve the "
+                         "target inside the root: No such file or directory");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "tmpfs", "tmpfs", "/bin/jshim-testbin/x", "0",
+                               "0", "", "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ENOTDIR,
+                         "mount tmpfs \"tmpfs\" on \"/bin/jshim-testbin/x\": "
+                         "resolve the target inside the root: Not a "
+                         "directory");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "tmpfs", "tmpfs", "/t", "0", "0",
+                               "size=nonsense", "--", "/bin/jshim-testbin",
+                               "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, EINVAL,
+                         "mount tmpfs \"tmpfs\" on \"/t\": Invalid argument");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--device",
+                               "/dev/x", "c", "1", "3", "0666", "0", "0",
+                               "--device", "/dev/x/y", "c", "1", "3", "0666",
+                               "0", "0", "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_DEVICES, ENOTDIR,
+                         "create device /dev/x/y: resolve its directory "
+                         "inside the root: Not a directory");
+
+out:
+  remove_tree (root);
+  remove_tree (host);
+}
+
+/*
+ * A hostile root: symlinks to a host directory as a mount target and as a
+ * device parent, a relative one climbing out, a dangling one, one to /etc
+ * (a loop inside the root), one through a /proc magic link.  Nothing may
+ * appear in the host directory (or /etc); everything lands inside the root
+ * or fails with a clear error.
+ */
+static void
+test_spawn_hostile_rootfs (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_temp_dir ();
+  char *data = make_host_dir ();
+  char link[PATH_MAX + 64], src[PATH_MAX + 64], evil[64], magic[64];
+  struct argv_buf a;
+
+  if (root == NULL || host == NULL || data == NULL)
+    goto out;
+  snprintf (link, sizeof (link), "../../../../../../..%s", host);
+  CHECK (make_symlink (host, root, "mnt") == 0);
+  CHECK (make_symlink (host, root, "devdir") == 0);
+  CHECK (make_symlink (link, root, "rel") == 0);
+  snprintf (link, sizeof (link), "%s/newfile", host);
+  CHECK (make_symlink (link, root, "dangling") == 0);
+  CHECK (make_symlink ("/etc", root, "etc") == 0);
+  CHECK (make_symlink ("/proc/self/root/tmp", root, "magic") == 0);
+  snprintf (src, sizeof (src), "%s/hello", data);
+
+  a.n = 0;
+  a.used = 0;
+  av_add (&a, "--ns");
+  av_add (&a, "pid,mount");
+  av_add (&a, "--root");
+  av_add (&a, "%s", root);
+  av_mount (&a, "tmpfs", "tmpfs", "/mnt/sub", 0, 0, "");
+  av_mount (&a, "tmpfs", "tmpfs", "/rel/relsub", 0, 0, "");
+  av_mount (&a, "", src, "/dangling", MS_BIND, 0, "");
+  av_device (&a, "/devdir/null", "c", 1, 3);
+  av_device (&a, "/devdir/deeper/zero", "c", 1, 5);
+  expect_output (WITH_CMD (a, "stat", "/mnt/sub"), NULL,
+                 "dir 0:0 1777 0:0\n");
+  expect_output (WITH_CMD (a, "cat-file", "/dangling"), NULL, "hello\n");
+  expect_output (WITH_CMD (a, "stat", "/devdir/null"), NULL,
+                 "char 1:3 0666 0:0\n");
+  expect_output (WITH_CMD (a, "stat", "/devdir/deeper/zero"), NULL,
+                 "char 1:5 0666 0:0\n");
+  /* ".." in a target stops at the root too. */
+  snprintf (link, sizeof (link), "/../../../..%s/dots", host);
+  expect_output (ARGV ("--ns", "mount", "--root", root, "--mount", "tmpfs",
+                       "tmpfs", link, "0", "0", "", "--",
+                       "/bin/jshim-testbin", "stat", link),
+                 NULL, "dir 0:0 1777 0:0\n");
+
+  /* All of it went into the root. */
+  CHECK_INT (count_entries (host), 0);
+  CHECK (path_exists ("%s%s/sub", root, host));
+  CHECK (path_exists ("%s%s/relsub", root, host));
+  CHECK (path_exists ("%s%s/newfile", root, host));
+  CHECK (path_exists ("%s%s/null", root, host));
+  CHECK (path_exists ("%s%s/deeper/zero", root, host));
+  CHECK (path_exists ("%s%s/dots", root, host));
+
+  /* etc -> /etc is etc itself inside the root: a loop, never the host's
+     /etc. */
+  snprintf (evil, sizeof (evil), "/etc/jshim-test-evil-%d", (int) getpid ());
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                               "tmpfs", "tmpfs", evil, "0", "0", "", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ELOOP,
+                         "resolve the target inside the root: Too many "
+                         "levels of symbolic links");
+  expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--device",
+                               evil, "c", "1", "3", "0666", "0", "0", "--",
+                               "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_DEVICES, ELOOP,
+                         "resolve its directory inside the root: Too many "
+                         "levels of symbolic links");
+  CHECK (!path_exists ("%s", evil));
+  /* A /proc magic link is refused once the root has a proc. */
+  snprintf (magic, sizeof (magic), "/magic/jshim-test-magic-%d",
+            (int) getpid ());
+  expect_workload_error (ARGV ("--ns", "pid,mount", "--root", root,
+                               "--mount", "proc", "proc", "/proc", "0xe", "0",
+                               "", "--mount", "tmpfs", "tmpfs", magic, "0",
+                               "0", "", "--", "/bin/jshim-testbin", "pid"),
+                         NULL, JSHIM_STAGE_MOUNT, ELOOP,
+                         "resolve the target inside the root: Too many "
+                         "levels of symbolic links");
+  CHECK (!path_exists ("/tmp%s", magic + strlen ("/magic")));
+  CHECK_INT (count_entries (host), 0);
+
+out:
+  remove_tree (root);
+  remove_tree (host);
+  remove_tree (data);
+}
+
+static void
+test_spawn_masked_with_device (void)
+{
+  char *root = make_rootfs ();
+  char path[PATH_MAX + 64];
+
+  if (root == NULL)
+    return;
+  snprintf (path, sizeof (path), "%s/secret", root);
+  CHECK (write_file (path, "secret\n", 0644) == 0);
+  /* No dev/null in the root: --device makes the one --masked needs. */
+  expect_output (ARGV ("--ns", "pid,mount", "--root", root, "--mount",
+                       "proc", "proc", "/proc", "0xe", "0", "", "--mount",
+                       "tmpfs", "tmpfs", "/dev", "0x1000002", "0",
+                       "mode=755", "--device", "/dev/null", "c", "1", "3",
+                       "0666", "0", "0", "--masked", "/secret", "--",
+                       "/bin/jshim-testbin", "cat-file", "/secret"),
+                 NULL, "");
+  CHECK_STR (host_line (path, path, sizeof (path)), "secret\n");
+  remove_tree (root);
+}
+
+/* Start a workload that sleeps; returns its pid (our child), or -1. */
+static pid_t
+start_sleeper (char *const argv[])
+{
+  struct spawn_result res;
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+
+  if (run_spawn (argv, default_env, &opts, &res) < 0)
+    return -1;
+  CHECK (res.got_pid);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  return res.got_pid && res.got_ready ? res.pid : -1;
+}
+
+static void
+stop_sleeper (pid_t pid)
+{
+  int status;
+
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+}
+
+static const char *
+read_link (const char *fmt, pid_t pid, char *buf, size_t cap)
+{
+  char path[64];
+  ssize_t n;
+
+  snprintf (path, sizeof (path), fmt, (int) pid);
+  n = readlink (path, buf, cap - 1);
+  buf[n > 0 ? n : 0] = '\0';
+  return buf;
+}
+
+/* Whole text of a /proc file of PID (static buffer). */
+static const char *
+proc_text (pid_t pid, const char *name)
+{
+  static char buf[16384];
+  char path[64];
+  ssize_t n = 0, r;
+  int fd;
+
+  snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, name);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      while (n < (ssize_t) sizeof (buf) - 1
+             && (r = read (fd, buf + n, sizeof (buf) - 1 - (size_t) n)) > 0)
+        n += r;
+      close (fd);
+    }
+  buf[n] = '\0';
+  return buf;
+}
+
+/*
+ * --rootfs-propagation on a root that is a shared mount on the host: every
+ * propagation still pivots; slave receives the host's later mounts,
+ * private does not; nothing the container mounts shows on the host.
+ */
+static void
+test_spawn_rootfs_propagation (void)
+{
+  static char *const props[] = {
+    "0x84000", "0x80000", "0x104000", "0x100000", "0x44000", "0x40000",
+    "0x24000", "0x20000", "0",
+  };
+  char *root = make_temp_dir ();
+  char path[PATH_MAX + 64], late[PATH_MAX + 64];
+  const char *out;
+  size_t i;
+  pid_t slave = -1, private = -1;
+  bool mounted = false, late_mounted = false;
+
+  if (root == NULL)
+    return;
+  if (mount ("tmpfs", root, "tmpfs", 0, "mode=755") < 0
+      || mount (NULL, root, NULL, MS_SHARED, NULL) < 0)
+    {
+      diag ("shared tmpfs at %s: %s", root, strerror (errno));
+      current_failed = true;
+      goto out;
+    }
+  mounted = true;
+  snprintf (path, sizeof (path), "%s/bin", root);
+  CHECK (mkdir (path, 0755) == 0);
+  snprintf (path, sizeof (path), "%s/bin/jshim-testbin", root);
+  CHECK (copy_file (testbin_path, path, 0755) == 0);
+  snprintf (late, sizeof (late), "%s/late", root);
+  CHECK (mkdir (late, 0755) == 0);
+
+  for (i = 0; i < sizeof (props) / sizeof (props[0]); i++)
+    {
+      out = capture_output (ARGV ("--ns", "pid,mount", "--root", root,
+                                  "--rootfs-propagation", props[i],
+                                  "--mount", "proc", "proc", "/proc", "0xe",
+                                  "0", "", "--mount", "tmpfs", "tmpfs",
+                                  "/mnt", "0", "0", "", "--",
+                                  "/bin/jshim-testbin", "cat-file",
+                                  "/proc/self/mountinfo"),
+                            NULL);
+      if (strcmp (props[i], "0x84000") == 0
+          || strcmp (props[i], "0x80000") == 0)
+        CHECK_CONTAINS (mountinfo_line (out, "/"), " master:");
+      else if (strcmp (props[i], "0x104000") == 0)
+        {
+          CHECK_CONTAINS (mountinfo_line (out, "/"), " shared:");
+          CHECK_CONTAINS (mountinfo_line (out, "/mnt"), " shared:");
+        }
+      else if (strcmp (props[i], "0x24000") == 0)
+        CHECK_CONTAINS (mountinfo_line (out, "/mnt"), " unbindable ");
+      else if (strcmp (props[i], "0x44000") == 0
+               || strcmp (props[i], "0") == 0)
+        CHECK (mountinfo_line (out, "/") != NULL
+               && strstr (mountinfo_line (out, "/"), ":") == NULL);
+      CHECK (mountinfo_line (out, "/mnt") != NULL);
+      snprintf (path, sizeof (path), "%s/mnt", root);
+      CHECK (mountinfo_line (proc_text (getpid (), "mountinfo"), path)
+             == NULL);
+    }
+
+  /* A mount the host makes later reaches a slave root only. */
+  slave = start_sleeper (ARGV ("--ns", "pid,mount", "--root", root,
+                               "--rootfs-propagation", "0x84000", "--",
+                               "/bin/jshim-testbin", "sleep", "30"));
+  private = start_sleeper (ARGV ("--ns", "pid,mount", "--root", root, "--",
+                                 "/bin/jshim-testbin", "sleep", "30"));
+  if (mount ("tmpfs", late, "tmpfs", 0, "size=4k") < 0)
+    {
+      diag ("mount %s: %s", late, strerror (errno));
+      current_failed = true;
+      goto out;
+    }
+  late_mounted = true;
+  if (slave > 0)
+    CHECK (mountinfo_line (proc_text (slave, "mountinfo"), "/late") != NULL);
+  if (private > 0)
+    CHECK (mountinfo_line (proc_text (private, "mountinfo"), "/late")
+           == NULL);
+
+out:
+  stop_sleeper (slave);
+  stop_sleeper (private);
+  if (late_mounted)
+    umount2 (late, MNT_DETACH);
+  if (mounted)
+    umount2 (root, MNT_DETACH);
+  remove_tree (root);
+}
+
+struct userns_check
+{
+  uid_t host_uid;
+  const char *uid_map;
+  bool called;
+};
+
+/* At READY: the workload's host ids and its uid map, seen from outside. */
+static void
+check_userns_from_host (pid_t pid, void *arg)
+{
+  struct userns_check *c = arg;
+  unsigned inner = 1, outer = 0, count = 0;
+  char path[64];
+  struct stat st;
+
+  c->called = true;
+  snprintf (path, sizeof (path), "/proc/%d", (int) pid);
+  CHECK (stat (path, &st) == 0);
+  CHECK_INT (st.st_uid, c->host_uid);
+  CHECK_INT (st.st_gid, c->host_uid);
+  CHECK_INT (sscanf (proc_text (pid, "uid_map"), "%u %u %u", &inner, &outer,
+                     &count),
+             3);
+  CHECK_INT (inner, 0);
+  CHECK_INT (outer, 100000);
+  CHECK_INT (count, 65536);
+  CHECK_INT (sscanf (proc_text (pid, "gid_map"), "%u %u %u", &inner, &outer,
+                     &count),
+             3);
+  CHECK_INT (outer, 100000);
+}
+
+static void
+expect_output_checked (char *const argv[], const char *expected,
+                       struct userns_check *c)
+{
+  struct spawn_opts opts = { .out_fd = make_output_file (),
+                             .after = SEND_GO,
+                             .on_ready = check_userns_from_host,
+                             .on_ready_arg = c };
+  struct spawn_result res;
+  int status;
+
+  if (opts.out_fd < 0)
+    return;
+  c->called = false;
+  run_spawn (argv, default_env, &opts, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  CHECK_STR (read_output (opts.out_fd), expected);
+  CHECK (c->called);
+  close (opts.out_fd);
+}
+
+static void
+test_spawn_userns (void)
+{
+  char *root = make_rootfs ();
+  struct userns_check c = { .host_uid = 100000 };
+  unsigned inner = 1, outer = 0, count = 0;
+
+  if (root == NULL)
+    return;
+  chown_tree (root, 100000, 100000);
+  expect_output_checked (ARGV ("--ns", "user,pid,mount", USERNS_MAPS,
+                               "--uid", "0", "--gid", "0", "--root", root,
+                               "--", "/bin/jshim-testbin", "id"),
+                         "uid=0 gid=0\n", &c);
+  c.host_uid = 101000;
+  expect_output_checked (ARGV ("--ns", "user,pid,mount", USERNS_MAPS,
+                               "--uid", "1000", "--gid", "1000", "--groups",
+                               "1000,2000", "--root", root, "--",
+                               "/bin/jshim-testbin", "groups"),
+                         "1000,2000\n", &c);
+  /* Without --uid/--gid the workload is the container's root. */
+  expect_output (ARGV ("--ns", "user", USERNS_MAPS, "--", testbin_path,
+                       "id"),
+                 NULL, "uid=0 gid=0\n");
+  CHECK_INT (sscanf (capture_output (ARGV ("--ns", "user", USERNS_MAPS,
+                                           "--", testbin_path, "cat-file",
+                                           "/proc/self/uid_map"),
+                                     NULL),
+                     "%u %u %u", &inner, &outer, &count),
+             3);
+  CHECK_INT (inner, 0);
+  CHECK_INT (outer, 100000);
+  CHECK_INT (count, 65536);
+  /* Root there has every capability of the namespace (a new user namespace
+     starts with a full bounding set, whatever ours is), and the usual
+     process options work. */
+  {
+    char want[32];
+
+    snprintf (want, sizeof (want), "%016llx\n",
+              (2ULL << jshim_cap_last_cap ()) - 1);
+    expect_output (ARGV ("--ns", "user,pid,mount", USERNS_MAPS, "--root",
+                         root, "--", "/bin/jshim-testbin", "status",
+                         "CapEff"),
+                   NULL, want);
+  }
+  expect_output (ARGV ("--ns", "user,pid,mount", USERNS_MAPS, "--root", root,
+                       "--rlimit", "RLIMIT_NOFILE=1000:2000",
+                       "--oom-score-adj", "500", "--", "/bin/jshim-testbin",
+                       "rlimit", "RLIMIT_NOFILE"),
+                 NULL, "1000 2000\n");
+  expect_output (ARGV ("--ns", "user,pid,mount", USERNS_MAPS, "--root", root,
+                       "--oom-score-adj", "500", "--", "/bin/jshim-testbin",
+                       "oom-score-adj"),
+                 NULL, "500\n");
+  remove_tree (root);
+}
+
+static void
+test_spawn_userns_mounts (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_host_dir ();
+  char path[PATH_MAX + 64];
+  const char *line;
+  struct argv_buf a;
+
+  if (root == NULL || host == NULL)
+    goto out;
+  chown_tree (root, 100000, 100000);
+  check_runc_setup (root, host, true);
+  /* The host's node must be the device asked for. */
+  a.n = 0;
+  a.used = 0;
+  av_add (&a, "--ns");
+  av_add (&a, "user,mount");
+  av_add (&a, "--uid-map");
+  av_add (&a, "0:100000:65536");
+  av_add (&a, "--gid-map");
+  av_add (&a, "0:100000:65536");
+  av_add (&a, "--root");
+  av_add (&a, "%s", root);
+  av_mount (&a, "tmpfs", "tmpfs", "/dev", 0, 0, "");
+  av_device (&a, "/dev/null", "c", 1, 5);
+  expect_workload_error (WITH_CMD (a, "pid"), NULL, JSHIM_STAGE_DEVICES,
+                         ENODEV,
+                         "the host's /dev/null is not a character device "
+                         "1:5");
+
+  /* A read-only bind of a mount whose nosuid, nodev and noatime the user
+     namespace cannot drop: the remount keeps them. */
+  if (mount ("tmpfs", host, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOATIME,
+             "size=4k")
+      < 0)
+    {
+      diag ("mount tmpfs on %s: %s", host, strerror (errno));
+      current_failed = true;
+      goto out;
+    }
+  snprintf (path, sizeof (path), "%s/f", host);
+  CHECK (write_file (path, "", 0666) == 0);
+  expect_exit_output (ARGV ("--ns", "user,mount", USERNS_MAPS, "--root", root,
+                            "--mount", "", host, "/locked", "0x1001", "0",
+                            "", "--", "/bin/jshim-testbin", "write-file",
+                            "/locked/f", "x"),
+                      NULL, 1, "EROFS: Read-only file system\n");
+  expect_output (ARGV ("--ns", "user,mount", USERNS_MAPS, "--root", root,
+                       "--mount", "", host, "/locked", "0x1000", "0", "",
+                       "--", "/bin/jshim-testbin", "write-file", "/locked/f",
+                       "x"),
+                 NULL, "ok\n");
+  line = mountinfo_line (capture_output (ARGV ("--ns", "user,pid,mount",
+                                               USERNS_MAPS, "--root", root,
+                                               "--mount", "proc", "proc",
+                                               "/proc", "0xe", "0", "",
+                                               "--mount", "", host, "/locked",
+                                               "0x1001", "0", "", "--",
+                                               "/bin/jshim-testbin",
+                                               "cat-file",
+                                               "/proc/self/mountinfo"),
+                                         NULL),
+                         "/locked");
+  CHECK_CONTAINS (line, "ro,nosuid,nodev,noatime ");
+  umount2 (host, MNT_DETACH);
+out:
+  remove_tree (root);
+  remove_tree (host);
+}
+
+/* The workload of a helper that failed before sending its PID: our child
+   all the same (CLONE_PARENT).  Returns its wait status. */
+static int
+reap_unannounced_workload (void)
+{
+  int status = -1, waited;
+
+  for (waited = 0; waited < 20000; waited += 10)
+    {
+      pid_t r = waitpid (-1, &status, WNOHANG);
+
+      if (r > 0)
+        return status;
+      if (r < 0)
+        break;
+      usleep (10 * 1000);
+    }
+  diag ("no workload to reap");
+  current_failed = true;
+  return -1;
+}
+
+static void
+test_spawn_userns_failures (void)
+{
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+  struct spawn_result res;
+  int status;
+
+  /* Overlapping ranges: the kernel refuses the map. */
+  run_spawn (ARGV ("--ns", "user", "--uid-map", "0:100000:10,5:200000:10",
+                   "--gid-map", "0:100000:65536", "--", testbin_path, "id"),
+             default_env, &opts, &res);
+  CHECK (!res.got_pid);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_USERNS);
+  CHECK_INT (res.err_errno, EINVAL);
+  CHECK_CONTAINS (res.err_msg, "write uid map \"0:100000:10,5:200000:10\" to "
+                               "/proc/");
+  CHECK_CONTAINS (res.err_msg, "/uid_map: Invalid argument");
+  CHECK (WIFEXITED (res.helper_status));
+  CHECK_INT (WEXITSTATUS (res.helper_status), 1);
+  /* The workload saw EOF and gave up without doing anything. */
+  status = reap_unannounced_workload ();
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_ABORTED);
+
+  run_spawn (ARGV ("--ns", "user", "--uid-map", "0:100000:65536",
+                   "--gid-map", "0:100000:100,100:200000:1,101:200001:1,"
+                                "102:200002:1,103:200003:1",
+                   "--", testbin_path, "id"),
+             default_env, &opts, &res);
+  CHECK_INT (res.errors, 0);
+  CHECK (res.got_ready);
+  workload_status (&res);
+
+  /* Container root must be mapped. */
+  expect_workload_error (ARGV ("--ns", "user", "--uid-map", "0:100000:65536",
+                               "--gid-map", "1:100000:65536", "--",
+                               testbin_path, "id"),
+                         NULL, JSHIM_STAGE_USERNS, EINVAL,
+                         "become root in the user namespace: setresgid 0 "
+                         "(container gid 0 must be mapped): Invalid "
+                         "argument");
+}
+
+struct join_check
+{
+  pid_t sleeper;
+  bool called;
+};
+
+static void
+check_joined_pid_ns (pid_t pid, void *arg)
+{
+  struct join_check *c = arg;
+  char mine[64], theirs[64];
+
+  c->called = true;
+  CHECK_STR (read_link ("/proc/%d/ns/pid", pid, mine, sizeof (mine)),
+             read_link ("/proc/%d/ns/pid", c->sleeper, theirs,
+                        sizeof (theirs)));
+  CHECK_STR (read_link ("/proc/%d/ns/user", pid, mine, sizeof (mine)),
+             read_link ("/proc/%d/ns/user", c->sleeper, theirs,
+                        sizeof (theirs)));
+}
+
+static void
+test_spawn_join (void)
+{
+  struct join_check c = { 0 };
+  struct spawn_opts opts = { .out_fd = -1,
+                             .after = SEND_GO,
+                             .on_ready = check_joined_pid_ns,
+                             .on_ready_arg = &c };
+  struct spawn_result res;
+  char net[64], uts[64], usr[64], pid_ns[64], mnt[64], want[80], self[64];
+  pid_t sleeper;
+
+  sleeper = start_sleeper (ARGV ("--ns", "user,pid,net,uts,ipc,mount",
+                                 USERNS_MAPS, "--hostname", "joined-uts",
+                                 "--", testbin_path, "sleep", "30"));
+  if (sleeper <= 0)
+    return;
+  c.sleeper = sleeper;
+  snprintf (net, sizeof (net), "net=/proc/%d/ns/net", (int) sleeper);
+  snprintf (uts, sizeof (uts), "uts=/proc/%d/ns/uts", (int) sleeper);
+  snprintf (usr, sizeof (usr), "user=/proc/%d/ns/user", (int) sleeper);
+  snprintf (pid_ns, sizeof (pid_ns), "pid=/proc/%d/ns/pid", (int) sleeper);
+  snprintf (mnt, sizeof (mnt), "mnt=/proc/%d/ns/mnt", (int) sleeper);
+
+  expect_output (ARGV ("--join", net, "--join", uts, "--", testbin_path,
+                       "hostname"),
+                 NULL, "joined-uts\n");
+  snprintf (want, sizeof (want), "%s\n",
+            read_link ("/proc/%d/ns/net", sleeper, self, sizeof (self)));
+  expect_output (ARGV ("--join", net, "--", testbin_path, "ns", "net"), NULL,
+                 want);
+  CHECK (strcmp (want, capture_output (ARGV ("--", testbin_path, "ns", "net"),
+                                       NULL))
+         != 0);
+  /* The user namespace is joined last, whatever the order given (its /proc
+     is a proc of its pid namespace: join that too). */
+  snprintf (want, sizeof (want), "%s\n",
+            read_link ("/proc/%d/ns/mnt", sleeper, self, sizeof (self)));
+  expect_output (ARGV ("--join", usr, "--join", mnt, "--join", uts,
+                       "--join", pid_ns, "--", testbin_path, "ns", "mnt"),
+                 NULL, want);
+  /* A joined pid namespace holds the workload, not the helper; in a joined
+     user namespace the workload is its root. */
+  opts.out_fd = make_output_file ();
+  run_spawn (ARGV ("--join", pid_ns, "--join", usr, "--", testbin_path,
+                   "id"),
+             default_env, &opts, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (c.called);
+  workload_status (&res);
+  CHECK_STR (read_output (opts.out_fd), "uid=0 gid=0\n");
+  close (opts.out_fd);
+
+  /* Errors. */
+  snprintf (want, sizeof (want), "net=/proc/%d/ns/uts", (int) sleeper);
+  opts.out_fd = -1;
+  opts.on_ready = NULL;
+  run_spawn (ARGV ("--join", want, "--", testbin_path, "id"), default_env,
+             &opts, &res);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_JOIN);
+  CHECK_INT (res.err_errno, EINVAL);
+  snprintf (want, sizeof (want), "join network namespace \"/proc/%d/ns/uts\": "
+            "setns: Invalid argument", (int) sleeper);
+  CHECK_STR (res.err_msg, want);
+  CHECK_INT (WEXITSTATUS (res.helper_status), 1);
+  run_spawn (ARGV ("--join", "ipc=/nonexistent-ns", "--", testbin_path,
+                   "id"),
+             default_env, &opts, &res);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_JOIN);
+  CHECK_INT (res.err_errno, ENOENT);
+  CHECK_STR (res.err_msg, "join ipc namespace \"/nonexistent-ns\": open: No "
+                          "such file or directory");
+  stop_sleeper (sleeper);
+}
+
+struct cgroup_check
+{
+  const char *want;
+  bool called;
+};
+
+static void
+check_cgroup_from_host (pid_t pid, void *arg)
+{
+  struct cgroup_check *c = arg;
+
+  c->called = true;
+  CHECK_CONTAINS (proc_text (pid, "cgroup"), c->want);
+}
+
+static void
+check_cgroup (char *dir, const char *want, const char *want_ns)
+{
+  struct cgroup_check c = { .want = want };
+  struct spawn_opts opts = { .out_fd = make_output_file (),
+                             .after = SEND_GO,
+                             .on_ready = check_cgroup_from_host,
+                             .on_ready_arg = &c };
+  struct spawn_result res;
+
+  if (opts.out_fd < 0)
+    return;
+  run_spawn (ARGV ("--cgroup", dir, "--", testbin_path, "cat-file",
+                   "/proc/self/cgroup"),
+             default_env, &opts, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (c.called);
+  workload_status (&res);
+  CHECK_CONTAINS (read_output (opts.out_fd), want);
+  close (opts.out_fd);
+  /* A new cgroup namespace is rooted there. */
+  CHECK_CONTAINS (capture_output (ARGV ("--ns", "cgroup", "--cgroup", dir,
+                                        "--", testbin_path, "cat-file",
+                                        "/proc/self/cgroup"),
+                                  NULL),
+                  want_ns);
+}
+
+static void
+test_spawn_cgroup (void)
+{
+  char v1[128], v2[128], want[160];
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+  struct spawn_result res;
+
+  snprintf (v1, sizeof (v1), "/sys/fs/cgroup/pids/jshim-test-%d",
+            (int) getpid ());
+  snprintf (v2, sizeof (v2), "/sys/fs/cgroup/unified/jshim-test-%d",
+            (int) getpid ());
+  if (mkdir (v1, 0755) < 0)
+    diag ("no cgroup v1 pids hierarchy here (%s), skipped", strerror (errno));
+  else
+    {
+      snprintf (want, sizeof (want), ":pids:/jshim-test-%d\n",
+                (int) getpid ());
+      check_cgroup (v1, want, ":pids:/\n");
+      CHECK (rmdir (v1) == 0);
+    }
+  if (mkdir (v2, 0755) < 0)
+    diag ("no cgroup2 at /sys/fs/cgroup/unified (%s), skipped",
+          strerror (errno));
+  else
+    {
+      snprintf (want, sizeof (want), "0::/jshim-test-%d\n", (int) getpid ());
+      check_cgroup (v2, want, "0::/\n");
+      CHECK (rmdir (v2) == 0);
+    }
+
+  run_spawn (ARGV ("--cgroup", "/sys/fs/cgroup/pids/jshim-no-such-cgroup",
+                   "--", testbin_path, "id"),
+             default_env, &opts, &res);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_CGROUP);
+  CHECK_INT (res.err_errno, ENOENT);
+  CHECK_CONTAINS (res.err_msg, "write pid ");
+  CHECK_CONTAINS (res.err_msg, " to /sys/fs/cgroup/pids/jshim-no-such-cgroup/"
+                               "cgroup.procs (open): No such file or "
+                               "directory");
+  CHECK_INT (WEXITSTATUS (res.helper_status), 1);
+}
+
+static int
+cmp_ll (const void *a, const void *b)
+{
+  long long x = *(const long long *) a, y = *(const long long *) b;
+  return (x > y) - (x < y);
+}
+
+/* Median spawn-to-READY time in microseconds over RUNS runs. */
+static long long
+median_ready_usec (char *const argv[], int runs)
+{
+  long long t[64];
+  int i, n = 0;
+
+  for (i = 0; i < runs && i < 64; i++)
+    {
+      struct spawn_result res;
+      int status = run_to_exit (argv, NULL, -1, &res);
+
+      CHECK (res.got_ready && WIFEXITED (status));
+      if (res.got_ready)
+        t[n++] = res.ready_usec;
+    }
+  if (n == 0)
+    return -1;
+  qsort (t, (size_t) n, sizeof (t[0]), cmp_ll);
+  return t[n / 2];
+}
+
+/* Not a pass/fail check: what a user namespace adds to a start. */
+static void
+test_spawn_userns_cost (void)
+{
+  char *root = make_rootfs ();
+  long long plain, user, plain_root, user_root;
+
+  if (root == NULL)
+    return;
+  chown_tree (root, 100000, 100000);
+  plain = median_ready_usec (ARGV ("--ns", "pid,mount,ipc,uts", "--",
+                                   testbin_path, "exit", "0"),
+                             31);
+  user = median_ready_usec (ARGV ("--ns", "user,pid,mount,ipc,uts",
+                                  USERNS_MAPS, "--", testbin_path, "exit",
+                                  "0"),
+                            31);
+  plain_root = median_ready_usec (ARGV ("--ns", "pid,mount,ipc,uts",
+                                        "--root", root, "--",
+                                        "/bin/jshim-testbin", "exit", "0"),
+                                  31);
+  user_root = median_ready_usec (ARGV ("--ns", "user,pid,mount,ipc,uts",
+                                       USERNS_MAPS, "--root", root, "--",
+                                       "/bin/jshim-testbin", "exit", "0"),
+                                 31);
+  diag ("spawn to READY, median of 31: pid,mount,ipc,uts %lld us, "
+        "+user %lld us; with --root: %lld us, +user %lld us",
+        plain, user, plain_root, user_root);
+  remove_tree (root);
+}
+
+/* ------------------------------------------------------------------ */
 
 static bool
 namespaces_work (void)
@@ -2358,7 +4018,7 @@ main (int argc, char **argv)
   run_test ("ns: parse names", test_ns_parse_names, NEED_NOTHING);
   run_test ("ns: aliases mnt and net", test_ns_parse_aliases, NEED_NOTHING);
   run_test ("ns: unknown names rejected", test_ns_parse_unknown, NEED_NOTHING);
-  run_test ("ns: user refused", test_ns_parse_user_refused, NEED_NOTHING);
+  run_test ("ns: user accepted, names", test_ns_parse_user, NEED_NOTHING);
   run_test ("ns: clone flags text", test_clone_flags_text, NEED_NOTHING);
   run_test ("error: message format", test_error_format, NEED_NOTHING);
   run_test ("record: encode/decode round trip", test_record_roundtrip,
@@ -2369,7 +4029,7 @@ main (int argc, char **argv)
   run_test ("path: not found", test_resolve_not_found, NEED_NOTHING);
   run_test ("path: name with a slash", test_resolve_with_slash, NEED_NOTHING);
   run_test ("path: default PATH", test_resolve_default_path, NEED_NOTHING);
-  run_test ("record: stage names RLIMIT, PROCESS, CAPS and SYSCTL",
+  run_test ("record: stage names RLIMIT ... JOIN",
             test_stage_names,
             NEED_NOTHING);
   run_test ("parse: --oom-score-adj", test_parse_oom_score_adj, NEED_NOTHING);
@@ -2379,11 +4039,20 @@ main (int argc, char **argv)
   run_test ("parse: --cap-* masks", test_parse_cap_mask, NEED_NOTHING);
   run_test ("parse: --sysctl and container paths", test_parse_sysctl,
             NEED_NOTHING);
+  run_test ("parse: --mount and --rootfs-propagation", test_parse_mount,
+            NEED_NOTHING);
+  run_test ("parse: --device", test_parse_device, NEED_NOTHING);
+  run_test ("parse: --uid-map and --gid-map", test_parse_idmap, NEED_NOTHING);
+  run_test ("parse: --join", test_parse_join, NEED_NOTHING);
+  run_test ("inroot: lookups and creation stay inside the root",
+            test_inroot_resolution, NEED_NOTHING);
   run_test ("spawn: usage errors", test_helper_usage_errors, NEED_NOTHING);
   run_test ("spawn: --sysctl/--masked/--readonly usage errors",
             test_helper_mount_usage_errors, NEED_NOTHING);
   run_test ("spawn: process option usage errors",
             test_helper_process_usage_errors, NEED_NOTHING);
+  run_test ("spawn: usage errors of --mount ... --cgroup",
+            test_helper_new_option_usage_errors, NEED_NOTHING);
   run_test ("spawn: --umask and --no-new-privs",
             test_spawn_umask_and_nnp_unprivileged_ok, NEED_NOTHING);
   run_test ("spawn: exit status, no namespaces", test_spawn_plain_exit_status,
@@ -2432,6 +4101,28 @@ main (int argc, char **argv)
   run_test ("spawn: --masked", test_spawn_masked, NEED_ROOT);
   run_test ("spawn: --readonly", test_spawn_readonly, NEED_ROOT);
   run_test ("spawn: --root-readonly", test_spawn_root_readonly, NEED_ROOT);
+  run_test ("spawn: runc's default mounts, devices and links",
+            test_spawn_runc_mounts, NEED_ROOT);
+  run_test ("spawn: a --mount list replaces the automatic /proc",
+            test_spawn_mount_list_authoritative, NEED_ROOT);
+  run_test ("spawn: file binds, remounts, propagation, mount errors",
+            test_spawn_mount_kinds, NEED_ROOT);
+  run_test ("spawn: hostile root symlinks stay inside the root",
+            test_spawn_hostile_rootfs, NEED_ROOT);
+  run_test ("spawn: --masked with the /dev/null of --device",
+            test_spawn_masked_with_device, NEED_ROOT);
+  run_test ("spawn: --rootfs-propagation", test_spawn_rootfs_propagation,
+            NEED_ROOT);
+  run_test ("spawn: user namespace ids and maps", test_spawn_userns,
+            NEED_ROOT);
+  run_test ("spawn: runc's mounts and devices in a user namespace",
+            test_spawn_userns_mounts, NEED_ROOT);
+  run_test ("spawn: user namespace failures", test_spawn_userns_failures,
+            NEED_ROOT);
+  run_test ("spawn: --join", test_spawn_join, NEED_ROOT);
+  run_test ("spawn: --cgroup", test_spawn_cgroup, NEED_ROOT);
+  run_test ("spawn: cost of a user namespace", test_spawn_userns_cost,
+            NEED_ROOT);
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);
