@@ -60,8 +60,11 @@ class CgroupTaskTest {
     if (fixture != null) {
       fixture.close();
     }
-    for (Path root : new Path[] {MEMORY, PIDS}) {
-      Files.deleteIfExists(root.resolve(parent));
+    // the daemon keeps parents (they may be shared); the test removes its own
+    try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+      for (Path root : hierarchies.toList()) {
+        Files.deleteIfExists(root.resolve(parent));
+      }
     }
   }
 

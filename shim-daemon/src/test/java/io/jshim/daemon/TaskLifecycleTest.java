@@ -486,7 +486,9 @@ class TaskLifecycleTest {
   @Test
   void orphanedGrandchild_reparentedToTheDaemon_isReapedNotLeftAZombie() throws Exception {
     Path bundle = fixture.bundle(testbin(), "orphan", "0.5").write();
-    assertThat(fixture.run("orphans", bundle, dir.resolve("out"))).isZero();
+    create("orphans", bundle, dir.resolve("out").toString());
+    tasks.start(StartRequest.newBuilder().setId("orphans").build());
+    assertThat(tasks.wait(WaitRequest.newBuilder().setId("orphans").build()).getExitStatus()).isZero();
     int self = (int) ProcessHandle.current().pid();
 
     List<Integer> adopted = new ArrayList<>();
@@ -501,6 +503,7 @@ class TaskLifecycleTest {
       sleep(20);
     }
     assertThat(adopted).allSatisfy(pid -> assertThat(Path.of("/proc/" + pid)).as("reaped, not a zombie").doesNotExist());
+    tasks.delete(DeleteRequest.newBuilder().setId("orphans").build());
   }
 
   @Test
@@ -551,8 +554,9 @@ class TaskLifecycleTest {
 
   @Test
   void unimplementedRpc_answersUnimplemented() {
-    assertCode(() -> tasks.pause(io.jshim.proto.task.v2.PauseRequest.newBuilder().setId("x").build()), Status.Code.UNIMPLEMENTED);
-    assertCode(() -> tasks.stats(io.jshim.proto.task.v2.StatsRequest.newBuilder().setId("x").build()), Status.Code.UNIMPLEMENTED);
+    assertCode(() -> tasks.exec(io.jshim.proto.task.v2.ExecProcessRequest.newBuilder().setId("x").build()), Status.Code.UNIMPLEMENTED);
+    assertCode(() -> tasks.checkpoint(io.jshim.proto.task.v2.CheckpointTaskRequest.newBuilder().setId("x").build()),
+        Status.Code.UNIMPLEMENTED);
   }
 
   private CreateTaskResponse create(String id, Path bundle, String stdout) {

@@ -23,15 +23,18 @@ final class Teardown {
   }
 
   /**
-   * Removes {@code created} (top-down per hierarchy, as {@link CgroupFs#mkdirs} returned them) deepest first,
-   * with any child cgroups the container made below them.
+   * Removes the container's own directories among {@code created}, with any child cgroups the container made
+   * below them. Parents are kept even when this cgroup created them: another container may be creating its
+   * cgroup under the same parent right now, and removing it would make that creation fail.
    *
    * @param leaves the container's directories, whose processes block the removal
    */
   void remove(List<Path> leaves, List<Path> created) {
     refuseWhileInhabited(leaves);
     for (int i = created.size() - 1; i >= 0; i--) {
-      removeTree(created.get(i), leaves);
+      if (leaves.contains(created.get(i))) {
+        removeTree(created.get(i), leaves);
+      }
     }
   }
 

@@ -17,6 +17,10 @@ public enum SpawnStage {
   PROCESS(11, "set process attributes"),
   CAPS(12, "set capabilities"),
   SYSCTL(13, "set a kernel parameter"),
+  DEVICES(14, "create device nodes"),
+  USERNS(15, "set up the user namespace"),
+  CGROUP(16, "join the cgroup"),
+  JOIN(17, "join a namespace"),
   UNKNOWN(0, "start");
 
   private final int code;

@@ -14,6 +14,7 @@ public final class Errnos {
   public static final int EACCES = 13;
   public static final int ENOTDIR = 20;
   public static final int EISDIR = 21;
+  public static final int ELOOP = 40;
   public static final int EINVAL = 22;
   public static final int ENOEXEC = 8;
 

@@ -33,8 +33,9 @@ final class TaskRegistry {
     return task.orElseThrow(() -> ShimException.notFound("task " + id + " is still being created"));
   }
 
+  /** The installed tasks (not the ones still being created). */
   synchronized List<Task> all() {
-    return List.copyOf(tasks.values());
+    return tasks.values().stream().flatMap(Optional::stream).toList();
   }
 
   synchronized boolean isEmpty() {

@@ -106,7 +106,8 @@ class CgroupV1HostTest {
     assertThat(read(dir(cgroup, "cpuset"), "cpuset.cpus")).isEqualTo("0");
     assertThat(read(dir(cgroup, "cpuset"), "cpuset.mems")).isEqualTo(read(root, "cpuset.mems"));
     cgroup.destroy();
-    assertThat(top).doesNotExist();
+    assertThat(dir(cgroup, "cpuset")).doesNotExist();
+    assertThat(top.resolve("a")).as("parents are kept").isDirectory();
   }
 
   @Test
@@ -132,7 +133,9 @@ class CgroupV1HostTest {
     assertThat(cgroup.path()).isEqualTo(name + "/x");
     cgroup.destroy();
     for (Path dir : cgroup.procsDirs()) {
-      assertThat(dir.getParent()).doesNotExist();
+      assertThat(dir).doesNotExist();
+      assertThat(dir.getParent()).as("parents may be shared with other containers").isDirectory();
+      Files.delete(dir.getParent());
     }
   }
 
