@@ -200,8 +200,10 @@ jshim_mask_path (const char *path, jshim_error_t *err)
 
   if (S_ISDIR (st.st_mode))
     {
+      /* An empty read-only tmpfs holds nothing to exec or open, so the
+         flags runc leaves off would add nothing; match its mount table. */
       if (mount ("tmpfs", fd_path (fd, target, sizeof (target)), "tmpfs",
-                 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+                 MS_RDONLY, NULL)
           < 0)
         rc = jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
                              "mount tmpfs over %s (masked)", path);

@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 final class CgroupMounts {
   private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+  private static final String UNIFIED = "unified";
   private static final long ATTRIBUTES = MountOptions.MS_RDONLY | MountOptions.MS_NOSUID | MountOptions.MS_NODEV
       | MountOptions.MS_NOEXEC;
 
@@ -61,18 +62,21 @@ final class CgroupMounts {
   private static List<Mount> v1(Mount mount, Cgroup cgroup) {
     long flags = mount.flags() & ATTRIBUTES;
     List<Mount> mounts = new ArrayList<>();
+    // runc 1.1 leaves the tmpfs itself mounted read-write but with mode 555 for a read-only cgroup mount (the
+    // hierarchies below are read-only), and shows no cgroup2 hierarchy of a hybrid host: jshim gives the same view
+    boolean readonly = (flags & MountOptions.MS_RDONLY) != 0;
     mounts.add(new Mount("tmpfs", "tmpfs", mount.target(), (flags & ~MountOptions.MS_RDONLY), mount.propagation(),
-        "mode=755"));
+        readonly ? "mode=555" : "mode=755"));
     for (Path dir : cgroup.procsDirs()) {
       if (!dir.startsWith(CGROUP_ROOT) || dir.getNameCount() <= CGROUP_ROOT.getNameCount()) {
         continue;
       }
       String hierarchy = dir.getName(CGROUP_ROOT.getNameCount()).toString();
+      if (hierarchy.equals(UNIFIED)) {
+        continue;
+      }
       mounts.add(new Mount("", dir.toString(), mount.target() + "/" + hierarchy,
           MountOptions.MS_BIND | MountOptions.MS_REC | flags, 0, ""));
-    }
-    if ((flags & MountOptions.MS_RDONLY) != 0) {
-      mounts.add(new Mount("", "", mount.target(), MountOptions.MS_REMOUNT | flags, 0, "mode=755"));
     }
     return mounts;
   }

@@ -21,14 +21,15 @@ import java.util.OptionalLong;
 final class ResourcesReader {
   /**
    * What runc allows every container besides its own rules, so the default /dev works under a
-   * deny-all device rule: mknod of anything, and the default nodes, pts and ptmx.
+   * deny-all device rule: mknod of anything, the default nodes, pts, ptmx and /dev/net/tun.
    */
   private static final List<DeviceRule> DEFAULT_ALLOWED = List.of(
       new DeviceRule(true, 'c', -1, -1, "m"), new DeviceRule(true, 'b', -1, -1, "m"),
       new DeviceRule(true, 'c', 1, 3, "rwm"), new DeviceRule(true, 'c', 1, 5, "rwm"),
       new DeviceRule(true, 'c', 1, 7, "rwm"), new DeviceRule(true, 'c', 1, 8, "rwm"),
       new DeviceRule(true, 'c', 1, 9, "rwm"), new DeviceRule(true, 'c', 5, 0, "rwm"),
-      new DeviceRule(true, 'c', 5, 2, "rwm"), new DeviceRule(true, 'c', 136, -1, "rwm"));
+      new DeviceRule(true, 'c', 5, 2, "rwm"), new DeviceRule(true, 'c', 136, -1, "rwm"),
+      new DeviceRule(true, 'c', 10, 200, "rwm"));
 
   private ResourcesReader() {}
 
