@@ -92,7 +92,6 @@ public final class TaskService {
       Task task = new Task(id, spec.bundle(), spec.stdio(), config.namespaces().has(Namespace.PID), cgroup,
           spawnInit(spec, config, filesystem, cgroup));
       registry.install(task);
-      task.init().exited().thenRun(task::checkOom);
       log.info("created task {} with pid {}", id, task.init().pid());
       return task.view();
     } catch (RuntimeException e) {
@@ -213,7 +212,13 @@ public final class TaskService {
 
   /** Completes with the init process's exit; never blocks the caller. */
   public CompletableFuture<ExitStatus> awaitExit(String id, String execId) {
-    return process(id, execId).exited();
+    ShimProcess process = process(id, execId);
+    Task task = registry.get(id);
+    // an OOM kill is on record before anyone hears of the exit it caused
+    return process.exited().thenApply(exit -> {
+      task.checkOom();
+      return exit;
+    });
   }
 
   /** Deletes a stopped (or never started) task and completes with its exit. */

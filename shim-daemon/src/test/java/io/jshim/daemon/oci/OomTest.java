@@ -16,6 +16,8 @@ import io.jshim.proto.task.v2.TaskGrpc;
 import io.jshim.proto.task.v2.WaitRequest;
 import io.jshim.proto.task.v2.WaitResponse;
 import io.jshim.proto.types.task.Status;
+import io.jshim.proto.v1.DaemonStatusGrpc;
+import io.jshim.proto.v1.GetStatusRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +80,7 @@ class OomTest {
     tasks.start(StartRequest.newBuilder().setId(id).build());
     WaitResponse exit = tasks.wait(WaitRequest.newBuilder().setId(id).build());
     StateResponse state = tasks.state(StateRequest.newBuilder().setId(id).build());
+    long oomKills = DaemonStatusGrpc.newBlockingStub(fixture.channel()).get(GetStatusRequest.getDefaultInstance()).getOomKills();
     DeleteResponse deleted = tasks.delete(DeleteRequest.newBuilder().setId(id).build());
 
     String stderr = Files.readString(dir.resolve("err"));
@@ -85,9 +88,7 @@ class OomTest {
     assertThat(state.getStatus()).isEqualTo(Status.STOPPED);
     assertThat(state.getExitStatus()).as("State's exit status").isEqualTo(137);
     assertThat(deleted.getExitStatus()).as("Delete's exit status").isEqualTo(137);
-    // TODO(oom): assert that the daemon recorded this exit as an OOM kill, once it reports one: no API
-    // says so yet (neither jshim.v1.DaemonStatus nor a task event). containerd learns it from a
-    // /tasks/oom event; jshim's equivalent is to be designed with the cgroups work, not guessed here.
+    assertThat(oomKills).as("OOM kills the daemon counted in the task's cgroup").isPositive();
   }
 
   @Test
