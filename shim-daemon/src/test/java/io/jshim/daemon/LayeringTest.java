@@ -66,6 +66,14 @@ class LayeringTest {
   }
 
   @Test
+  void oci_isThePlainSpecModel() {
+    classes().that().resideInAPackage("io.jshim.daemon.oci..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.jshim.daemon.oci..",
+            "io.jshim.daemon.error..", "com.fasterxml.jackson..")
+        .check(classes);
+  }
+
+  @Test
   void nothing_spawnsThroughTheJdk() {
     // the reaper's waitpid(-1) would steal the exit of a JDK-spawned process (forbiddenapis also bans Runtime.exec)
     noClasses().should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class).check(classes);
