@@ -475,6 +475,18 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void create_namespacePathOfAnotherTask_joinsItsUtsNamespace() throws IOException {
+    Path first = fixture.bundle(testbin(), "sleep", "60").namespaces("uts").hostname("shared-uts").write();
+    int pid = create("owner", first, "").getPid();
+    Path second = fixture.bundle(testbin(), "hostname").customize(c -> ((com.fasterxml.jackson.databind.node.ArrayNode)
+        c.path("linux").path("namespaces")).addObject().put("type", "uts").put("path", "/proc/" + pid + "/ns/uts")).write();
+
+    assertThat(fixture.run("joiner", second, dir.resolve("out"))).isZero();
+    assertThat(Files.readString(dir.resolve("out")).trim()).isEqualTo("shared-uts");
+    tasks.delete(DeleteRequest.newBuilder().setId("owner").build());
+  }
+
+  @Test
   void shutdown_withTaskLeft_staysUp() throws IOException {
     create("keeper", fixture.bundle(testbin(), "exit", "0").write(), "");
 
