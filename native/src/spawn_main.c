@@ -20,7 +20,9 @@
  * environment is the container's environment.  The workload is cloned with
  * CLONE_PARENT so that the daemon (our parent) becomes its parent.  Before
  * the clone the helper enters the --cgroup directories and the --join
- * namespaces; with --ns user it writes the workload's id maps after it.
+ * namespaces; with --ns user it writes the workload's id maps after it
+ * (the clone then makes only the user and pid namespaces, the workload
+ * unshares the others).
  * See README.md for the record protocol spoken on fd 3.
  */
 #include <errno.h>
@@ -703,6 +705,17 @@ main (int argc, char **argv)
       cfg.in_userns = true;
 
   clone_flags = cfg.ns_flags | CLONE_PARENT | SIGCHLD;
+  if (cfg.ns_flags & CLONE_NEWUSER)
+    {
+      /* What the kernel makes along with a namespace (an ipc namespace's
+         mqueue root) belongs to the creator's ids; made by the clone, to
+         ours, the host's root, which the user namespace does not map.  So
+         the workload makes those itself once it is root there.  Only a pid
+         namespace must come with the clone: unshare would put the
+         workload's children in it, not the workload. */
+      cfg.unshare_flags = cfg.ns_flags & ~(CLONE_NEWUSER | CLONE_NEWPID);
+      clone_flags &= ~cfg.unshare_flags;
+    }
   jshim_clone_flags_str (clone_flags, flags_text, sizeof (flags_text));
 
   stack = malloc (CLONE_STACK_SIZE);

@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ns.h"
 #include "numbers.h"
 #include "sync.h"
 
@@ -127,15 +129,29 @@ jshim_userns_wait (int rfd, int wfd)
 }
 
 int
-jshim_userns_become_root (jshim_error_t *err)
+jshim_userns_become_root (int unshare_flags, jshim_error_t *err)
 {
-  if (setresgid (0, 0, 0) < 0)
-    return jshim_fail_sys (err, JSHIM_STAGE_USERNS, errno,
-                           "become root in the user namespace: setresgid "
-                           "0 (container gid 0 must be mapped)");
+  char flags_text[128];
+
   if (setresuid (0, 0, 0) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_USERNS, errno,
                            "become root in the user namespace: setresuid "
                            "0 (container uid 0 must be mapped)");
+  /*
+   * What the kernel makes along with a namespace belongs to the creator's
+   * ids of the moment: the root of the ipc namespace's mqueue filesystem,
+   * for one.  Made now, with uid 0 of the namespace and the gid still the
+   * unmapped host one, it shows 0:65534 inside, as under runc (made by the
+   * clone, as the host's root, it would show 65534:65534).
+   */
+  if (unshare_flags != 0 && unshare (unshare_flags) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_CLONE, errno,
+                           "unshare %s in the new user namespace",
+                           jshim_clone_flags_str (unshare_flags, flags_text,
+                                                  sizeof (flags_text)));
+  if (setresgid (0, 0, 0) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_USERNS, errno,
+                           "become root in the user namespace: setresgid "
+                           "0 (container gid 0 must be mapped)");
   return 0;
 }

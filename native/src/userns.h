@@ -3,9 +3,12 @@
  * that holds the workload until the helper has written them.
  *
  *   helper                              workload (cloned)
- *   pipe2 (O_CLOEXEC), clone ---------> close the write end, read 1 byte
+ *   pipe2 (O_CLOEXEC), clone (user and
+ *   pid namespaces only) -------------> close the write end, read 1 byte
  *   write /proc/PID/uid_map, gid_map
- *   write 1 byte ---------------------> goes on with its setup
+ *   write 1 byte ---------------------> setresuid 0, unshare the other
+ *                                       namespaces, setresgid 0, goes on
+ *                                       with its setup
  *
  * If the helper fails (or dies) before the byte, the workload reads EOF and
  * exits without doing anything.
@@ -13,7 +16,8 @@
  * Error contract: functions return -1 with ERR filled (the parser: stage
  * ARGS, errno EINVAL, a message naming the option and the value; writing a
  * map or becoming root in the namespace: stage USERNS, a message naming
- * the file and the map, or the call), 0 on success.
+ * the file and the map, or the call; the unshare: stage CLONE, a message
+ * naming the flags), 0 on success.
  */
 #ifndef JSHIM_USERNS_H
 #define JSHIM_USERNS_H
@@ -67,11 +71,14 @@ int jshim_userns_wait (int rfd, int wfd);
 
 /*
  * Workload side, first thing in a new or joined user namespace: become its
- * root (setresgid and setresuid to 0).  Until then our ids are the host's
- * root, which the namespace does not map, so filesystems mounted there
- * (tmpfs, devpts...) would refuse to create anything (EOVERFLOW).  Needs
- * container ids 0 mapped; stage USERNS.
+ * root.  Until then our ids are the host's root, which the namespace does
+ * not map, so filesystems mounted there (tmpfs, devpts...) would refuse to
+ * create anything (EOVERFLOW).  In order: setresuid to 0; with
+ * UNSHARE_FLAGS (--ns user: the namespaces the clone left out) unshare
+ * them; setresgid to 0.  Needs container ids 0 mapped; stage USERNS, or
+ * CLONE for the unshare (the namespaces the clone makes without a user
+ * namespace).
  */
-int jshim_userns_become_root (jshim_error_t *err);
+int jshim_userns_become_root (int unshare_flags, jshim_error_t *err);
 
 #endif /* JSHIM_USERNS_H */

@@ -877,12 +877,13 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   const char *cwd = cfg->cwd ? cfg->cwd : "/";
   size_t i;
 
-  /* 0. in a user namespace: become its root; elsewhere: oom_score_adj
+  /* 0. in a user namespace: become its root (with --ns user creating the
+     namespaces the clone left out on the way); elsewhere: oom_score_adj
      first, while /proc is the host's and we are root (in a user namespace
      the helper did that) */
   if (cfg->in_userns)
     {
-      if (jshim_userns_become_root (err) < 0)
+      if (jshim_userns_become_root (cfg->unshare_flags, err) < 0)
         return -1;
     }
   else if (jshim_apply_oom_score_adj (cfg, err) < 0)

@@ -97,6 +97,9 @@ struct jshim_spawn_config
   size_t n_cgroups;
   bool in_userns;        /* --ns user or --join user: the workload is not in
                             the initial user namespace */
+  int unshare_flags;     /* --ns user: the CLONE_NEW* flags the clone left
+                            to the workload (all but user and pid); 0
+                            otherwise */
   int userns_rfd;        /* --ns user: the map pipe (both ends O_CLOEXEC), */
   int userns_wfd;        /* -1 otherwise */
   char **argv;           /* PROG and its arguments, NULL terminated */
@@ -176,8 +179,9 @@ const char *jshim_rlimit_name (int resource);
 
 /*
  * Setup steps: oom_score_adj (in a user namespace instead: become its
- * root), hostname, mount isolation, root (bind, --mount list or automatic
- * /proc, --device, --dev-links, pivot_root), --rootfs-propagation,
+ * root, creating the namespaces of CFG->unshare_flags on the way),
+ * hostname, mount isolation, root (bind, --mount list or automatic /proc,
+ * --device, --dev-links, pivot_root), --rootfs-propagation,
  * read-only root, sysctls, masked paths, read-only paths, rlimits,
  * bounding set and keep-caps, user (groups, gid, uid), capabilities
  * (capset, ambient), umask, no_new_privs, cwd, program lookup.  In a user

@@ -3709,6 +3709,220 @@ test_spawn_userns_failures (void)
                          "argument");
 }
 
+struct unshare_check
+{
+  bool called;
+};
+
+/* Every namespace asked for is the workload's own, none is ours. */
+static void
+check_own_namespaces (pid_t pid, void *arg)
+{
+  static const char *const names[] = { "user", "pid", "ipc", "uts", "mnt",
+                                       "net", "cgroup" };
+  struct unshare_check *c = arg;
+  char mine[64], theirs[64];
+  size_t i;
+
+  c->called = true;
+  for (i = 0; i < sizeof (names) / sizeof (names[0]); i++)
+    {
+      char fmt[32];
+
+      snprintf (fmt, sizeof (fmt), "/proc/%%d/ns/%s", names[i]);
+      read_link (fmt, pid, theirs, sizeof (theirs));
+      read_link (fmt, getpid (), mine, sizeof (mine));
+      CHECK (theirs[0] != '\0');
+      if (strcmp (mine, theirs) == 0)
+        {
+          diag ("the workload's %s namespace is ours: %s", names[i], mine);
+          current_failed = true;
+        }
+    }
+}
+
+/*
+ * With --ns user the clone makes the user and pid namespaces only; the
+ * workload unshares the others as uid 0 of the namespace, before its gid
+ * is 0, so what the kernel makes with them belongs to 0:65534 as under
+ * runc.
+ */
+static void
+test_spawn_userns_unshare (void)
+{
+  char *root = make_rootfs ();
+  struct unshare_check c = { 0 };
+  struct spawn_opts opts = { .out_fd = -1,
+                             .after = SEND_GO,
+                             .on_ready = check_own_namespaces,
+                             .on_ready_arg = &c };
+  struct spawn_result res;
+  char host_name[256], after[256];
+
+  if (root == NULL)
+    return;
+  chown_tree (root, 100000, 100000);
+  expect_output (ARGV ("--ns", "user,mount,ipc,pid", USERNS_MAPS, "--root",
+                       root, "--mount", "mqueue", "mqueue", "/dev/mqueue",
+                       "0xe", "0", "", "--", "/bin/jshim-testbin", "stat",
+                       "/dev/mqueue"),
+                 NULL, "dir 0:0 1777 0:65534\n");
+  /* Without a user namespace it is plain root's. */
+  expect_output (ARGV ("--ns", "mount,ipc,pid", "--root", root, "--mount",
+                       "mqueue", "mqueue", "/dev/mqueue", "0xe", "0", "",
+                       "--", "/bin/jshim-testbin", "stat", "/dev/mqueue"),
+                 NULL, "dir 0:0 1777 0:0\n");
+
+  CHECK (gethostname (host_name, sizeof (host_name)) == 0);
+  expect_output (ARGV ("--ns", "user,uts", USERNS_MAPS, "--hostname",
+                       "userns-uts", "--", testbin_path, "hostname"),
+                 NULL, "userns-uts\n");
+  CHECK (gethostname (after, sizeof (after)) == 0);
+  CHECK_STR (after, host_name);
+  /* The workload is the root of its namespace all the same. */
+  expect_output (ARGV ("--ns", "user,uts,ipc,net", USERNS_MAPS, "--",
+                       testbin_path, "id"),
+                 NULL, "uid=0 gid=0\n");
+
+  run_spawn (ARGV ("--ns", "user,pid,ipc,uts,mount,net,cgroup", USERNS_MAPS,
+                   "--", testbin_path, "exit", "0"),
+             default_env, &opts, &res);
+  CHECK (res.got_ready);
+  check_no_errors (&res);
+  CHECK (c.called);
+  workload_status (&res);
+  remove_tree (root);
+}
+
+struct unshare_failure
+{
+  struct spawn_result res;
+  int status;
+  bool failed;
+};
+
+/* Write TEXT to the existing file PATH in one write. */
+static int
+write_existing (const char *path, const char *text)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd < 0)
+    return -1;
+  n = write (fd, text, strlen (text));
+  if (close (fd) < 0 || n != (ssize_t) strlen (text))
+    return -1;
+  return 0;
+}
+
+/* In a user namespace of our own, once the parent has mapped it (a byte on
+   WAIT_FD): allow no ipc namespace below it, run the helper, send the
+   result to REPORT_FD. */
+__attribute__ ((noreturn)) static void
+unshare_failure_child (int wait_fd, int report_fd)
+{
+  struct unshare_failure out;
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+  char byte;
+
+  memset (&out, 0, sizeof (out));
+  current_failed = false;
+  if (read (wait_fd, &byte, 1) != 1)
+    _exit (1);
+  if (write_existing ("/proc/sys/user/max_ipc_namespaces", "0") < 0)
+    {
+      diag ("limit ipc namespaces in our user namespace: %s",
+            strerror (errno));
+      _exit (1);
+    }
+  run_spawn (ARGV ("--ns", "user,ipc,uts", USERNS_MAPS, "--", testbin_path,
+                   "id"),
+             default_env, &opts, &out.res);
+  out.status = workload_status (&out.res);
+  out.failed = current_failed;
+  _exit (write (report_fd, &out, sizeof (out)) == (ssize_t) sizeof (out)
+             ? 0
+             : 1);
+}
+
+/*
+ * A failed unshare in the workload is stage CLONE, as a failed clone.  To
+ * make one fail, the helper runs in a user namespace whose limit of ipc
+ * namespaces is 0: the limit holds for every user namespace below it.
+ */
+static void
+test_spawn_userns_unshare_failure (void)
+{
+  static struct unshare_failure got;
+  int unshared[2], go[2], report[2], status;
+  char path[64], byte;
+  ssize_t n;
+  pid_t child;
+
+  if (pipe2 (unshared, O_CLOEXEC) < 0 || pipe2 (go, O_CLOEXEC) < 0
+      || pipe2 (report, O_CLOEXEC) < 0)
+    {
+      diag ("pipe2: %s", strerror (errno));
+      current_failed = true;
+      return;
+    }
+  fflush (stdout);
+  child = fork ();
+  if (child == 0)
+    {
+      close (unshared[0]);
+      close (go[1]);
+      close (report[0]);
+      if (unshare (CLONE_NEWUSER) < 0 || write (unshared[1], "u", 1) != 1)
+        _exit (1);
+      close (unshared[1]);
+      unshare_failure_child (go[0], report[1]);
+    }
+  close (unshared[1]);
+  close (go[0]);
+  close (report[1]);
+  if (child < 0)
+    {
+      diag ("fork: %s", strerror (errno));
+      current_failed = true;
+      goto out;
+    }
+  /* Every id mapped to itself: the child stays root, now of its own
+     namespace, and can write its limits there. */
+  CHECK (read (unshared[0], &byte, 1) == 1);
+  snprintf (path, sizeof (path), "/proc/%d/uid_map", (int) child);
+  CHECK (write_existing (path, "0 0 4294967295\n") == 0);
+  snprintf (path, sizeof (path), "/proc/%d/gid_map", (int) child);
+  CHECK (write_existing (path, "0 0 4294967295\n") == 0);
+  CHECK (write (go[1], "1", 1) == 1);
+  close (go[1]);
+  go[1] = -1;
+  n = read (report[0], &got, sizeof (got));
+  CHECK (waitpid (child, &status, 0) == child);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  CHECK_INT (n, sizeof (got));
+  if (n != (ssize_t) sizeof (got))
+    goto out;
+  CHECK (!got.failed);
+  CHECK (got.res.got_pid);
+  CHECK (!got.res.got_ready);
+  CHECK_INT (got.res.errors, 1);
+  CHECK_INT (got.res.err_stage, JSHIM_STAGE_CLONE);
+  CHECK_INT (got.res.err_errno, ENOSPC);
+  CHECK_STR (got.res.err_msg, "unshare CLONE_NEWUTS|CLONE_NEWIPC in the new "
+                              "user namespace: No space left on device");
+  CHECK (WIFEXITED (got.res.helper_status));
+  CHECK_INT (WEXITSTATUS (got.res.helper_status), 0);
+  CHECK (WIFEXITED (got.status));
+  CHECK_INT (WEXITSTATUS (got.status), JSHIM_WORKLOAD_EXIT_SETUP);
+out:
+  close (unshared[0]);
+  if (go[1] >= 0)
+    close (go[1]);
+  close (report[0]);
+}
+
 struct join_check
 {
   pid_t sleeper;
@@ -3764,6 +3978,22 @@ test_spawn_join (void)
   CHECK (strcmp (want, capture_output (ARGV ("--", testbin_path, "ns", "net"),
                                        NULL))
          != 0);
+  /* Joined namespaces next to a new user namespace: the workload makes
+     only the ones asked for. */
+  expect_output (ARGV ("--ns", "user,ipc,mount", USERNS_MAPS, "--join", net,
+                       "--join", uts, "--", testbin_path, "hostname"),
+                 NULL, "joined-uts\n");
+  snprintf (want, sizeof (want), "%s\n",
+            read_link ("/proc/%d/ns/net", sleeper, self, sizeof (self)));
+  expect_output (ARGV ("--ns", "user,ipc,uts", USERNS_MAPS, "--hostname",
+                       "own-uts", "--join", net, "--", testbin_path, "ns",
+                       "net"),
+                 NULL, want);
+  snprintf (want, sizeof (want), "%s\n",
+            read_link ("/proc/%d/ns/mnt", sleeper, self, sizeof (self)));
+  expect_output (ARGV ("--ns", "user,ipc", USERNS_MAPS, "--join", mnt,
+                       "--join", pid_ns, "--", testbin_path, "ns", "mnt"),
+                 NULL, want);
   /* The user namespace is joined last, whatever the order given (its /proc
      is a proc of its pid namespace: join that too). */
   snprintf (want, sizeof (want), "%s\n",
@@ -3849,6 +4079,12 @@ check_cgroup (char *dir, const char *want, const char *want_ns)
   CHECK_CONTAINS (capture_output (ARGV ("--ns", "cgroup", "--cgroup", dir,
                                         "--", testbin_path, "cat-file",
                                         "/proc/self/cgroup"),
+                                  NULL),
+                  want_ns);
+  /* With --ns user the workload makes it itself, in those cgroups still. */
+  CHECK_CONTAINS (capture_output (ARGV ("--ns", "user,cgroup", USERNS_MAPS,
+                                        "--cgroup", dir, "--", testbin_path,
+                                        "cat-file", "/proc/self/cgroup"),
                                   NULL),
                   want_ns);
 }
@@ -4119,6 +4355,10 @@ main (int argc, char **argv)
             test_spawn_userns_mounts, NEED_ROOT);
   run_test ("spawn: user namespace failures", test_spawn_userns_failures,
             NEED_ROOT);
+  run_test ("spawn: --ns user unshares the other namespaces as uid 0",
+            test_spawn_userns_unshare, NEED_ROOT);
+  run_test ("spawn: a failed unshare in a user namespace is stage CLONE",
+            test_spawn_userns_unshare_failure, NEED_ROOT);
   run_test ("spawn: --join", test_spawn_join, NEED_ROOT);
   run_test ("spawn: --cgroup", test_spawn_cgroup, NEED_ROOT);
   run_test ("spawn: cost of a user namespace", test_spawn_userns_cost,
