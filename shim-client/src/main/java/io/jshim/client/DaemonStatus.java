@@ -5,8 +5,10 @@ package io.jshim.client;
  *
  * @param reaped processes reaped since the daemon started
  * @param unclaimed reaped processes nobody had claimed (orphans, spawn helpers)
+ * @param oomKills processes the kernel killed for exceeding a memory limit, counted in the current tasks' cgroups
  */
-public record DaemonStatus(int pid, String version, int tasks, long reaped, long unclaimed, ForkGate forkGate) {
+public record DaemonStatus(int pid, String version, int tasks, long reaped, long unclaimed, long oomKills,
+    ForkGate forkGate) {
   /**
    * The xor fork gate's counters.
    *

@@ -1,5 +1,13 @@
 package io.jshim.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -13,22 +21,29 @@ import io.jshim.proto.task.v2.ConnectResponse;
 import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.DeleteRequest;
 import io.jshim.proto.task.v2.KillRequest;
+import io.jshim.proto.task.v2.PauseRequest;
 import io.jshim.proto.task.v2.PidsRequest;
 import io.jshim.proto.task.v2.PidsResponse;
+import io.jshim.proto.task.v2.ResumeRequest;
 import io.jshim.proto.task.v2.ShutdownRequest;
 import io.jshim.proto.task.v2.StartRequest;
 import io.jshim.proto.task.v2.StateRequest;
 import io.jshim.proto.task.v2.StateResponse;
+import io.jshim.proto.task.v2.StatsRequest;
+import io.jshim.proto.task.v2.StatsResponse;
 import io.jshim.proto.task.v2.TaskGrpc;
+import io.jshim.proto.task.v2.UpdateTaskRequest;
 import io.jshim.proto.task.v2.WaitRequest;
 import io.jshim.proto.task.v2.WaitResponse;
 import io.jshim.proto.types.task.ProcessInfo;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +67,13 @@ public final class ShimClient implements AutoCloseable {
   /** The deadline of every call but {@code wait}, unless {@link #connect(Path, Duration)} says otherwise. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The type URL of an {@code Update} request's resources: OCI {@code LinuxResources} as JSON. */
+  public static final String LINUX_RESOURCES_TYPE_URL =
+      "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
+
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final ManagedChannel channel;
   private final TaskGrpc.TaskStub stub;
@@ -276,6 +297,107 @@ public final class ShimClient implements AutoCloseable {
   }
 
   /**
+   * Freezes every process of a running task.
+   *
+   * @param id the task id
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if not running or
+   *     without a cgroup
+   */
+  public void pause(String id) {
+    await(pauseAsync(id));
+  }
+
+  /**
+   * Asynchronous {@link #pause(String)}.
+   *
+   * @param id the task id
+   * @return a future completing when the task is frozen
+   */
+  public CompletableFuture<Void> pauseAsync(String id) {
+    PauseRequest request = PauseRequest.newBuilder().setId(checkId(id)).build();
+    return call(TaskGrpc.TaskStub::pause, request, response -> null, true);
+  }
+
+  /**
+   * Thaws a paused task.
+   *
+   * @param id the task id
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} if not paused
+   */
+  public void resume(String id) {
+    await(resumeAsync(id));
+  }
+
+  /**
+   * Asynchronous {@link #resume(String)}.
+   *
+   * @param id the task id
+   * @return a future completing when the task runs again
+   */
+  public CompletableFuture<Void> resumeAsync(String id) {
+    ResumeRequest request = ResumeRequest.newBuilder().setId(checkId(id)).build();
+    return call(TaskGrpc.TaskStub::resume, request, response -> null, true);
+  }
+
+  /**
+   * Sets new resource limits on a task's cgroup. The JSON is sent as is, packed with type URL
+   * {@value #LINUX_RESOURCES_TYPE_URL}; fields it leaves out keep their current values.
+   *
+   * @param id the task id
+   * @param linuxResourcesJson an OCI {@code LinuxResources} JSON object, for example
+   *     <code>{"memory":{"limit":268435456},"pids":{"limit":100}}</code>
+   * @throws IllegalArgumentException if {@code linuxResourcesJson} is not a JSON object
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code INVALID_ARGUMENT} for values the daemon
+   *     refuses, {@code FAILED_PRECONDITION} for a task without a cgroup
+   */
+  public void update(String id, String linuxResourcesJson) {
+    await(updateAsync(id, linuxResourcesJson));
+  }
+
+  /**
+   * Asynchronous {@link #update(String, String)}.
+   *
+   * @param id the task id
+   * @param linuxResourcesJson an OCI {@code LinuxResources} JSON object
+   * @return a future completing when the daemon has applied the limits
+   * @throws IllegalArgumentException if {@code linuxResourcesJson} is not a JSON object
+   */
+  public CompletableFuture<Void> updateAsync(String id, String linuxResourcesJson) {
+    checkId(id);
+    checkJsonObject(linuxResourcesJson);
+    UpdateTaskRequest request = UpdateTaskRequest.newBuilder()
+        .setId(id)
+        .setResources(Any.newBuilder()
+            .setTypeUrl(LINUX_RESOURCES_TYPE_URL)
+            .setValue(ByteString.copyFrom(linuxResourcesJson, StandardCharsets.UTF_8)))
+        .build();
+    return call(TaskGrpc.TaskStub::update, request, response -> null, true);
+  }
+
+  /**
+   * Reads a task's cgroup statistics.
+   *
+   * @param id the task id
+   * @return the metrics, v1 or v2 as the daemon's host has it
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown id, {@code FAILED_PRECONDITION} for a task without
+   *     a cgroup, {@code UNKNOWN} for metrics of a type this client does not know
+   */
+  public TaskStats stats(String id) {
+    return await(statsAsync(id));
+  }
+
+  /**
+   * Asynchronous {@link #stats(String)}.
+   *
+   * @param id the task id
+   * @return a future of the metrics
+   */
+  public CompletableFuture<TaskStats> statsAsync(String id) {
+    StatsRequest request = StatsRequest.newBuilder().setId(checkId(id)).build();
+    return call(TaskGrpc.TaskStub::stats, request, ShimClient::taskStats, true);
+  }
+
+  /**
    * Asks the daemon for its pid and version and, if {@code id} names a task, that task's pid.
    *
    * @param id a task id, or empty to ask about the daemon only
@@ -307,7 +429,7 @@ public final class ShimClient implements AutoCloseable {
   }
 
   /**
-   * The daemon's own counters: tasks, reaping and the fork gate ({@code jshim.v1.DaemonStatus}).
+   * The daemon's own counters: tasks, reaping, OOM kills and the fork gate ({@code jshim.v1.DaemonStatus}).
    *
    * @return the daemon's answer
    */
@@ -320,9 +442,10 @@ public final class ShimClient implements AutoCloseable {
       StatusResponse r = status.get(GetStatusRequest.getDefaultInstance());
       ForkGateCounters g = r.getForkGate();
       return new DaemonStatus(r.getPid(), r.getVersion(), r.getTasks(), r.getReaper().getReaped(),
-          r.getReaper().getUnclaimed(), new DaemonStatus.ForkGate(g.getForkEntries(), g.getFdEntries(),
-              g.getForkWaits(), g.getFdWaits(), g.getHandoffs(), g.getMaxBatch(), g.getMaxHandoffsWaited(),
-              g.getActiveHolders(), g.getActiveSide(), g.getForkWaiting(), g.getFdWaiting()));
+          r.getReaper().getUnclaimed(), r.getOomKills(), new DaemonStatus.ForkGate(g.getForkEntries(),
+              g.getFdEntries(), g.getForkWaits(), g.getFdWaits(), g.getHandoffs(), g.getMaxBatch(),
+              g.getMaxHandoffsWaited(), g.getActiveHolders(), g.getActiveSide(), g.getForkWaiting(),
+              g.getFdWaiting()));
     } catch (RuntimeException e) {
       throw ShimClientException.from(e, socket);
     }
@@ -406,6 +529,34 @@ public final class ShimClient implements AutoCloseable {
     };
   }
 
+  /**
+   * Decodes a {@code Stats} answer. Containerd's metrics come with the bare message name as type URL, which
+   * {@link Any#unpack} does not accept, so the message class is chosen by the name after the URL's last slash.
+   */
+  static TaskStats taskStats(StatsResponse response) {
+    if (!response.hasStats()) {
+      throw new ShimClientException(ShimClientException.Kind.UNKNOWN,
+          "stats: the daemon answered without metrics (expected: " + TaskStats.V1_TYPE_URL + " or "
+              + TaskStats.V2_TYPE_URL + ")", null);
+    }
+    Any any = response.getStats();
+    String typeUrl = any.getTypeUrl();
+    String name = typeUrl.substring(typeUrl.lastIndexOf('/') + 1);
+    try {
+      Message metrics = switch (name) {
+        case TaskStats.V1_TYPE_URL -> io.jshim.proto.cgroups.v1.Metrics.parseFrom(any.getValue());
+        case TaskStats.V2_TYPE_URL -> io.jshim.proto.cgroups.v2.Metrics.parseFrom(any.getValue());
+        default -> throw new ShimClientException(ShimClientException.Kind.UNKNOWN,
+            "stats: unknown metrics type \"" + typeUrl + "\" (expected: " + TaskStats.V1_TYPE_URL + " or "
+                + TaskStats.V2_TYPE_URL + ")", null);
+      };
+      return new TaskStats(typeUrl, metrics);
+    } catch (InvalidProtocolBufferException e) {
+      throw new ShimClientException(ShimClientException.Kind.INTERNAL,
+          "stats: the daemon's " + typeUrl + " cannot be decoded: " + e.getMessage(), e);
+    }
+  }
+
   private static List<ProcessEntry> processes(PidsResponse response) {
     return response.getProcessesList().stream().map(ProcessInfo::getPid).map(ProcessEntry::new).toList();
   }
@@ -424,6 +575,28 @@ public final class ShimClient implements AutoCloseable {
       throw new IllegalArgumentException("id: blank (expected: a task id)");
     }
     return id;
+  }
+
+  private static void checkJsonObject(String json) {
+    Objects.requireNonNull(json, "linuxResourcesJson");
+    String expected = " (expected: a JSON object, the OCI LinuxResources)";
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null
+          ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new IllegalArgumentException(
+          "linuxResourcesJson: not valid JSON" + where + ": " + e.getOriginalMessage() + expected, e);
+    }
+    if (node.isMissingNode()) {
+      throw new IllegalArgumentException("linuxResourcesJson: empty" + expected);
+    }
+    if (!node.isObject()) {
+      String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
+      throw new IllegalArgumentException("linuxResourcesJson: a JSON " + type + expected);
+    }
   }
 
   private static Duration checkTimeout(Duration timeout) {

@@ -31,6 +31,7 @@ class DaemonStatusTest {
       assertThat(status.tasks()).isEqualTo(3);
       assertThat(status.reaped()).isEqualTo(10);
       assertThat(status.unclaimed()).isEqualTo(4);
+      assertThat(status.oomKills()).isEqualTo(6);
       assertThat(status.forkGate()).isEqualTo(new DaemonStatus.ForkGate(7, 2, 1, 1, 2, 5, 2, 1, "fork", 0, 1));
     }
   }
@@ -49,6 +50,7 @@ class DaemonStatusTest {
       response.onNext(StatusResponse.newBuilder()
           .setPid(42).setVersion("jshim test").setTasks(3)
           .setReaper(ReaperCounters.newBuilder().setReaped(10).setUnclaimed(4))
+          .setOomKills(6)
           .setForkGate(ForkGateCounters.newBuilder().setForkEntries(7).setFdEntries(2).setForkWaits(1).setFdWaits(1)
               .setHandoffs(2).setMaxBatch(5).setMaxHandoffsWaited(2).setActiveHolders(1).setActiveSide("fork")
               .setFdWaiting(1))

@@ -2,6 +2,7 @@ package io.jshim.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
@@ -13,14 +14,19 @@ import io.jshim.proto.task.v2.CreateTaskResponse;
 import io.jshim.proto.task.v2.DeleteRequest;
 import io.jshim.proto.task.v2.DeleteResponse;
 import io.jshim.proto.task.v2.KillRequest;
+import io.jshim.proto.task.v2.PauseRequest;
 import io.jshim.proto.task.v2.PidsRequest;
 import io.jshim.proto.task.v2.PidsResponse;
+import io.jshim.proto.task.v2.ResumeRequest;
 import io.jshim.proto.task.v2.ShutdownRequest;
 import io.jshim.proto.task.v2.StartRequest;
 import io.jshim.proto.task.v2.StartResponse;
 import io.jshim.proto.task.v2.StateRequest;
 import io.jshim.proto.task.v2.StateResponse;
+import io.jshim.proto.task.v2.StatsRequest;
+import io.jshim.proto.task.v2.StatsResponse;
 import io.jshim.proto.task.v2.TaskGrpc;
+import io.jshim.proto.task.v2.UpdateTaskRequest;
 import io.jshim.proto.task.v2.WaitRequest;
 import io.jshim.proto.task.v2.WaitResponse;
 import io.jshim.proto.types.task.ProcessInfo;
@@ -41,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory stand-in for the jshim daemon's task service. The "workload" is read from the bundle's config.json at
  * create: {@code process.args = ["exit", "N"]} exits with N right after start; anything else (or no config) runs until
- * a kill (exit 128 + signal) or {@link #exit(String, int)}.
+ * a kill (exit 128 + signal) or {@link #exit(String, int)}. A running task can be paused and resumed; Update and Stats
+ * are recorded, Stats answers with {@link #answerStats(Any)}'s metrics (v2 metrics with two pids by default).
  */
 public final class FakeTaskService extends TaskGrpc.TaskImplBase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,11 +57,22 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
   private final List<CreateTaskRequest> creates = new CopyOnWriteArrayList<>();
   private final Map<String, JsonNode> configs = new ConcurrentHashMap<>();
   private final List<KillRequest> kills = new CopyOnWriteArrayList<>();
+  private final List<PauseRequest> pauses = new CopyOnWriteArrayList<>();
+  private final List<ResumeRequest> resumes = new CopyOnWriteArrayList<>();
+  private final List<UpdateTaskRequest> updates = new CopyOnWriteArrayList<>();
+  private final List<StatsRequest> statsRequests = new CopyOnWriteArrayList<>();
+  private volatile Any statsAnswer = Any.newBuilder()
+      .setTypeUrl("io.containerd.cgroups.v2.Metrics")
+      .setValue(io.jshim.proto.cgroups.v2.Metrics.newBuilder()
+          .setPids(io.jshim.proto.cgroups.v2.PidsStat.newBuilder().setCurrent(2).setLimit(100))
+          .build()
+          .toByteString())
+      .build();
   private final AtomicInteger nextPid = new AtomicInteger(1000);
   private final AtomicInteger waitCalls = new AtomicInteger();
   private final CountDownLatch shutdown = new CountDownLatch(1);
 
-  private enum State { CREATED, RUNNING, STOPPED }
+  private enum State { CREATED, RUNNING, PAUSED, STOPPED }
 
   private record Exit(int status, Instant at) {
   }
@@ -102,6 +120,31 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
   /** The kill requests received, in order. */
   public List<KillRequest> kills() {
     return List.copyOf(kills);
+  }
+
+  /** The pause requests received, in order. */
+  public List<PauseRequest> pauses() {
+    return List.copyOf(pauses);
+  }
+
+  /** The resume requests received, in order. */
+  public List<ResumeRequest> resumes() {
+    return List.copyOf(resumes);
+  }
+
+  /** The update requests received, in order. */
+  public List<UpdateTaskRequest> updates() {
+    return List.copyOf(updates);
+  }
+
+  /** The stats requests received, in order. */
+  public List<StatsRequest> statsRequests() {
+    return List.copyOf(statsRequests);
+  }
+
+  /** Makes every later Stats call of a known task answer with {@code stats}, or {@code null} for no metrics. */
+  public void answerStats(Any stats) {
+    statsAnswer = stats;
   }
 
   /** How many Wait calls arrived. */
@@ -211,8 +254,8 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
     if (task == null) {
       return;
     }
-    if (task.state() == State.RUNNING) {
-      responses.onError(failedPrecondition("cannot delete: task is running"));
+    if (task.state() == State.RUNNING || task.state() == State.PAUSED) {
+      responses.onError(failedPrecondition("cannot delete: task is " + task.state()));
       return;
     }
     tasks.remove(request.getId());
@@ -240,6 +283,7 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
         .setStatus(switch (state) {
           case CREATED -> io.jshim.proto.types.task.Status.CREATED;
           case RUNNING -> io.jshim.proto.types.task.Status.RUNNING;
+          case PAUSED -> io.jshim.proto.types.task.Status.PAUSED;
           case STOPPED -> io.jshim.proto.types.task.Status.STOPPED;
         })
         .setStdout(task.request.getStdout())
@@ -262,6 +306,78 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
       pids.addProcesses(ProcessInfo.newBuilder().setPid(task.pid + 1));
     }
     responses.onNext(pids.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void pause(PauseRequest request, StreamObserver<Empty> responses) {
+    pauses.add(request);
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
+    }
+    synchronized (task) {
+      if (task.state != State.RUNNING) {
+        responses.onError(failedPrecondition("cannot pause task " + request.getId() + ": it is " + task.state
+            + " (expected: running)"));
+        return;
+      }
+      task.state = State.PAUSED;
+    }
+    responses.onNext(Empty.getDefaultInstance());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void resume(ResumeRequest request, StreamObserver<Empty> responses) {
+    resumes.add(request);
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
+    }
+    synchronized (task) {
+      if (task.state != State.PAUSED) {
+        responses.onError(failedPrecondition("cannot resume task " + request.getId()
+            + ": it is not paused (expected: paused)"));
+        return;
+      }
+      task.state = State.RUNNING;
+    }
+    responses.onNext(Empty.getDefaultInstance());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void update(UpdateTaskRequest request, StreamObserver<Empty> responses) {
+    updates.add(request);
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
+    }
+    if (!request.hasResources()) {
+      responses.onError(Status.INVALID_ARGUMENT
+          .withDescription("resources: missing (expected: an Any holding OCI LinuxResources as JSON)")
+          .asRuntimeException());
+      return;
+    }
+    if (task.state() == State.STOPPED) {
+      responses.onError(failedPrecondition("cannot update: task is stopped"));
+      return;
+    }
+    responses.onNext(Empty.getDefaultInstance());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void stats(StatsRequest request, StreamObserver<StatsResponse> responses) {
+    statsRequests.add(request);
+    FakeTask task = find(request.getId(), responses);
+    if (task == null) {
+      return;
+    }
+    Any answer = statsAnswer;
+    responses.onNext(answer == null ? StatsResponse.getDefaultInstance()
+        : StatsResponse.newBuilder().setStats(answer).build());
     responses.onCompleted();
   }
 

@@ -3,16 +3,20 @@ package io.jshim.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.jshim.client.ShimClientException.Kind;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(10)
 class ShimClientTest {
@@ -225,6 +231,227 @@ class ShimClientTest {
               e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
           .hasMessageContaining("cannot reach jshim daemon at " + dir.resolve("missing.sock"));
     }
+  }
+
+  @Test
+  void pauseResume_runningTask_sendIdAndStateFollows() {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+
+    client.pause("c1");
+    TaskStatus paused = client.state("c1").status();
+    client.resume("c1");
+
+    assertThat(paused).isEqualTo(TaskStatus.PAUSED);
+    assertThat(client.state("c1").status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(fake.pauses()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("c1"));
+    assertThat(fake.resumes()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("c1"));
+  }
+
+  @Test
+  void pauseResumeAsync_runningTask_complete() throws Exception {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+
+    client.pauseAsync("c1").get(5, TimeUnit.SECONDS);
+    assertThat(client.stateAsync("c1").get(5, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.PAUSED);
+    client.resumeAsync("c1").get(5, TimeUnit.SECONDS);
+    assertThat(client.stateAsync("c1").get(5, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.RUNNING);
+  }
+
+  @Test
+  void pause_createdTask_throwsFailedPreconditionWithDaemonMessage() {
+    client.create(CreateOptions.of("c1", tmp));
+
+    assertThatThrownBy(() -> client.pause("c1"))
+        .isInstanceOfSatisfying(ShimClientException.class,
+            e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION))
+        .hasMessage("cannot pause task c1: it is CREATED (expected: running)");
+  }
+
+  @Test
+  void resume_runningTask_throwsFailedPrecondition() {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+
+    assertThatThrownBy(() -> client.resume("c1"))
+        .isInstanceOfSatisfying(ShimClientException.class,
+            e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION))
+        .hasMessage("cannot resume task c1: it is not paused (expected: paused)");
+  }
+
+  @Test
+  void pauseAndResume_unknownId_throwNotFound() {
+    assertThatThrownBy(() -> client.pause("nope"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+    assertThatThrownBy(() -> client.resume("nope"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+        .hasMessage("task nope not found");
+  }
+
+  @Test
+  void pause_blankId_throwsIllegalArgumentWithoutCall() {
+    assertThatThrownBy(() -> client.pause(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("id: blank (expected: a task id)");
+    assertThat(fake.pauses()).isEmpty();
+  }
+
+  @Test
+  void update_jsonObject_sendsItAsIsInLinuxResourcesAny() {
+    client.create(CreateOptions.of("c1", tmp));
+    client.start("c1");
+    String json = "{\"memory\":{\"limit\":268435456},\"pids\":{\"limit\":100}}";
+
+    client.update("c1", json);
+
+    assertThat(fake.updates()).singleElement().satisfies(request -> {
+      assertThat(request.getId()).isEqualTo("c1");
+      assertThat(request.getResources().getTypeUrl())
+          .isEqualTo("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources")
+          .isEqualTo(ShimClient.LINUX_RESOURCES_TYPE_URL);
+      assertThat(request.getResources().getValue().toString(StandardCharsets.UTF_8)).isEqualTo(json);
+    });
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "[1, 2]    | linuxResourcesJson: a JSON array (expected: a JSON object, the OCI LinuxResources)",
+    "42        | linuxResourcesJson: a JSON number (expected: a JSON object, the OCI LinuxResources)",
+    "null      | linuxResourcesJson: a JSON null (expected: a JSON object, the OCI LinuxResources)",
+    "'   '     | linuxResourcesJson: empty (expected: a JSON object, the OCI LinuxResources)",
+  })
+  void update_notAJsonObject_throwsIllegalArgumentWithoutCall(String json, String message) {
+    assertThatThrownBy(() -> client.update("c1", json))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThat(fake.updates()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"'{\"memory\": '", "'{} {}'", "'{memory: 1}'"})
+  void update_malformedJson_throwsIllegalArgumentNamingThePlace(String json) {
+    assertThatThrownBy(() -> client.update("c1", json))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("linuxResourcesJson: not valid JSON at line 1, column ")
+        .hasMessageEndingWith("(expected: a JSON object, the OCI LinuxResources)");
+    assertThat(fake.updates()).isEmpty();
+  }
+
+  @Test
+  void update_unknownId_throwsNotFound() {
+    assertThatThrownBy(() -> client.update("nope", "{}"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+  }
+
+  @Test
+  void updateAsync_stoppedTask_completesExceptionallyWithFailedPrecondition() throws IOException {
+    client.create(CreateOptions.of("c1", bundle("exit", "0")));
+    client.start("c1");
+    client.waitFor("c1");
+
+    assertThat(client.updateAsync("c1", "{\"pids\":{\"limit\":1}}")).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(ShimClientException.class,
+            e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void stats_v2TypeUrl_parsesV2Metrics() {
+    client.create(CreateOptions.of("c1", tmp));
+
+    TaskStats stats = client.stats("c1");
+
+    assertThat(fake.statsRequests()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("c1"));
+    assertThat(stats.typeUrl()).isEqualTo(TaskStats.V2_TYPE_URL);
+    assertThat(stats.metrics()).isInstanceOf(io.jshim.proto.cgroups.v2.Metrics.class);
+    assertThat(stats.v2().getPids().getCurrent()).isEqualTo(2);
+    assertThat(stats.v2().getPids().getLimit()).isEqualTo(100);
+    assertThatThrownBy(stats::v1)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("metrics: io.containerd.cgroups.v2.Metrics (expected: io.containerd.cgroups.v1.Metrics)");
+  }
+
+  @Test
+  void stats_v1TypeUrl_parsesV1Metrics() {
+    client.create(CreateOptions.of("c1", tmp));
+    io.jshim.proto.cgroups.v1.Metrics v1 = io.jshim.proto.cgroups.v1.Metrics.newBuilder()
+        .setPids(io.jshim.proto.cgroups.v1.PidsStat.newBuilder().setCurrent(7).setLimit(50))
+        .build();
+    fake.answerStats(Any.newBuilder().setTypeUrl("io.containerd.cgroups.v1.Metrics").setValue(v1.toByteString())
+        .build());
+
+    TaskStats stats = client.stats("c1");
+
+    assertThat(stats.typeUrl()).isEqualTo(TaskStats.V1_TYPE_URL);
+    assertThat(stats.metrics()).isEqualTo(v1);
+    assertThat(stats.v1().getPids().getCurrent()).isEqualTo(7);
+  }
+
+  @Test
+  void stats_prefixedTypeUrl_parsesByMessageName() throws Exception {
+    client.create(CreateOptions.of("c1", tmp));
+    io.jshim.proto.cgroups.v1.Metrics v1 = io.jshim.proto.cgroups.v1.Metrics.newBuilder()
+        .setPids(io.jshim.proto.cgroups.v1.PidsStat.newBuilder().setCurrent(1))
+        .build();
+    fake.answerStats(Any.pack(v1));
+
+    TaskStats stats = client.statsAsync("c1").get(5, TimeUnit.SECONDS);
+
+    assertThat(stats.typeUrl()).isEqualTo("type.googleapis.com/io.containerd.cgroups.v1.Metrics");
+    assertThat(stats.metrics()).isEqualTo(v1);
+  }
+
+  @Test
+  void stats_unknownTypeUrl_throwsUnknownNamingTypeAndExpected() {
+    client.create(CreateOptions.of("c1", tmp));
+    fake.answerStats(Any.newBuilder().setTypeUrl("io.containerd.cgroups.v3.Metrics").build());
+
+    assertThatThrownBy(() -> client.stats("c1"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN))
+        .hasMessage("stats: unknown metrics type \"io.containerd.cgroups.v3.Metrics\" (expected: "
+            + "io.containerd.cgroups.v1.Metrics or io.containerd.cgroups.v2.Metrics)");
+  }
+
+  @Test
+  void statsAsync_unknownTypeUrl_completesExceptionallyWithShimClientException() {
+    client.create(CreateOptions.of("c1", tmp));
+    fake.answerStats(Any.newBuilder().setTypeUrl("types.example/Other").build());
+
+    assertThat(client.statsAsync("c1")).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN))
+        .withMessageContaining("\"types.example/Other\"");
+  }
+
+  @Test
+  void stats_undecodableMetrics_throwsInternal() {
+    client.create(CreateOptions.of("c1", tmp));
+    fake.answerStats(Any.newBuilder().setTypeUrl(TaskStats.V2_TYPE_URL)
+        .setValue(ByteString.copyFrom(new byte[] {(byte) 0xff})).build());
+
+    assertThatThrownBy(() -> client.stats("c1"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INTERNAL))
+        .hasMessageStartingWith("stats: the daemon's io.containerd.cgroups.v2.Metrics cannot be decoded: ");
+  }
+
+  @Test
+  void stats_answerWithoutMetrics_throwsUnknown() {
+    client.create(CreateOptions.of("c1", tmp));
+    fake.answerStats(null);
+
+    assertThatThrownBy(() -> client.stats("c1"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN))
+        .hasMessage("stats: the daemon answered without metrics (expected: io.containerd.cgroups.v1.Metrics or "
+            + "io.containerd.cgroups.v2.Metrics)");
+  }
+
+  @Test
+  void stats_unknownId_throwsNotFound() {
+    assertThatThrownBy(() -> client.stats("nope"))
+        .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
   }
 
   private Path bundle(String... args) throws IOException {

@@ -22,17 +22,17 @@ public final class UdsTestServer implements AutoCloseable {
     this.group = group;
   }
 
-  /** Starts {@code service} on {@code socket}. */
-  public static UdsTestServer start(Path socket, BindableService service) throws IOException {
+  /** Starts {@code services} on {@code socket}. */
+  public static UdsTestServer start(Path socket, BindableService... services) throws IOException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollServerDomainSocketChannel.class)
         .bossEventLoopGroup(group)
-        .workerEventLoopGroup(group)
-        .addService(service)
-        .build()
-        .start();
-    return new UdsTestServer(server, group);
+        .workerEventLoopGroup(group);
+    for (BindableService service : services) {
+      builder.addService(service);
+    }
+    return new UdsTestServer(builder.build().start(), group);
   }
 
   /** Stops the server, letting calls in flight finish for up to five seconds. */

@@ -34,6 +34,10 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       StateCommand.class,
       PsCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
+      UpdateCommand.class,
+      StatsCommand.class,
       StatusCommand.class,
       RunCommand.class
     })

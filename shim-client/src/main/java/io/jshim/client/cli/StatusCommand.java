@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jshim.client.ShimClient;
 import picocli.CommandLine.Command;
 
-/** {@code jshimctl status}: the daemon's counters (tasks, reaping, fork gate) as JSON. */
+/** {@code jshimctl status}: the daemon's counters (tasks, reaping, OOM kills, fork gate) as JSON. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show the daemon's counters (tasks, reaped processes, fork gate) as JSON.")
+    description = "Show the daemon's counters (tasks, reaped processes, OOM kills, fork gate) as JSON.")
 final class StatusCommand extends ClientCommand {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)

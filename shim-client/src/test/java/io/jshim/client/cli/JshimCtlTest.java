@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Any;
+import io.grpc.stub.StreamObserver;
 import io.jshim.client.FakeTaskService;
+import io.jshim.client.ShimClient;
 import io.jshim.client.UdsTestServer;
+import io.jshim.proto.task.v2.UpdateTaskRequest;
+import io.jshim.proto.v1.DaemonStatusGrpc;
+import io.jshim.proto.v1.GetStatusRequest;
+import io.jshim.proto.v1.StatusResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,6 +58,19 @@ class JshimCtlTest {
     }
     Files.writeString(dir.resolve("config.json"), json.append("]}}"));
     return dir;
+  }
+
+  private static JsonNode json(UpdateTaskRequest request) throws IOException {
+    return new ObjectMapper().readTree(request.getResources().getValue().toByteArray());
+  }
+
+  /** Answers the status call with OOM kills counted. */
+  private static final class OomStatus extends DaemonStatusGrpc.DaemonStatusImplBase {
+    @Override
+    public void get(GetStatusRequest request, StreamObserver<StatusResponse> response) {
+      response.onNext(StatusResponse.newBuilder().setPid(1).setVersion("test").setOomKills(3).build());
+      response.onCompleted();
+    }
   }
 
   private static String expectedStdio(int fd, String name) throws IOException {
@@ -174,12 +195,233 @@ class JshimCtlTest {
   }
 
   @Test
+  void pauseResume_runningTask_stateShowsPausedThenRunning() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+    cli.run("start", "t1");
+
+    CliRunner.Result pause = cli.run("pause", "t1");
+    String pausedState = cli.run("state", "t1").out();
+    CliRunner.Result resume = cli.run("resume", "t1");
+
+    assertThat(pause.exitCode()).isZero();
+    assertThat(pause.out()).isEmpty();
+    assertThat(pausedState.lines().skip(1).findFirst().orElseThrow()).contains("paused");
+    assertThat(resume.exitCode()).isZero();
+    assertThat(resume.out()).isEmpty();
+    assertThat(cli.run("state", "t1").out().lines().skip(1).findFirst().orElseThrow()).contains("running");
+    assertThat(fake.pauses()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("t1"));
+    assertThat(fake.resumes()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("t1"));
+  }
+
+  @Test
+  void pauseResume_wrongState_exit125WithDaemonMessage() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+
+    CliRunner.Result pause = cli.run("pause", "t1");
+    CliRunner.Result resume = cli.run("resume", "t1");
+
+    assertThat(pause.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
+    assertThat(pause.err()).isEqualTo("jshimctl: cannot pause task t1: it is CREATED (expected: running)"
+        + System.lineSeparator());
+    assertThat(resume.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
+    assertThat(resume.err()).startsWith("jshimctl: cannot resume task t1: it is not paused");
+  }
+
+  @Test
+  void update_everyOption_sendsLinuxResourcesJson() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+    cli.run("start", "t1");
+
+    CliRunner.Result update = cli.run("update", "t1", "--memory", "268435456", "--memory-swap", "-1",
+        "--cpu-shares", "512", "--cpu-quota", "50000", "--cpu-period", "100000", "--cpus", "0-1,3",
+        "--pids-limit", "64");
+
+    assertThat(update.exitCode()).as(update.err()).isZero();
+    assertThat(update.out()).isEmpty();
+    UpdateTaskRequest request = fake.updates().get(0);
+    assertThat(request.getId()).isEqualTo("t1");
+    assertThat(request.getResources().getTypeUrl()).isEqualTo(ShimClient.LINUX_RESOURCES_TYPE_URL);
+    assertThat(json(request)).isEqualTo(new ObjectMapper().readTree("""
+        {"memory": {"limit": 268435456, "swap": -1},
+         "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0-1,3"},
+         "pids": {"limit": 64}}"""));
+  }
+
+  @Test
+  void update_someOptions_sendsOnlyThoseFields() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+
+    cli.run("update", "t1", "--pids-limit", "10");
+    cli.run("update", "t1", "--cpus", "2", "--memory-swap", "1048576");
+
+    assertThat(fake.updates()).hasSize(2);
+    assertThat(json(fake.updates().get(0))).isEqualTo(new ObjectMapper().readTree("{\"pids\":{\"limit\":10}}"));
+    assertThat(json(fake.updates().get(1))).isEqualTo(new ObjectMapper().readTree(
+        "{\"memory\":{\"swap\":1048576},\"cpu\":{\"cpus\":\"2\"}}"));
+  }
+
+  @Test
+  void update_resourcesFile_sendsItsContentAsIs() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+    String content = "{\"memory\": {\"limit\": 1073741824}, \"unified\": {\"memory.high\": \"900M\"}}\n";
+    Path file = Files.writeString(tmp.resolve("resources.json"), content);
+
+    CliRunner.Result update = cli.run("update", "t1", "--resources", file.toString());
+
+    assertThat(update.exitCode()).as(update.err()).isZero();
+    assertThat(fake.updates()).singleElement().satisfies(request ->
+        assertThat(request.getResources().getValue().toString(StandardCharsets.UTF_8)).isEqualTo(content));
+  }
+
+  @Test
+  void update_noLimit_isUsageErrorWithoutCall() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+
+    CliRunner.Result update = cli.run("update", "t1");
+
+    assertThat(update.exitCode()).isEqualTo(JshimCtl.EXIT_USAGE);
+    assertThat(update.err()).startsWith("jshimctl: missing the limits to set: give at least one of --memory, ")
+        .contains("or --resources FILE.json")
+        .contains("jshimctl update --help");
+    assertThat(fake.updates()).isEmpty();
+  }
+
+  @Test
+  void update_resourcesWithOptions_isUsageErrorWithoutCall() throws IOException {
+    Path file = Files.writeString(tmp.resolve("resources.json"), "{}");
+
+    CliRunner.Result update = cli.run("update", "t1", "--memory", "1", "--cpus", "0", "--resources", file.toString());
+
+    assertThat(update.exitCode()).isEqualTo(JshimCtl.EXIT_USAGE);
+    assertThat(update.err()).startsWith(
+        "jshimctl: --resources cannot be combined with --memory, --cpus: the file gives all of the resources");
+    assertThat(fake.updates()).isEmpty();
+  }
+
+  @Test
+  void update_malformedValues_areUsageErrorsWithoutCall() {
+    CliRunner.Result shares = cli.run("update", "t1", "--cpu-shares", "-2");
+    CliRunner.Result cpus = cli.run("update", "t1", "--cpus", "0-a");
+    CliRunner.Result memory = cli.run("update", "t1", "--memory", "1g");
+    CliRunner.Result noId = cli.run("update", "--memory", "1");
+
+    assertThat(shares.exitCode()).isEqualTo(JshimCtl.EXIT_USAGE);
+    assertThat(shares.err()).startsWith("jshimctl: --cpu-shares: -2 (expected: >= 0)");
+    assertThat(cpus.exitCode()).isEqualTo(JshimCtl.EXIT_USAGE);
+    assertThat(cpus.err()).startsWith("jshimctl: --cpus: '0-a' (expected: CPU numbers and ranges");
+    assertThat(memory.exitCode()).isEqualTo(JshimCtl.EXIT_USAGE);
+    assertThat(memory.err()).startsWith("jshimctl: ").contains("--memory").contains("1g");
+    assertThat(noId.exitCode()).isEqualTo(JshimCtl.EXIT_USAGE);
+    assertThat(fake.updates()).isEmpty();
+  }
+
+  @Test
+  void update_resourcesFileNotAnObject_exit125NamingFileWithoutCall() throws IOException {
+    Path array = Files.writeString(tmp.resolve("array.json"), "[1]");
+    Path broken = Files.writeString(tmp.resolve("broken.json"), "{\"memory\":");
+    Path missing = tmp.resolve("missing.json");
+
+    CliRunner.Result notObject = cli.run("update", "t1", "--resources", array.toString());
+    CliRunner.Result notJson = cli.run("update", "t1", "--resources", broken.toString());
+    CliRunner.Result absent = cli.run("update", "t1", "--resources", missing.toString());
+
+    assertThat(notObject.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
+    assertThat(notObject.err()).isEqualTo("jshimctl: --resources " + array
+        + ": a JSON array (expected: a JSON object, the OCI LinuxResources)" + System.lineSeparator());
+    assertThat(notJson.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
+    assertThat(notJson.err()).startsWith("jshimctl: --resources " + broken + ": not valid JSON at line 1, column ");
+    assertThat(absent.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
+    assertThat(absent.err()).startsWith("jshimctl: --resources " + missing + ": no such file");
+    assertThat(fake.updates()).isEmpty();
+  }
+
+  @Test
+  void stats_v2Metrics_printsTypeLineThenTextFormat() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+
+    CliRunner.Result stats = cli.run("stats", "t1");
+
+    assertThat(stats.exitCode()).as(stats.err()).isZero();
+    assertThat(stats.out()).isEqualTo("""
+        type: io.containerd.cgroups.v2.Metrics
+        pids {
+          current: 2
+          limit: 100
+        }
+        """);
+    assertThat(fake.statsRequests()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("t1"));
+  }
+
+  @Test
+  void stats_v1Metrics_printsV1TypeAndFields() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+    fake.answerStats(Any.newBuilder().setTypeUrl("io.containerd.cgroups.v1.Metrics")
+        .setValue(io.jshim.proto.cgroups.v1.Metrics.newBuilder()
+            .setMemory(io.jshim.proto.cgroups.v1.MemoryStat.newBuilder().setRss(4096))
+            .build().toByteString())
+        .build());
+
+    CliRunner.Result stats = cli.run("stats", "t1");
+
+    assertThat(stats.out()).isEqualTo("""
+        type: io.containerd.cgroups.v1.Metrics
+        memory {
+          rss: 4096
+        }
+        """);
+  }
+
+  @Test
+  void stats_unknownType_exit125SayingWhatWasExpected() throws IOException {
+    cli.run("create", "t1", "--bundle", bundle("sleep").toString());
+    fake.answerStats(Any.newBuilder().setTypeUrl("io.containerd.cgroups.v3.Metrics").build());
+
+    CliRunner.Result stats = cli.run("stats", "t1");
+
+    assertThat(stats.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
+    assertThat(stats.err()).isEqualTo("jshimctl: stats: unknown metrics type \"io.containerd.cgroups.v3.Metrics\" "
+        + "(expected: io.containerd.cgroups.v1.Metrics or io.containerd.cgroups.v2.Metrics)"
+        + System.lineSeparator());
+    assertThat(stats.out()).isEmpty();
+  }
+
+  @Test
+  void status_daemonCountsOomKills_printsOomKillsLine() throws IOException {
+    Path statusSocket = tmp.resolve("status.sock");
+    try (UdsTestServer statusServer = UdsTestServer.start(statusSocket, new FakeTaskService(), new OomStatus())) {
+      CliRunner.Result status = cli.run("--socket", statusSocket.toString(), "status");
+
+      assertThat(status.exitCode()).as(status.err()).isZero();
+      assertThat(status.out().lines()).contains("  \"oom_kills\" : 3,");
+      assertThat(new ObjectMapper().readTree(status.out()).path("oom_kills").asLong()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void help_listsNewVerbs() {
+    CliRunner.Result help = cli.run("--help");
+
+    assertThat(help.out()).contains("pause", "resume", "update", "stats");
+  }
+
+  @Test
   void verbs_unknownTask_exit125WithDaemonMessage() {
     CliRunner.Result start = cli.run("start", "nope");
 
     assertThat(start.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
     assertThat(start.err()).isEqualTo("jshimctl: task nope not found" + System.lineSeparator());
     assertThat(start.out()).isEmpty();
+  }
+
+  @Test
+  void newVerbs_unknownTask_exit125WithDaemonMessage() {
+    for (String[] args : new String[][] {
+      {"pause", "nope"}, {"resume", "nope"}, {"update", "nope", "--memory", "1"}, {"stats", "nope"}}) {
+      CliRunner.Result result = cli.run(args);
+
+      assertThat(result.exitCode()).as(args[0]).isEqualTo(JshimCtl.EXIT_ERROR);
+      assertThat(result.err()).as(args[0]).isEqualTo("jshimctl: task nope not found" + System.lineSeparator());
+    }
   }
 
   @Test
