@@ -64,7 +64,7 @@ public record MountOptions(long flags, long propagation, String data) {
       "rstrictatime", "rnostrictatime", "rnodiratime", "rdiratime", "nosymfollow", "rnosymfollow");
 
   /**
-   * Parses OCI mount options. Returns the option that jshim cannot honour in the error branch.
+   * Parses OCI mount options; anything that is neither a kernel flag nor a propagation is filesystem data.
    *
    * @throws IllegalArgumentException naming an option that is known but not supported
    */

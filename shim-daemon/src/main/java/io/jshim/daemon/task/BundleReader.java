@@ -1,6 +1,5 @@
 package io.jshim.daemon.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.OciJson;
 import io.jshim.daemon.oci.OciSpec;
@@ -107,9 +106,7 @@ final class BundleReader {
     fields.put("linux.timeOffsets", linux.timeOffsets());
     List<String> present = new ArrayList<>();
     fields.forEach((name, value) -> {
-      boolean empty = value == null || (value instanceof String s && s.isEmpty())
-          || (value instanceof JsonNode n && (n.isNull() || (n.isContainerNode() && n.isEmpty())));
-      if (!empty) {
+      if (JsonFields.isSet(value)) {
         present.add(name);
       }
     });

@@ -1,5 +1,6 @@
 package io.jshim.daemon.task;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jshim.daemon.error.ShimException;
 import java.math.BigInteger;
 import java.util.List;
@@ -51,6 +52,12 @@ final class JsonFields {
       }
     }
     return list(paths, field);
+  }
+
+  /** Whether a config value is present: not null, not an empty string, not an empty or null JSON node. */
+  static boolean isSet(Object value) {
+    return !(value == null || (value instanceof String text && text.isEmpty())
+        || (value instanceof JsonNode node && (node.isNull() || (node.isContainerNode() && node.isEmpty()))));
   }
 
   static <T> T required(T value, String field, String expected) {

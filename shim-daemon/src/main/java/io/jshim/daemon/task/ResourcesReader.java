@@ -1,6 +1,5 @@
 package io.jshim.daemon.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jshim.daemon.cgroup.CgroupResources;
 import io.jshim.daemon.cgroup.DeviceRule;
 import io.jshim.daemon.error.ShimException;
@@ -103,9 +102,7 @@ final class ResourcesReader {
       parts.put("cpu.idle", r.cpu().idle());
     }
     parts.forEach((name, value) -> {
-      boolean empty = value == null || (value instanceof JsonNode n
-          && (n.isNull() || (n.isContainerNode() && n.isEmpty())));
-      if (!empty) {
+      if (JsonFields.isSet(value)) {
         fields.add(prefix + "." + name);
       }
     });
