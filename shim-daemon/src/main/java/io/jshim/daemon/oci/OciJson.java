@@ -66,6 +66,19 @@ public final class OciJson {
     return resources;
   }
 
+  /**
+   * Reads an OCI {@code process} object, e.g. the spec of an Exec request.
+   *
+   * @param what names the document in error messages
+   */
+  public static OciSpec.Process readProcess(byte[] json, String what) {
+    OciSpec.Process process = read(json, OciSpec.Process.class, what);
+    if (process == null) {
+      throw ShimException.invalidArgument(what + ": null (expected: an OCI process object)");
+    }
+    return process;
+  }
+
   private static <T> T read(byte[] json, Class<T> type, String what) {
     try {
       return JSON.readValue(json, type);

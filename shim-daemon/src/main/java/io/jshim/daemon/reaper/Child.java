@@ -43,6 +43,20 @@ public final class Child {
     return posix.kill(pid, signal);
   }
 
+  /**
+   * Runs {@code action} while the process is certain not to be reaped, so that its pid (and its
+   * {@code /proc/PID} entries) cannot name another process meanwhile. The reaper waits for the action.
+   *
+   * @return false if the process had already been reaped (the action did not run)
+   */
+  public synchronized boolean whileUnreaped(Runnable action) {
+    if (reaped) {
+      return false;
+    }
+    action.run();
+    return true;
+  }
+
   synchronized void markReaped() {
     reaped = true;
   }

@@ -9,6 +9,7 @@ import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.oci.OciJson;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.task.CreateSpec;
+import io.jshim.daemon.task.ExecRequest;
 import io.jshim.daemon.task.TaskService;
 import io.jshim.daemon.task.TaskView;
 import io.jshim.proto.task.v2.CheckpointTaskRequest;
@@ -48,6 +49,8 @@ import java.util.function.Supplier;
 /** containerd.task.v2.Task over gRPC: proto in, one domain call, proto out. */
 final class TaskGrpcService extends TaskGrpc.TaskImplBase {
   /** Go's zero time, which containerd sends for a process that has not exited. */
+  /** The type URL containerd gives an exec's OCI process spec. */
+  static final String PROCESS_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
   static final Timestamp NOT_EXITED = Timestamp.newBuilder().setSeconds(-62135596800L).build();
 
   private final TaskService tasks;
@@ -111,6 +114,8 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
           .setStdin(view.stdio().stdin())
           .setStdout(view.stdio().stdout())
           .setStderr(view.stdio().stderr())
+          .setTerminal(view.terminal())
+          .setExecId(request.getExecId())
           .setExitedAt(NOT_EXITED);
       view.exit().ifPresent(exit -> reply.setExitStatus(exit.status()).setExitedAt(timestamp(exit.exitedAt())));
       return reply.build();
@@ -166,7 +171,20 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void exec(ExecProcessRequest request, StreamObserver<Empty> response) {
-    unimplemented(response, "Exec");
+    unary(response, () -> {
+      if (!request.hasSpec()) {
+        throw ShimException.invalidArgument("spec: missing (expected: an Any holding an OCI process object as JSON, type "
+            + PROCESS_TYPE_URL + ")");
+      }
+      String typeUrl = request.getSpec().getTypeUrl();
+      if (!typeUrl.isEmpty() && !typeUrl.equals(PROCESS_TYPE_URL)) {
+        throw ShimException.invalidArgument("spec: type " + typeUrl + " (expected: " + PROCESS_TYPE_URL + ")");
+      }
+      tasks.exec(request.getId(), new ExecRequest(request.getExecId(),
+          new StdioPaths(request.getStdin(), request.getStdout(), request.getStderr()), request.getTerminal(),
+          OciJson.readProcess(request.getSpec().getValue().toByteArray(), "spec")));
+      return Empty.getDefaultInstance();
+    });
   }
 
   @Override

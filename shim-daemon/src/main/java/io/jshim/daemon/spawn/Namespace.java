@@ -25,6 +25,15 @@ public enum Namespace {
   }
 
   /** Looks up an OCI namespace type. */
+  /** The file name under {@code /proc/PID/ns/}. */
+  public String procName() {
+    return switch (this) {
+      case MOUNT -> "mnt";
+      case NETWORK -> "net";
+      default -> ociName;
+    };
+  }
+
   public static Optional<Namespace> fromOciName(String name) {
     return Arrays.stream(values()).filter(ns -> ns.ociName.equals(name)).findFirst();
   }

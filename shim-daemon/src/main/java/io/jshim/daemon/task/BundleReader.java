@@ -3,28 +3,19 @@ package io.jshim.daemon.task;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.OciJson;
 import io.jshim.daemon.oci.OciSpec;
-import io.jshim.daemon.spawn.Capability;
-import io.jshim.daemon.spawn.CapabilitySets;
 import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.Namespaces;
-import io.jshim.daemon.spawn.ProcessOptions;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Reads and checks {@code <bundle>/config.json}; every error names the bad field. */
 final class BundleReader {
-  private static final Logger log = LoggerFactory.getLogger(BundleReader.class);
-
   BundleConfig read(Path bundle) {
     if (!bundle.isAbsolute()) {
       throw ShimException.invalidArgument("bundle: " + bundle + " (expected: an absolute path)");
@@ -37,21 +28,7 @@ final class BundleReader {
 
   private BundleConfig parse(Path bundle, OciSpec spec) {
     OciSpec.Process process = JsonFields.required(spec.process(), "process", "an object with args");
-    if (Boolean.TRUE.equals(process.terminal())) {
-      throw ShimException.unimplemented("process.terminal: true (expected: false; terminals are not supported yet)");
-    }
-    List<String> args = JsonFields.list(process.args(), "process.args");
-    if (args.isEmpty()) {
-      throw ShimException.invalidArgument("process.args: empty (expected: at least the program to run)");
-    }
-    List<String> env = JsonFields.list(process.env(), "process.env");
-    String cwd = process.cwd() == null ? "/" : process.cwd();
-    if (!cwd.startsWith("/")) {
-      throw ShimException.invalidArgument("process.cwd: \"" + cwd + "\" (expected: an absolute path)");
-    }
-    OciSpec.User user = process.user();
-    int uid = user == null ? 0 : JsonFields.id(user.uid(), "process.user.uid");
-    int gid = user == null ? 0 : JsonFields.id(user.gid(), "process.user.gid");
+    ProcessConfig processConfig = ProcessReader.read(process);
     OciSpec.Linux linux = spec.linux() == null ? LinuxSpecs.EMPTY : spec.linux();
     Namespaces namespaces = NamespacesReader.read(linux);
     Optional<String> hostname = Optional.ofNullable(spec.hostname()).filter(h -> !h.isEmpty());
@@ -60,33 +37,10 @@ final class BundleReader {
     }
     Optional<String> rootfs = rootfs(bundle, spec.root());
     Optional<String> cgroupsPath = Optional.ofNullable(linux.cgroupsPath()).filter(p -> !p.isEmpty());
-    ProcessOptions options = ProcessOptionsReader.read(process);
-    options.capabilities().ifPresent(caps -> {
-      Set<Capability> dropped = EnumSet.noneOf(Capability.class);
-      dropped.addAll(caps.ambient());
-      dropped.removeIf(c -> caps.inheritable().contains(c) && caps.permitted().contains(c));
-      if (!dropped.isEmpty()) {
-        // the kernel refuses an ambient capability outside permitted and inheritable; runc skips it, so do we
-        log.warn("process.capabilities.ambient: {} not in both inheritable and permitted; not raised", dropped);
-      }
-    });
-    return new BundleConfig(args, HomeDirectory.withHome(env, rootfs, uid), cwd, uid, gid, hostname, namespaces, rootfs,
-        withoutUnraisableAmbient(options), LinuxSetupReader.read(spec, namespaces),
+    return new BundleConfig(processConfig.withEnv(HomeDirectory.withHome(processConfig.env(), rootfs, processConfig.uid())),
+        hostname, namespaces, rootfs, LinuxSetupReader.read(spec, namespaces),
         FilesystemReader.read(bundle, spec, rootfs, namespaces), cgroupsPath, Optional.ofNullable(linux.resources()),
-        notApplied(spec, process, linux));
-  }
-
-  private static ProcessOptions withoutUnraisableAmbient(ProcessOptions options) {
-    if (options.capabilities().isEmpty()) {
-      return options;
-    }
-    CapabilitySets caps = options.capabilities().get();
-    Set<Capability> ambient = EnumSet.noneOf(Capability.class);
-    ambient.addAll(caps.ambient());
-    ambient.removeIf(c -> !caps.inheritable().contains(c) || !caps.permitted().contains(c));
-    return new ProcessOptions(options.rlimits(), options.additionalGids(), options.umask(), options.noNewPrivileges(),
-        options.oomScoreAdj(), Optional.of(new CapabilitySets(caps.bounding(), caps.effective(), caps.permitted(),
-            caps.inheritable(), ambient)));
+        spec.annotations() == null ? Map.of() : spec.annotations(), notApplied(spec, process, linux));
   }
 
   /** Fields a runtime acts on that jshim does not apply; a config that sets them runs with a warning. */

@@ -5,10 +5,15 @@ import io.jshim.daemon.reaper.Child;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.spawn.HeldProcess;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
- * One process of a task and its state machine. Transitions happen under {@code lock}; the state is
+ * One spawned process of a task and its state machine. Transitions happen under {@code lock}; the state is
  * also published through a volatile field so that State never waits behind a Start.
+ *
+ * <p>An exit is published (state Stopped, {@link #exited()} completed) only once {@code settle} has finished
+ * with it: its output drained, and for an init process every exec gone first (containerd's order).
  */
 final class ShimProcess {
   private static final int SIGKILL = 9;
@@ -16,12 +21,18 @@ final class ShimProcess {
   private final Object lock = new Object();
   private final HeldProcess held;
   private final Child child;
+  private final Function<ExitStatus, CompletionStage<?>> settle;
   private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
   private volatile ProcessState state;
 
-  ShimProcess(HeldProcess held, Child child) {
+  /**
+   * @param settle what must happen between the reap and the publication of an exit; its failure is
+   *     ignored (the exit is published anyway)
+   */
+  ShimProcess(HeldProcess held, Child child, Function<ExitStatus, CompletionStage<?>> settle) {
     this.held = held;
     this.child = child;
+    this.settle = settle;
     this.state = new ProcessState.Created(held.pid());
     child.exit().thenAccept(this::onExit);
   }
@@ -59,6 +70,17 @@ final class ShimProcess {
   }
 
   /**
+   * Runs {@code action} while this process is certain not to be reaped, so {@code /proc/PID} names it.
+   *
+   * @throws ShimException FAILED_PRECONDITION if it has already exited
+   */
+  void whileAlive(Runnable action) {
+    if (!child.whileUnreaped(action)) {
+      throw ShimException.failedPrecondition("process " + pid() + " has exited (expected: running)");
+    }
+  }
+
+  /**
    * Moves a stopped process to Deleted; a created one is killed first. A running one is refused.
    *
    * @return completes with the exit once the process is deleted
@@ -91,6 +113,18 @@ final class ShimProcess {
       if (state instanceof ProcessState.Created) {
         held.abandon();
       }
+    }
+    CompletionStage<?> settled;
+    try {
+      settled = settle.apply(exit);
+    } catch (RuntimeException e) {
+      settled = CompletableFuture.completedFuture(null);
+    }
+    settled.whenComplete((ignored, failure) -> publish(exit));
+  }
+
+  private void publish(ExitStatus exit) {
+    synchronized (lock) {
       state = new ProcessState.Stopped(exit);
     }
     exited.complete(exit);

@@ -4,31 +4,58 @@ import io.jshim.daemon.cgroup.Cgroup;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.reaper.ExitStatus;
+import io.jshim.daemon.spawn.Namespace;
+import io.jshim.daemon.spawn.Namespaces;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A container: its bundle, its stdio, its cgroup and its init process. */
+/**
+ * A container: its bundle, its stdio, its cgroup, its init process and its exec processes.
+ *
+ * <p>{@code execLock} orders exec starts against the init exit: once the init process has been reaped no exec
+ * starts, and the init exit waits for every exec started before (see {@link #initExited()}).
+ */
 final class Task {
   private static final Logger log = LoggerFactory.getLogger(Task.class);
 
   private final String id;
   private final Path bundle;
   private final StdioPaths stdio;
-  private final boolean privatePidNamespace;
+  private final Namespaces namespaces;
+  private final Optional<String> rootfs;
   private final Optional<Cgroup> cgroup;
-  private final ShimProcess init;
+  private final boolean terminal;
+  private ShimProcess init;
   private final Object freezerLock = new Object();
+  private final Object execLock = new Object();
+  private final Map<String, ExecProcess> execs = new LinkedHashMap<>();
+  private boolean initExited;
   private volatile boolean paused;
   private volatile long oomKills;
 
-  Task(String id, Path bundle, StdioPaths stdio, boolean privatePidNamespace, Optional<Cgroup> cgroup, ShimProcess init) {
+  Task(String id, Path bundle, StdioPaths stdio, boolean terminal, Namespaces namespaces, Optional<String> rootfs,
+      Optional<Cgroup> cgroup) {
     this.id = id;
     this.bundle = bundle;
     this.stdio = stdio;
-    this.privatePidNamespace = privatePidNamespace;
+    this.terminal = terminal;
+    this.namespaces = namespaces;
+    this.rootfs = rootfs;
     this.cgroup = cgroup;
+  }
+
+  /** Set once, right after the init process is spawned and before the task is published. */
+  void setInit(ShimProcess init) {
     this.init = init;
   }
 
@@ -45,7 +72,102 @@ final class Task {
   }
 
   boolean privatePidNamespace() {
-    return privatePidNamespace;
+    return namespaces.has(Namespace.PID);
+  }
+
+  Optional<String> rootfs() {
+    return rootfs;
+  }
+
+  boolean paused() {
+    return paused;
+  }
+
+  /** The init process's namespaces as {@code /proc/PID/ns} paths, for an exec to join them all. */
+  Namespaces namespacesToJoin() {
+    Map<Namespace, String> joined = new EnumMap<>(Namespace.class);
+    for (Namespace ns : Namespace.values()) {
+      if (namespaces.has(ns)) {
+        joined.put(ns, "/proc/" + init.pid() + "/ns/" + ns.procName());
+      }
+    }
+    return new Namespaces(Set.of(), joined, List.of(), List.of());
+  }
+
+  /**
+   * Registers an exec.
+   *
+   * @throws io.jshim.daemon.error.ShimException ALREADY_EXISTS for a known exec id, FAILED_PRECONDITION once the
+   *     init process has exited
+   */
+  void addExec(ExecProcess exec) {
+    synchronized (execLock) {
+      if (initExited || init.state() instanceof ProcessState.Stopped || init.state() instanceof ProcessState.Deleted) {
+        throw ShimException.failedPrecondition("cannot exec in task " + id + ": it has stopped (expected: running)");
+      }
+      if (execs.containsKey(exec.id())) {
+        throw ShimException.alreadyExists("exec " + exec.id() + " already exists in task " + id);
+      }
+      execs.put(exec.id(), exec);
+    }
+  }
+
+  ExecProcess exec(String execId) {
+    synchronized (execLock) {
+      ExecProcess exec = execs.get(execId);
+      if (exec == null) {
+        throw ShimException.notFound("exec " + execId + " not found in task " + id);
+      }
+      return exec;
+    }
+  }
+
+  void removeExec(String execId) {
+    synchronized (execLock) {
+      execs.remove(execId);
+    }
+  }
+
+  /** Exec processes that have been started (running or stopped). */
+  List<ShimProcess> startedExecs() {
+    synchronized (execLock) {
+      return execs.values().stream().flatMap(e -> e.process().stream()).toList();
+    }
+  }
+
+  /**
+   * Starts an exec unless the init process is gone or the task is frozen. Runs under {@code execLock}, so that
+   * {@link #initExited()} sees every exec started before it.
+   */
+  int startExec(ExecProcess exec, Supplier<ShimProcess> spawn) {
+    synchronized (execLock) {
+      ProcessState state = init.state();
+      if (initExited || !(state instanceof ProcessState.Running)) {
+        throw ShimException.failedPrecondition("cannot start exec " + exec.id() + " in task " + id + ": the task is "
+            + (initExited ? "stopped" : state.name()) + " (expected: running)");
+      }
+      if (paused) {
+        throw ShimException.failedPrecondition("cannot start exec " + exec.id() + " in task " + id
+            + ": the task is paused (expected: running; resume it first)");
+      }
+      return exec.start(spawn);
+    }
+  }
+
+  /**
+   * Called when the init process has been reaped: no exec may start from now on.
+   *
+   * @return the exits of the execs started before, which the init exit waits for
+   */
+  List<CompletableFuture<ExitStatus>> initExited() {
+    synchronized (execLock) {
+      initExited = true;
+      List<CompletableFuture<ExitStatus>> exits = new ArrayList<>();
+      for (ExecProcess exec : execs.values()) {
+        exec.process().ifPresent(p -> exits.add(p.exited()));
+      }
+      return exits;
+    }
   }
 
   void pause(Cgroup cgroup) {
@@ -98,7 +220,15 @@ final class Task {
   }
 
   TaskView view() {
-    ProcessState state = init.state();
+    return view(id, init.state(), stdio, terminal);
+  }
+
+  /** The view of one of the task's exec processes. */
+  TaskView view(ExecProcess exec) {
+    return view(exec.id(), exec.state(), exec.stdio(), exec.terminal());
+  }
+
+  private TaskView view(String processId, ProcessState state, StdioPaths stdio, boolean terminal) {
     TaskView.Status status;
     Optional<ExitStatus> exit = Optional.empty();
     if (state instanceof ProcessState.Created) {
@@ -112,6 +242,6 @@ final class Task {
       status = TaskView.Status.STOPPED;
       exit = Optional.of(((ProcessState.Deleted) state).exit());
     }
-    return new TaskView(id, bundle, state.pid(), status, stdio, exit, oomKills);
+    return new TaskView(processId, bundle, state.pid(), status, stdio, terminal, exit, oomKills);
   }
 }

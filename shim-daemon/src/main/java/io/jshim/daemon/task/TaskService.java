@@ -9,6 +9,7 @@ import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.LinuxResources;
 import io.jshim.daemon.io.OpenStdio;
 import io.jshim.daemon.io.StdioOpener;
+import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.proc.ProcFs;
 import io.jshim.daemon.reaper.Child;
 import io.jshim.daemon.reaper.ExitStatus;
@@ -16,7 +17,7 @@ import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.reaper.Window;
 import io.jshim.daemon.spawn.Filesystem;
 import io.jshim.daemon.spawn.HeldProcess;
-import io.jshim.daemon.spawn.Namespace;
+import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.SpawnException;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
@@ -25,6 +26,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,14 +70,15 @@ public final class TaskService {
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
   public TaskView create(CreateSpec spec) {
     String id = TaskIds.validate(spec.id());
-    if (spec.terminal()) {
-      throw ShimException.unimplemented("terminal: true (expected: false; terminals are not supported yet)");
-    }
     if (spec.rootfsMounts() > 0) {
       throw ShimException.unimplemented("rootfs: " + spec.rootfsMounts()
           + " mounts (expected: none; put the root filesystem in the bundle, request mounts are not supported yet)");
     }
     BundleConfig config = bundles.read(spec.bundle());
+    boolean terminal = spec.terminal() || config.process().terminal();
+    if (terminal) {
+      throw ShimException.unimplemented("terminal: true (expected: false; terminals are not supported yet)");
+    }
     List<String> notApplied = new ArrayList<>(config.notApplied());
     config.resources().ifPresent(r -> notApplied.addAll(ResourcesReader.notApplied(r, "linux.resources")));
     if (cgroups.isEmpty() && config.resources().isPresent()) {
@@ -89,8 +94,12 @@ public final class TaskService {
       cgroup = createCgroup(id, config);
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
-      Task task = new Task(id, spec.bundle(), spec.stdio(), config.namespaces().has(Namespace.PID), cgroup,
-          spawnInit(spec, config, filesystem, cgroup));
+      Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup);
+      ProcessConfig init = config.process();
+      List<String> cgroupDirs = cgroupDirs(cgroup);
+      task.setInit(spawn(spec.stdio(), fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(),
+          init.gid(), config.namespaces(), config.hostname(), config.rootfs(), init.options(), config.linux(),
+          filesystem, cgroupDirs, fds), exit -> settleInit(task)));
       registry.install(task);
       log.info("created task {} with pid {}", id, task.init().pid());
       return task.view();
@@ -126,23 +135,83 @@ public final class TaskService {
     }
   }
 
-  private ShimProcess spawnInit(CreateSpec spec, BundleConfig config, Filesystem filesystem, Optional<Cgroup> cgroup) {
-    try (OpenStdio fds = stdio.open(spec.stdio()); Window window = reaper.openWindow()) {
-      List<String> cgroupDirs = cgroup.map(c -> c.procsDirs().stream().map(Object::toString).toList()).orElse(List.of());
-      SpawnRequest request = new SpawnRequest(config.args(), config.env(), config.cwd(), config.uid(), config.gid(),
-          config.namespaces(), config.hostname(), config.rootfs(), config.process(), config.linux(), filesystem,
-          cgroupDirs, fds.fds());
+  private static List<String> cgroupDirs(Optional<Cgroup> cgroup) {
+    return cgroup.map(c -> c.procsDirs().stream().map(Object::toString).toList()).orElse(List.of());
+  }
+
+  /** Spawns a held process with its stdio open and its exit claimed from the reaper. */
+  private ShimProcess spawn(StdioPaths paths, Function<int[], SpawnRequest> request,
+      Function<ExitStatus, CompletionStage<?>> settle) {
+    try (OpenStdio fds = stdio.open(paths); Window window = reaper.openWindow()) {
       HeldProcess held;
       try {
-        held = spawner.spawn(request);
+        held = spawner.spawn(request.apply(fds.fds()));
       } catch (SpawnException e) {
         // a workload that got as far as its clone must not outlive the failed create
         e.strandedPid().ifPresent(pid -> window.claim(pid).signal(SIGKILL));
         throw e;
       }
       Child child = window.claim(held.pid());
-      return new ShimProcess(held, child);
+      return new ShimProcess(held, child, settle);
     }
+  }
+
+  /**
+   * Between the init process's reap and the publication of its exit: no exec starts any more, what is left of
+   * a task without its own pid namespace is killed (containerd's rule), and every exec's exit comes first.
+   */
+  private CompletionStage<?> settleInit(Task task) {
+    List<CompletableFuture<ExitStatus>> execExits = task.initExited();
+    if (!task.privatePidNamespace()) {
+      task.cgroup().ifPresent(c -> {
+        try {
+          c.pids().forEach(pid -> reaper.signal(pid, SIGKILL));
+        } catch (RuntimeException e) {
+          log.warn("task {}: cannot list cgroup {} to kill what is left: {}", task.id(), c.path(), e.getMessage());
+        }
+      });
+      for (ShimProcess exec : task.startedExecs()) {
+        try {
+          exec.kill(SIGKILL);
+        } catch (ShimException alreadyGone) {
+          // exited meanwhile
+        }
+      }
+    }
+    return CompletableFuture.allOf(execExits.stream().map(f -> f.exceptionally(e -> null))
+        .toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Registers an exec process in a running task; nothing runs until {@link #start}.
+   *
+   * @throws ShimException NOT_FOUND for an unknown task, ALREADY_EXISTS for a known exec id, FAILED_PRECONDITION
+   *     for a stopped task, INVALID_ARGUMENT for a bad process spec
+   */
+  public void exec(String id, ExecRequest request) {
+    Task task = registry.get(TaskIds.validate(id));
+    String execId = TaskIds.validate(request.execId(), "exec_id");
+    ProcessConfig config = ProcessReader.read(request.process());
+    boolean terminal = request.terminal() || config.terminal();
+    if (terminal) {
+      throw ShimException.unimplemented("terminal: true (expected: false; terminals are not supported yet)");
+    }
+    ProcessConfig withHome = config.withEnv(HomeDirectory.withHome(config.env(), task.rootfs(), config.uid()));
+    task.addExec(new ExecProcess(execId, withHome, request.stdio(), terminal));
+    log.info("task {}: added exec {}", id, execId);
+  }
+
+  /** Spawns an exec in every namespace and the cgroup of its task's init process. */
+  private ShimProcess spawnExec(Task task, ExecProcess exec) {
+    ProcessConfig p = exec.config();
+    List<String> cgroupDirs = cgroupDirs(task.cgroup());
+    AtomicReference<ShimProcess> spawned = new AtomicReference<>();
+    // the namespaces are found through /proc/<init pid>: that pid must stay the init's while the helper joins them
+    task.init().whileAlive(() -> spawned.set(spawn(exec.stdio(), fds -> new SpawnRequest(p.args(), p.env(), p.cwd(),
+        p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(), Optional.empty(), p.options(), LinuxSetup.none(),
+        Filesystem.none(), cgroupDirs, fds), exit -> CompletableFuture.completedFuture(null))));
+    log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.get().pid());
+    return spawned.get();
   }
 
   /** Freezes every process of a running task (cgroup freezer). */
@@ -179,11 +248,15 @@ public final class TaskService {
         + ": it has no cgroup (expected: a daemon running as root, which gives every task one)"));
   }
 
-  /** Lets the init process run its program; returns its pid. */
+  /** Lets the init process run its program, or spawns and runs an exec; returns its pid. */
   public int start(String id, String execId) {
-    ShimProcess process = process(id, execId);
-    process.start();
-    return process.pid();
+    Task task = registry.get(TaskIds.validate(id));
+    if (execId.isEmpty()) {
+      task.init().start();
+      return task.init().pid();
+    }
+    ExecProcess exec = task.exec(TaskIds.validate(execId, "exec_id"));
+    return task.startExec(exec, () -> spawnExec(task, exec));
   }
 
   /**
@@ -194,8 +267,12 @@ public final class TaskService {
     if (signal < 1 || signal > MAX_SIGNAL) {
       throw ShimException.invalidArgument("signal: " + signal + " (expected: 1.." + MAX_SIGNAL + ")");
     }
-    Task task = registry.get(id);
-    ShimProcess init = process(id, execId);
+    Task task = registry.get(TaskIds.validate(id));
+    if (!execId.isEmpty()) {
+      task.exec(TaskIds.validate(execId, "exec_id")).kill(signal);
+      return;
+    }
+    ShimProcess init = task.init();
     init.kill(signal);
     if (all) {
       for (int pid : pids(task)) {
@@ -210,12 +287,14 @@ public final class TaskService {
     }
   }
 
-  /** Completes with the init process's exit; never blocks the caller. */
+  /** Completes with the process's published exit; never blocks the caller. */
   public CompletableFuture<ExitStatus> awaitExit(String id, String execId) {
-    ShimProcess process = process(id, execId);
-    Task task = registry.get(id);
+    Task task = registry.get(TaskIds.validate(id));
+    if (!execId.isEmpty()) {
+      return task.exec(TaskIds.validate(execId, "exec_id")).exited();
+    }
     // an OOM kill is on record before anyone hears of the exit it caused
-    return process.exited().thenApply(exit -> {
+    return task.init().exited().thenApply(exit -> {
       task.checkOom();
       return exit;
     });
@@ -223,9 +302,15 @@ public final class TaskService {
 
   /** Deletes a stopped (or never started) task and completes with its exit. */
   public CompletableFuture<ExitStatus> delete(String id, String execId) {
-    ShimProcess init = process(id, execId);
-    Task task = registry.get(id);
-    return init.delete().thenApply(exit -> {
+    Task task = registry.get(TaskIds.validate(id));
+    if (!execId.isEmpty()) {
+      ExecProcess exec = task.exec(TaskIds.validate(execId, "exec_id"));
+      return exec.delete().thenApply(exit -> {
+        task.removeExec(exec.id());
+        return exit;
+      });
+    }
+    return task.init().delete().thenApply(exit -> {
       task.cgroup().ifPresent(this::destroyQuietly);
       registry.remove(id);
       log.info("deleted task {} (exit status {})", id, exit.status());
@@ -235,8 +320,11 @@ public final class TaskService {
 
   /** The task's current view. */
   public TaskView state(String id, String execId) {
-    process(id, execId);
-    return registry.get(id).view();
+    Task task = registry.get(TaskIds.validate(id));
+    if (!execId.isEmpty()) {
+      return task.view(task.exec(TaskIds.validate(execId, "exec_id")));
+    }
+    return task.view();
   }
 
   /** Pids of the task's processes, the init process first. */
@@ -284,7 +372,13 @@ public final class TaskService {
       List<Integer> members = proc.pidNamespace(init.pid()).map(proc::membersOf).orElse(List.of());
       return initFirst(init.pid(), members);
     }
-    return initFirst(init.pid(), proc.processTree(init.pid()));
+    List<Integer> pids = new ArrayList<>(proc.processTree(init.pid()));
+    for (ShimProcess exec : task.startedExecs()) {
+      if (exec.state() instanceof ProcessState.Running) {
+        pids.addAll(proc.processTree(exec.pid()));
+      }
+    }
+    return initFirst(init.pid(), pids.stream().distinct().toList());
   }
 
   private static List<Integer> initFirst(int init, List<Integer> pids) {
@@ -292,13 +386,5 @@ public final class TaskService {
       return pids;
     }
     return Stream.concat(Stream.of(init), pids.stream().filter(p -> p != init)).toList();
-  }
-
-  private ShimProcess process(String id, String execId) {
-    Task task = registry.get(TaskIds.validate(id));
-    if (!execId.isEmpty()) {
-      throw ShimException.notFound("exec " + execId + " not found in task " + id + " (exec processes are not supported yet)");
-    }
-    return task.init();
   }
 }

@@ -42,11 +42,11 @@ class BundleReaderTest {
 
     BundleConfig config = reader.read(bundle);
 
-    assertThat(config.args()).containsExactly("/bin/sh", "-c", "true");
-    assertThat(config.env()).as("HOME from the rootfs's passwd, / without an entry").containsExactly("A=1", "HOME=/");
-    assertThat(config.cwd()).isEqualTo("/tmp");
-    assertThat(config.uid()).isEqualTo(1000);
-    assertThat(config.gid()).isEqualTo(100);
+    assertThat(config.process().args()).containsExactly("/bin/sh", "-c", "true");
+    assertThat(config.process().env()).as("HOME from the rootfs's passwd, / without an entry").containsExactly("A=1", "HOME=/");
+    assertThat(config.process().cwd()).isEqualTo("/tmp");
+    assertThat(config.process().uid()).isEqualTo(1000);
+    assertThat(config.process().gid()).isEqualTo(100);
     assertThat(config.hostname()).contains("box");
     assertThat(config.rootfs()).contains(bundle.resolve("rootfs").toString());
     assertThat(config.namespaces().created()).containsExactlyInAnyOrder(Namespace.PID, Namespace.UTS, Namespace.MOUNT, Namespace.NETWORK, Namespace.IPC);
@@ -62,7 +62,7 @@ class BundleReaderTest {
                       {"type":"RLIMIT_CORE","soft":18446744073709551615,"hard":18446744073709551615}]}}
         """);
 
-    ProcessOptions options = reader.read(bundle).process();
+    ProcessOptions options = reader.read(bundle).process().options();
 
     assertThat(options.noNewPrivileges()).isTrue();
     assertThat(options.oomScoreAdj()).hasValue(-500);
@@ -88,7 +88,7 @@ class BundleReaderTest {
         {"process":{"args":["true"],"capabilities":{"bounding":["CAP_KILL","CAP_CHOWN"],"effective":["CAP_KILL"]}}}
         """);
 
-    CapabilitySets caps = reader.read(bundle).process().capabilities().orElseThrow();
+    CapabilitySets caps = reader.read(bundle).process().options().capabilities().orElseThrow();
 
     assertThat(caps.bounding()).containsExactlyInAnyOrder(Capability.CAP_KILL, Capability.CAP_CHOWN);
     assertThat(caps.effective()).containsExactly(Capability.CAP_KILL);
@@ -102,7 +102,7 @@ class BundleReaderTest {
   void read_noCapabilitiesObject_keepsTheDaemonsCapabilities() throws IOException {
     write("{\"process\":{\"args\":[\"true\"]}}");
 
-    assertThat(reader.read(bundle).process().capabilities()).isEmpty();
+    assertThat(reader.read(bundle).process().options().capabilities()).isEmpty();
   }
 
   @Test
@@ -170,8 +170,8 @@ class BundleReaderTest {
 
     BundleConfig config = reader.read(bundle);
 
-    assertThat(config.cwd()).isEqualTo("/");
-    assertThat(config.uid()).isZero();
+    assertThat(config.process().cwd()).isEqualTo("/");
+    assertThat(config.process().uid()).isZero();
     assertThat(config.rootfs()).isEmpty();
     assertThat(config.namespaces().created()).isEmpty();
     assertThat(config.filesystem().mounts()).isEmpty();
@@ -192,7 +192,6 @@ class BundleReaderTest {
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\"}]}", ErrorKind.INVALID_ARGUMENT, "mounts need a root filesystem");
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"hostname\":\"h\"}", ErrorKind.INVALID_ARGUMENT, "hostname");
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"root\":{\"path\":\"missing\"}}", ErrorKind.INVALID_ARGUMENT, "root.path");
-    assertRejected("{\"process\":{\"args\":[\"x\"],\"terminal\":true}}", ErrorKind.UNIMPLEMENTED, "process.terminal");
     assertRejected("not json", ErrorKind.INVALID_ARGUMENT, "config.json");
   }
 
@@ -295,10 +294,10 @@ class BundleReaderTest {
     Files.writeString(bundle.resolve("rootfs/etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n");
     write("{\"process\":{\"args\":[\"true\"],\"user\":{\"uid\":1000,\"gid\":1000}},\"root\":{\"path\":\"rootfs\"}}");
 
-    assertThat(reader.read(bundle).env()).containsExactly("HOME=/home/alice");
+    assertThat(reader.read(bundle).process().env()).containsExactly("HOME=/home/alice");
 
     write("{\"process\":{\"args\":[\"true\"],\"env\":[\"HOME=/x\"]},\"root\":{\"path\":\"rootfs\"}}");
-    assertThat(reader.read(bundle).env()).containsExactly("HOME=/x");
+    assertThat(reader.read(bundle).process().env()).containsExactly("HOME=/x");
   }
 
   @Test
@@ -308,7 +307,7 @@ class BundleReaderTest {
            "inheritable":["CAP_CHOWN"],"ambient":["CAP_KILL","CAP_CHOWN"]}}}
         """);
 
-    assertThat(reader.read(bundle).process().capabilities().orElseThrow().ambient()).containsExactly(Capability.CAP_CHOWN);
+    assertThat(reader.read(bundle).process().options().capabilities().orElseThrow().ambient()).containsExactly(Capability.CAP_CHOWN);
   }
 
   @Test

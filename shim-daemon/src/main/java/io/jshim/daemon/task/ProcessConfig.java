@@ -1,0 +1,26 @@
+package io.jshim.daemon.task;
+
+import io.jshim.daemon.spawn.ProcessOptions;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An OCI {@code process} object as the daemon acts on it: the init process of a bundle, or an exec.
+ *
+ * @param env the environment as given (HOME is filled in later, from the container's passwd)
+ * @param options rlimits, groups, umask, no_new_privs, OOM score adjustment and capabilities
+ * @param terminal whether the process gets a pseudo-terminal
+ */
+record ProcessConfig(List<String> args, List<String> env, String cwd, int uid, int gid, ProcessOptions options,
+    boolean terminal) {
+  ProcessConfig {
+    args = List.copyOf(args);
+    env = List.copyOf(env);
+    Objects.requireNonNull(cwd, "cwd");
+    Objects.requireNonNull(options, "options");
+  }
+
+  ProcessConfig withEnv(List<String> newEnv) {
+    return new ProcessConfig(args, newEnv, cwd, uid, gid, options, terminal);
+  }
+}
