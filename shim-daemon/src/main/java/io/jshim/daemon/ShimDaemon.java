@@ -58,7 +58,7 @@ public final class ShimDaemon implements AutoCloseable {
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
     TaskService tasks = new TaskService(spawner, reaper, new StdioOpener(posix), ProcFs.host(), cgroups,
-        stopped::countDown);
+        config.logRoot(), Clock.systemUTC(), stopped::countDown);
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));
     oomPoller.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);

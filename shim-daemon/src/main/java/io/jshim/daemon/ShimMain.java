@@ -37,6 +37,11 @@ public final class ShimMain implements Callable<Integer> {
       description = "How long one spawn step may take (default: ${DEFAULT-VALUE} ms).")
   long spawnTimeoutMillis;
 
+  @Option(names = "--log-root", paramLabel = "DIR", defaultValue = "/var/log/jshim",
+      description = "Directory that container log files (annotation io.jshim.log.path) must be inside "
+          + "(default: ${DEFAULT-VALUE}).")
+  Path logRoot;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ShimMain()).execute(args));
   }
@@ -44,7 +49,7 @@ public final class ShimMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
-        Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis));
+        Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath());
     ShimDaemon daemon;
     try {
       daemon = ShimDaemon.start(config);

@@ -43,7 +43,7 @@ public final class DaemonFixture implements AutoCloseable {
 
   public static DaemonFixture start(Path dir, Set<Integer> extraUids) throws IOException {
     ShimConfig config = new ShimConfig(dir.resolve("run/jshim.sock"), dir.resolve("state"), Privileged.helper(),
-        extraUids, Duration.ofSeconds(10));
+        extraUids, Duration.ofSeconds(10), dir.resolve("logs"));
     return new DaemonFixture(dir, ShimDaemon.start(config));
   }
 

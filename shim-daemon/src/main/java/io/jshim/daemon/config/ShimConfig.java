@@ -14,14 +14,20 @@ import java.util.Set;
  * @param helper the native spawn helper {@code jshim-spawn}
  * @param allowedUids peer uids allowed besides root and the daemon's own uid
  * @param spawnTimeout how long the helper may take for each step of a spawn
+ * @param logRoot the directory container logs must be inside ({@code io.jshim.log.path} annotations)
  */
-public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout) {
+public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
+    Path logRoot) {
   public ShimConfig {
     Objects.requireNonNull(socket, "socket");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(helper, "helper");
     allowedUids = Set.copyOf(allowedUids);
     Objects.requireNonNull(spawnTimeout, "spawnTimeout");
+    Objects.requireNonNull(logRoot, "logRoot");
+    if (!logRoot.isAbsolute()) {
+      throw new IllegalArgumentException("logRoot: " + logRoot + " (expected: an absolute directory path)");
+    }
     if (!socket.isAbsolute()) {
       throw new IllegalArgumentException("socket: " + socket + " (expected: an absolute filesystem path)");
     }

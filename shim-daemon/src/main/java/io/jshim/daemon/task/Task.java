@@ -2,6 +2,7 @@ package io.jshim.daemon.task;
 
 import io.jshim.daemon.cgroup.Cgroup;
 import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.io.ContainerLog;
 import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.spawn.Namespace;
@@ -34,6 +35,7 @@ final class Task {
   private final Namespaces namespaces;
   private final Optional<String> rootfs;
   private final Optional<Cgroup> cgroup;
+  private final Optional<ContainerLog> containerLog;
   private final boolean terminal;
   private ShimProcess init;
   private final Object freezerLock = new Object();
@@ -44,7 +46,8 @@ final class Task {
   private volatile long oomKills;
 
   Task(String id, Path bundle, StdioPaths stdio, boolean terminal, Namespaces namespaces, Optional<String> rootfs,
-      Optional<Cgroup> cgroup) {
+      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog) {
+    this.containerLog = containerLog;
     this.id = id;
     this.bundle = bundle;
     this.stdio = stdio;
@@ -65,6 +68,10 @@ final class Task {
 
   ShimProcess init() {
     return init;
+  }
+
+  Optional<ContainerLog> containerLog() {
+    return containerLog;
   }
 
   Optional<Cgroup> cgroup() {

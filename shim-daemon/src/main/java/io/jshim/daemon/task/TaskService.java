@@ -7,6 +7,8 @@ import io.jshim.daemon.cgroup.CgroupStats;
 import io.jshim.daemon.cgroup.Cgroups;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.LinuxResources;
+import io.jshim.daemon.io.ContainerLog;
+import io.jshim.daemon.io.LogSpec;
 import io.jshim.daemon.io.OpenStdio;
 import io.jshim.daemon.io.StdioOpener;
 import io.jshim.daemon.io.StdioPaths;
@@ -21,12 +23,16 @@ import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.SpawnException;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -50,21 +56,27 @@ public final class TaskService {
   private final ProcFs proc;
   private final Runnable onShutdown;
   private final Optional<Cgroups> cgroups;
+  private final Path logRoot;
+  private final Clock clock;
+  private final Set<Path> logPaths = ConcurrentHashMap.newKeySet();
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
   /**
    * @param cgroups the host's cgroups; empty when the daemon may not manage them (not root)
+   * @param logRoot the directory container logs must be inside
    * @param onShutdown called when a Shutdown finds no task left
    */
   public TaskService(Spawner spawner, Reaper reaper, StdioOpener stdio, ProcFs proc, Optional<Cgroups> cgroups,
-      Runnable onShutdown) {
+      Path logRoot, Clock clock, Runnable onShutdown) {
     this.spawner = Objects.requireNonNull(spawner, "spawner");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
     this.stdio = Objects.requireNonNull(stdio, "stdio");
     this.proc = Objects.requireNonNull(proc, "proc");
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
+    this.logRoot = Objects.requireNonNull(logRoot, "logRoot");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
@@ -88,13 +100,17 @@ public final class TaskService {
       log.warn("task {}: config.json sets fields jshim does not apply, running without them: {}", id,
           String.join(", ", notApplied));
     }
+    Optional<LogSpec> logSpec = LogSpec.fromAnnotations(config.annotations());
     registry.reserve(id);
     Optional<Cgroup> cgroup = Optional.empty();
+    Optional<ContainerLog> containerLog = Optional.empty();
     try {
+      containerLog = openLog(id, logSpec);
       cgroup = createCgroup(id, config);
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
-      Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup);
+      Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup,
+          containerLog);
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
       task.setInit(spawn(spec.stdio(), fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(),
@@ -105,9 +121,51 @@ public final class TaskService {
       return task.view();
     } catch (RuntimeException e) {
       cgroup.ifPresent(this::destroyQuietly);
+      containerLog.ifPresent(this::closeLog);
       registry.remove(id);
       throw e;
     }
+  }
+
+  private Optional<ContainerLog> openLog(String id, Optional<LogSpec> spec) {
+    if (spec.isEmpty()) {
+      return Optional.empty();
+    }
+    Path path = spec.get().path();
+    if (!logPaths.add(path)) {
+      throw ShimException.alreadyExists("log path " + path + " is already the log of another task (expected: one log file per task)");
+    }
+    try {
+      ContainerLog opened = ContainerLog.open(spec.get(), logRoot, clock);
+      log.info("task {}: container log {} (rotated at {} bytes, {} files kept)", id, path, spec.get().maxSize(),
+          spec.get().maxFiles());
+      return Optional.of(opened);
+    } catch (RuntimeException e) {
+      logPaths.remove(path);
+      throw e;
+    }
+  }
+
+  private void closeLog(ContainerLog containerLog) {
+    containerLog.close();
+    logPaths.remove(containerLog.spec().path());
+  }
+
+  /** Where the task's container log is and how it rotates. */
+  public LogSpec logSpec(String id) {
+    return containerLogOf(registry.get(TaskIds.validate(id))).spec();
+  }
+
+  /** Reopens the task's container log at its path (after an orchestrator moved the file away). */
+  public LogSpec reopenLog(String id) {
+    ContainerLog containerLog = containerLogOf(registry.get(TaskIds.validate(id)));
+    containerLog.reopen();
+    return containerLog.spec();
+  }
+
+  private static ContainerLog containerLogOf(Task task) {
+    return task.containerLog().orElseThrow(() -> ShimException.failedPrecondition("task " + task.id()
+        + " has no container log (expected: a task created with the annotation " + LogSpec.ANNOTATION_PATH + ")"));
   }
 
   private Optional<Cgroup> createCgroup(String id, BundleConfig config) {
@@ -312,6 +370,7 @@ public final class TaskService {
     }
     return task.init().delete().thenApply(exit -> {
       task.cgroup().ifPresent(this::destroyQuietly);
+      task.containerLog().ifPresent(this::closeLog);
       registry.remove(id);
       log.info("deleted task {} (exit status {})", id, exit.status());
       return exit;
