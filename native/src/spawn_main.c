@@ -13,7 +13,7 @@
  *               [--device PATH TYPE MAJOR MINOR MODE UID GID]...
  *               [--dev-links] [--rootfs-propagation FLAGS]
  *               [--uid-map C:H:N,...] [--gid-map C:H:N,...]
- *               [--join TYPE=PATH]... [--cgroup DIR]...
+ *               [--join TYPE=PATH]... [--cgroup DIR]... [--console]
  *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
@@ -22,7 +22,8 @@
  * the clone the helper enters the --cgroup directories and the --join
  * namespaces; with --ns user it writes the workload's id maps after it
  * (the clone then makes only the user and pid namespaces, the workload
- * unshares the others).
+ * unshares the others).  With --console the workload sends the master of
+ * its new pty over fd 3 (SCM_RIGHTS) before READY.
  * See README.md for the record protocol spoken on fd 3.
  */
 #include <errno.h>
@@ -59,7 +60,7 @@
   "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
   "[--rootfs-propagation FLAGS] [--uid-map C:H:N,...] "                   \
   "[--gid-map C:H:N,...] [--join TYPE=PATH]... [--cgroup DIR]... "        \
-  "-- PROG [ARGS...]"
+  "[--console] -- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -576,6 +577,8 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
         cfg->no_new_privs = true;
       else if (strcmp (arg, "--root-readonly") == 0)
         cfg->root_readonly = true;
+      else if (strcmp (arg, "--console") == 0)
+        cfg->console = true;
       else if ((r = parse_cap_option (argc, argv, &i, cfg, err)) != 0)
         {
           if (r < 0)

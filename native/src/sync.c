@@ -1,6 +1,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -27,8 +28,16 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_USERNS: return "USERNS";
     case JSHIM_STAGE_CGROUP: return "CGROUP";
     case JSHIM_STAGE_JOIN: return "JOIN";
+    case JSHIM_STAGE_CONSOLE: return "CONSOLE";
     default: return "UNKNOWN";
     }
+}
+
+static bool
+valid_header (const struct jshim_record *hdr)
+{
+  return hdr->type >= JSHIM_REC_PID && hdr->type <= JSHIM_REC_CONSOLE
+         && hdr->len <= JSHIM_RECORD_MSG_MAX;
 }
 
 size_t
@@ -64,8 +73,7 @@ jshim_record_decode (const void *buf, size_t len, struct jshim_record *hdr,
   if (len < JSHIM_RECORD_HEADER_SIZE)
     return 0;
   memcpy (hdr, in, sizeof (*hdr));
-  if (hdr->type < JSHIM_REC_PID || hdr->type > JSHIM_REC_ERROR
-      || hdr->len > JSHIM_RECORD_MSG_MAX)
+  if (!valid_header (hdr))
     return -1;
   if (len < JSHIM_RECORD_HEADER_SIZE + (size_t) hdr->len)
     return 0;
@@ -133,6 +141,53 @@ jshim_send_error (int fd, const jshim_error_t *err)
                             err->msg, jshim_error_len (err));
 }
 
+int
+jshim_send_console (int fd, int master)
+{
+  unsigned char buf[JSHIM_RECORD_HEADER_SIZE];
+  union
+  {
+    char space[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } ctl;
+  struct iovec iov;
+  struct msghdr mh;
+  struct cmsghdr *cm;
+  size_t done;
+  ssize_t n;
+
+  jshim_record_encode (buf, sizeof (buf), JSHIM_REC_CONSOLE, 0, 0, NULL, 0);
+  memset (&ctl, 0, sizeof (ctl));
+  memset (&mh, 0, sizeof (mh));
+  iov.iov_base = buf;
+  iov.iov_len = sizeof (buf);
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = ctl.space;
+  mh.msg_controllen = sizeof (ctl.space);
+  cm = CMSG_FIRSTHDR (&mh);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cm), &master, sizeof (int));
+  do
+    n = sendmsg (fd, &mh, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -errno;
+  /* The descriptor is attached to the bytes of this first send; on a
+     nearly full socket buffer the rest of the header follows plainly. */
+  for (done = (size_t) n; done < sizeof (buf); done += (size_t) n)
+    {
+      n = write_once (fd, buf + done, sizeof (buf) - done);
+      if (n < 0)
+        return -errno;
+      if (n == 0)
+        return -EPIPE;
+    }
+  return 0;
+}
+
 /* Read exactly LEN bytes.  Returns bytes read (< LEN only on EOF) or -1. */
 static ssize_t
 read_full (int fd, void *buf, size_t len)
@@ -178,8 +233,7 @@ jshim_record_read (int fd, struct jshim_record *hdr, char *msg, size_t cap)
       return -1;
     }
   memcpy (hdr, raw, sizeof (*hdr));
-  if (hdr->type < JSHIM_REC_PID || hdr->type > JSHIM_REC_ERROR
-      || hdr->len > JSHIM_RECORD_MSG_MAX)
+  if (!valid_header (hdr))
     {
       errno = EPROTO;
       return -1;
@@ -194,4 +248,106 @@ jshim_record_read (int fd, struct jshim_record *hdr, char *msg, size_t cap)
     }
   msg[hdr->len] = '\0';
   return 1;
+}
+
+/* Keep the first descriptor of the SCM_RIGHTS messages in MH in *KEPT,
+   close any other. */
+static void
+take_fds (struct msghdr *mh, int *kept)
+{
+  struct cmsghdr *cm;
+
+  for (cm = CMSG_FIRSTHDR (mh); cm != NULL; cm = CMSG_NXTHDR (mh, cm))
+    {
+      size_t i, n;
+
+      if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+        continue;
+      n = (cm->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+      for (i = 0; i < n; i++)
+        {
+          int got;
+
+          memcpy (&got, CMSG_DATA (cm) + i * sizeof (int), sizeof (int));
+          if (*kept < 0)
+            *kept = got;
+          else
+            close (got);
+        }
+    }
+}
+
+int
+jshim_record_recv (int fd, struct jshim_record *hdr, char *msg, size_t cap,
+                   int *fd_out)
+{
+  unsigned char raw[JSHIM_RECORD_HEADER_SIZE];
+  size_t done = 0;
+  bool truncated = false;
+  int got = -1, saved;
+  ssize_t n;
+
+  *fd_out = -1;
+  if (cap < JSHIM_RECORD_MSG_MAX + 1)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  /* Never ask for more than the header: a read past it could reach the
+     next record, and a plain read() drops the descriptors it passes. */
+  while (done < sizeof (raw))
+    {
+      union
+      {
+        char space[CMSG_SPACE (4 * sizeof (int))];
+        struct cmsghdr align;
+      } ctl;
+      struct iovec iov = { raw + done, sizeof (raw) - done };
+      struct msghdr mh;
+
+      memset (&mh, 0, sizeof (mh));
+      mh.msg_iov = &iov;
+      mh.msg_iovlen = 1;
+      mh.msg_control = ctl.space;
+      mh.msg_controllen = sizeof (ctl.space);
+      n = recvmsg (fd, &mh, MSG_CMSG_CLOEXEC);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          goto fail;
+        }
+      take_fds (&mh, &got);
+      if (mh.msg_flags & MSG_CTRUNC)
+        truncated = true;
+      if (n == 0)
+        break;
+      done += (size_t) n;
+    }
+  if (done == 0 && got < 0 && !truncated)
+    return 0;
+  errno = EPROTO;
+  if (done < sizeof (raw) || truncated)
+    goto fail;
+  memcpy (hdr, raw, sizeof (*hdr));
+  if (!valid_header (hdr) || (hdr->type == JSHIM_REC_CONSOLE) != (got >= 0))
+    goto fail;
+  n = read_full (fd, msg, hdr->len);
+  if (n < 0)
+    goto fail;
+  if ((size_t) n < hdr->len)
+    {
+      errno = EPROTO;
+      goto fail;
+    }
+  msg[hdr->len] = '\0';
+  *fd_out = got;
+  return 1;
+
+fail:
+  saved = errno;
+  if (got >= 0)
+    close (got);
+  errno = saved;
+  return -1;
 }

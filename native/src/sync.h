@@ -4,7 +4,8 @@
  *
  * Every record is one fixed 16-byte header in native byte order followed by
  * `len` bytes of message text (no NUL, len <= JSHIM_RECORD_MSG_MAX).  A record
- * is always emitted with a single write().  The Java side mirrors the
+ * is always emitted with a single write() (the CONSOLE record: a single
+ * sendmsg() with the pty master as SCM_RIGHTS).  The Java side mirrors the
  * constants below; keep them in sync.
  */
 #ifndef JSHIM_SYNC_H
@@ -32,6 +33,8 @@
 #define JSHIM_REC_PID 1   /* value = workload pid in the daemon's pid ns */
 #define JSHIM_REC_READY 2 /* value = 0; workload waits for 'G' */
 #define JSHIM_REC_ERROR 3 /* value = stage, err = errno, message */
+#define JSHIM_REC_CONSOLE 4 /* value = 0; the pty master travels with the
+                               header as SCM_RIGHTS (--console) */
 
 /* Stages reported in ERROR records. */
 #define JSHIM_STAGE_ARGS 1
@@ -51,6 +54,7 @@
 #define JSHIM_STAGE_USERNS 15  /* helper: writing uid_map / gid_map */
 #define JSHIM_STAGE_CGROUP 16  /* helper: --cgroup */
 #define JSHIM_STAGE_JOIN 17    /* helper: --join */
+#define JSHIM_STAGE_CONSOLE 18 /* workload: --console */
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'
@@ -95,11 +99,27 @@ int jshim_send_ready (int fd);
 int jshim_send_error (int fd, const jshim_error_t *err);
 
 /*
+ * The CONSOLE record: its 16-byte header goes out with one sendmsg that
+ * carries MASTER as SCM_RIGHTS ancillary data.  Returns 0 or -errno.
+ */
+int jshim_send_console (int fd, int master);
+
+/*
  * Blocking read of one full record.  MSG (capacity CAP, at least
  * JSHIM_RECORD_MSG_MAX + 1) receives the NUL terminated message.
  * Returns 1 on success, 0 on a clean EOF before any header byte, and -1 on
  * failure with errno set (EPROTO for a malformed or truncated record).
  */
 int jshim_record_read (int fd, struct jshim_record *hdr, char *msg, size_t cap);
+
+/*
+ * Like jshim_record_read, but the header is read with recvmsg
+ * (MSG_CMSG_CLOEXEC), as the daemon must: a file descriptor that arrives
+ * with it (the pty master of a CONSOLE record) is stored in *FD_OUT, which
+ * is -1 otherwise.  Extra descriptors are closed.  A CONSOLE record without
+ * a descriptor fails with EPROTO, as does a descriptor on another record.
+ */
+int jshim_record_recv (int fd, struct jshim_record *hdr, char *msg,
+                       size_t cap, int *fd_out);
 
 #endif /* JSHIM_SYNC_H */

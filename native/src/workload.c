@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "numbers.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -870,14 +871,19 @@ setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   return 0;
 }
 
-int
-jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
-                        size_t cap, jshim_error_t *err)
+static int
+prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
+               size_t cap, int *console, jshim_error_t *err)
 {
   const char *cwd = cfg->cwd ? cfg->cwd : "/";
   size_t i;
 
-  /* 0. in a user namespace: become its root (with --ns user creating the
+  /* 0. a session of our own: the daemon's terminal signals must not reach
+     the container, and only a session leader can take a console */
+  if (setsid () < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_PROCESS, errno, "setsid");
+
+  /* 0b. in a user namespace: become its root (with --ns user creating the
      namespaces the clone left out on the way); elsewhere: oom_score_adj
      first, while /proc is the host's and we are root (in a user namespace
      the helper did that) */
@@ -921,6 +927,11 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
     if (jshim_readonly_path (cfg->readonly[i], err) < 0)
       return -1;
 
+  /* 4b. the console: after all mount work, so /dev/ptmx is the
+     container's own; as root, before the user switch */
+  if (cfg->console && jshim_console_open (console, err) < 0)
+    return -1;
+
   /* 5. resource limits, before dropping privileges (raising a hard
      limit needs CAP_SYS_RESOURCE; in a user namespace the helper did it) */
   if (!cfg->in_userns && jshim_apply_rlimits (cfg, err) < 0)
@@ -953,6 +964,19 @@ jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
   return jshim_resolve_program (cfg->argv[0], cfg->envp, resolved, cap, err);
 }
 
+int
+jshim_workload_prepare (const struct jshim_spawn_config *cfg, char *resolved,
+                        size_t cap, int *console, jshim_error_t *err)
+{
+  *console = -1;
+  if (prepare_steps (cfg, resolved, cap, console, err) == 0)
+    return 0;
+  if (*console >= 0)
+    close (*console);
+  *console = -1;
+  return -1;
+}
+
 void
 jshim_workload_run (const struct jshim_spawn_config *cfg)
 {
@@ -960,7 +984,7 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
   jshim_error_t err;
   unsigned char go;
   ssize_t n;
-  int flags;
+  int flags, console;
 
   /* Nothing at all happens before the helper has written the id maps. */
   if (cfg->userns_rfd >= 0
@@ -968,10 +992,27 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
     _exit (JSHIM_WORKLOAD_EXIT_ABORTED);
 
   jshim_error_clear (&err);
-  if (jshim_workload_prepare (cfg, resolved, sizeof (resolved), &err) < 0)
+  if (jshim_workload_prepare (cfg, resolved, sizeof (resolved), &console,
+                              &err)
+      < 0)
     {
       jshim_send_error (cfg->sync_fd, &err);
       _exit (JSHIM_WORKLOAD_EXIT_SETUP);
+    }
+
+  /* Sent only now, so that a daemon gets a master only from a workload
+     that is set up. */
+  if (console >= 0)
+    {
+      int rc = jshim_send_console (cfg->sync_fd, console);
+
+      close (console);
+      if (rc < 0)
+        {
+          jshim_fail_sys (&err, JSHIM_STAGE_CONSOLE, -rc, "send console fd");
+          jshim_send_error (cfg->sync_fd, &err);
+          _exit (JSHIM_WORKLOAD_EXIT_SETUP);
+        }
     }
 
   if (jshim_send_ready (cfg->sync_fd) < 0)

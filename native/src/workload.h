@@ -86,6 +86,8 @@ struct jshim_spawn_config
   struct jshim_device *devices; /* --device, in order (malloc'ed) */
   size_t n_devices;
   bool dev_links;        /* --dev-links */
+  bool console;          /* --console: a new pty as controlling terminal
+                            and stdio, its master sent to the daemon */
   unsigned long rootfs_propagation; /* --rootfs-propagation, 0: not given */
   bool has_uid_map;
   bool has_gid_map;
@@ -178,20 +180,22 @@ int jshim_rlimit_resource (const char *name, size_t len);
 const char *jshim_rlimit_name (int resource);
 
 /*
- * Setup steps: oom_score_adj (in a user namespace instead: become its
- * root, creating the namespaces of CFG->unshare_flags on the way),
- * hostname, mount isolation, root (bind, --mount list or automatic /proc,
- * --device, --dev-links, pivot_root), --rootfs-propagation,
- * read-only root, sysctls, masked paths, read-only paths, rlimits,
- * bounding set and keep-caps, user (groups, gid, uid), capabilities
- * (capset, ambient), umask, no_new_privs, cwd, program lookup.  In a user
- * namespace (CFG->in_userns) oom_score_adj and the rlimits are skipped:
- * the helper applied them to itself before clone (see
- * jshim_apply_oom_score_adj).  On success the resolved program path is in
- * RESOLVED.
+ * Setup steps: a new session (setsid); oom_score_adj (in a user namespace
+ * instead: become its root, creating the namespaces of CFG->unshare_flags
+ * on the way), hostname, mount isolation, root (bind, --mount list or
+ * automatic /proc, --device, --dev-links, pivot_root),
+ * --rootfs-propagation, read-only root, sysctls, masked paths, read-only
+ * paths, the console (--console), rlimits, bounding set and keep-caps,
+ * user (groups, gid, uid), capabilities (capset, ambient), umask,
+ * no_new_privs, cwd, program lookup.  In a user namespace
+ * (CFG->in_userns) oom_score_adj and the rlimits are skipped: the helper
+ * applied them to itself before clone (see jshim_apply_oom_score_adj).  On
+ * success the resolved program path is in RESOLVED and, with --console,
+ * the pty master in *CONSOLE (-1 otherwise); on failure *CONSOLE is -1.
  */
 int jshim_workload_prepare (const struct jshim_spawn_config *cfg,
-                            char *resolved, size_t cap, jshim_error_t *err);
+                            char *resolved, size_t cap, int *console,
+                            jshim_error_t *err);
 
 /*
  * --oom-score-adj and --rlimit applied to the calling process, which the
@@ -207,8 +211,8 @@ int jshim_apply_rlimits (const struct jshim_spawn_config *cfg,
 /*
  * Full workload: (with --ns user: wait for the helper to write the id
  * maps, and exit 126 without doing anything if it does not) prepare, send
- * READY, wait for the go byte, exec.  Never returns; exits with one of the
- * JSHIM_WORKLOAD_EXIT_* codes on failure.
+ * CONSOLE (--console) and READY, wait for the go byte, exec.  Never
+ * returns; exits with one of the JSHIM_WORKLOAD_EXIT_* codes on failure.
  */
 __attribute__ ((noreturn)) void
 jshim_workload_run (const struct jshim_spawn_config *cfg);

@@ -10,11 +10,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -49,7 +51,13 @@ static const char usage_text[] =
   "  cat-file PATH        print the content of PATH\n"
   "  write-file PATH TEXT write TEXT to PATH (no create), print ok\n"
   "  stat PATH            print TYPE MAJOR:MINOR MODE UID:GID (lstat)\n"
-  "  ns NAME              print the link /proc/self/ns/NAME\n";
+  "  ns NAME              print the link /proc/self/ns/NAME\n"
+  "  tty                  print ttyname(0), or \"not a tty\" and exit 1\n"
+  "  winsize              print ROWS COLS of the terminal on fd 0\n"
+  "  print TEXT...        print TEXT (\\n \\t \\\\ escapes), no newline added\n"
+  "  flood BYTES          write BYTES bytes of 64-byte lines to stdout\n"
+  "  read-lines           read stdin to EOF, print lines=N bytes=M\n"
+  "  sigwinch SECONDS     wait for SIGWINCH, print the new ROWS COLS\n";
 
 static int
 usage (const char *why)
@@ -365,6 +373,205 @@ cmd_ns (const char *name)
   target[len] = '\0';
   printf ("%s\n", target);
   return 0;
+}
+
+static int
+cmd_tty (void)
+{
+  const char *name = ttyname (STDIN_FILENO);
+
+  if (name == NULL)
+    {
+      printf ("not a tty\n");
+      return 1;
+    }
+  printf ("%s\n", name);
+  return 0;
+}
+
+static int
+print_winsize (void)
+{
+  struct winsize ws;
+
+  if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+    {
+      fprintf (stderr, "jshim-testbin: TIOCGWINSZ on fd 0: %s\n",
+               strerror (errno));
+      return 1;
+    }
+  printf ("%u %u\n", (unsigned) ws.ws_row, (unsigned) ws.ws_col);
+  return 0;
+}
+
+/* The words joined by spaces with \n, \t and \\ replaced; any other
+   backslash stays as it is. */
+static int
+cmd_print (int n, char **words)
+{
+  int i;
+
+  for (i = 0; i < n; i++)
+    {
+      const char *p;
+
+      if (i > 0)
+        putchar (' ');
+      for (p = words[i]; *p != '\0'; p++)
+        {
+          if (*p != '\\')
+            putchar (*p);
+          else if (p[1] == 'n')
+            putchar ('\n'), p++;
+          else if (p[1] == 't')
+            putchar ('\t'), p++;
+          else if (p[1] == '\\')
+            putchar ('\\'), p++;
+          else
+            putchar ('\\');
+        }
+    }
+  return 0;
+}
+
+/* Write all of LEN bytes to stdout; -1 after printing why. */
+static int
+write_all (const char *buf, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (STDOUT_FILENO, buf, len);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          perror ("jshim-testbin: write stdout");
+          return -1;
+        }
+      buf += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+#define FLOOD_LINE 64
+#define FLOOD_CHUNK (4096 * FLOOD_LINE)
+
+/* BYTES bytes of 63 printable characters and a newline per line; every
+   chunk starts on a line boundary, so only the very end can cut a line. */
+static int
+cmd_flood (uint64_t bytes)
+{
+  static const char alphabet[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+  static char chunk[FLOOD_CHUNK];
+  size_t i;
+
+  _Static_assert (sizeof (alphabet) == FLOOD_LINE, "63 characters + NUL");
+  for (i = 0; i < FLOOD_CHUNK; i += FLOOD_LINE)
+    {
+      memcpy (chunk + i, alphabet, FLOOD_LINE - 1);
+      chunk[i + FLOOD_LINE - 1] = '\n';
+    }
+  while (bytes > 0)
+    {
+      size_t len = bytes < FLOOD_CHUNK ? (size_t) bytes : FLOOD_CHUNK;
+
+      if (write_all (chunk, len) < 0)
+        return 1;
+      bytes -= len;
+    }
+  return 0;
+}
+
+/* Decimal, 0 to 2^63. */
+static int
+parse_bytes (const char *text, uint64_t *out)
+{
+  unsigned long long v;
+  char *end;
+
+  if (text[0] < '0' || text[0] > '9')
+    return -1;
+  errno = 0;
+  v = strtoull (text, &end, 10);
+  if (errno != 0 || *end != '\0' || v > (1ULL << 63))
+    return -1;
+  *out = (uint64_t) v;
+  return 0;
+}
+
+static int
+cmd_read_lines (void)
+{
+  unsigned long long lines = 0, bytes = 0;
+  char buf[65536];
+
+  for (;;)
+    {
+      ssize_t n = read (STDIN_FILENO, buf, sizeof (buf));
+      ssize_t i;
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          perror ("jshim-testbin: read stdin");
+          return 1;
+        }
+      if (n == 0)
+        break;
+      bytes += (unsigned long long) n;
+      for (i = 0; i < n; i++)
+        if (buf[i] == '\n')
+          lines++;
+    }
+  printf ("lines=%llu bytes=%llu\n", lines, bytes);
+  return 0;
+}
+
+static void
+on_sigwinch (int sig)
+{
+  (void) sig;
+}
+
+/*
+ * SIGWINCH is ignored by default, so a change before we are here is lost.
+ * Blocked, it stays pending until sigtimedwait takes it; the handler is
+ * never run, but it shows in SigCgt of /proc/PID/status (SigBlk does not
+ * show signals sigtimedwait waits for), so a caller can tell when a change
+ * will be caught.
+ */
+static int
+cmd_sigwinch (double seconds)
+{
+  struct sigaction sa;
+  struct timespec ts;
+  sigset_t set;
+  int sig;
+
+  sigemptyset (&set);
+  sigaddset (&set, SIGWINCH);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  memset (&sa, 0, sizeof (sa));
+  sa.sa_handler = on_sigwinch;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGWINCH, &sa, NULL);
+  ts.tv_sec = (time_t) seconds;
+  ts.tv_nsec = (long) ((seconds - (double) ts.tv_sec) * 1e9);
+  if (ts.tv_nsec >= 1000000000L)
+    ts.tv_nsec = 999999999L;
+  do
+    sig = sigtimedwait (&set, NULL, &ts);
+  while (sig < 0 && errno == EINTR);
+  if (sig != SIGWINCH)
+    {
+      printf ("no SIGWINCH\n");
+      return 1;
+    }
+  return print_winsize ();
 }
 
 static int
@@ -690,6 +897,28 @@ main (int argc, char **argv)
       if (argc != 3)
         return usage ("ns needs NAME");
       return finish (cmd_ns (argv[2]));
+    }
+  if (strcmp (cmd, "tty") == 0)
+    return finish (cmd_tty ());
+  if (strcmp (cmd, "winsize") == 0)
+    return finish (print_winsize ());
+  if (strcmp (cmd, "print") == 0)
+    return finish (cmd_print (argc - 2, argv + 2));
+  if (strcmp (cmd, "flood") == 0)
+    {
+      uint64_t bytes;
+
+      if (argc != 3 || parse_bytes (argv[2], &bytes) < 0)
+        return usage ("flood needs BYTES (decimal, at most 2^63)");
+      return finish (cmd_flood (bytes));
+    }
+  if (strcmp (cmd, "read-lines") == 0)
+    return finish (cmd_read_lines ());
+  if (strcmp (cmd, "sigwinch") == 0)
+    {
+      if (argc != 3 || parse_seconds (argv[2], &secs) < 0)
+        return usage ("sigwinch needs SECONDS");
+      return finish (cmd_sigwinch (secs));
     }
 
   fprintf (stderr, "jshim-testbin: unknown command \"%s\"\n", cmd);

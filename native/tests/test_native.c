@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -48,6 +49,7 @@ static char out_dir[PATH_MAX];
 static char spawn_path[PATH_MAX + 32];
 static char testbin_path[PATH_MAX + 32];
 static bool privileged;
+static bool ptys_work;
 static bool verbose; /* JSHIM_TEST_VERBOSE=1: show every ERROR record */
 static const char *skip_reason;
 
@@ -116,17 +118,19 @@ diag (const char *fmt, ...)
 enum need
 {
   NEED_NOTHING,
-  NEED_ROOT
+  NEED_ROOT,
+  NEED_PTY /* /dev/ptmx gives a pty */
 };
 
 static void
 run_test (const char *name, void (*fn) (void), enum need need)
 {
   test_count++;
-  if (need == NEED_ROOT && !privileged)
+  if ((need == NEED_ROOT && !privileged) || (need == NEED_PTY && !ptys_work))
     {
       pass_count++;
-      printf ("ok %d - %s # skip %s\n", test_count, name, skip_reason);
+      printf ("ok %d - %s # skip %s\n", test_count, name,
+              need == NEED_PTY ? "/dev/ptmx gives no pty here" : skip_reason);
       fflush (stdout);
       return;
     }
@@ -293,6 +297,10 @@ struct spawn_result
   bool eof;
   bool protocol_error;
   long long ready_usec; /* from starting the helper to READY */
+  int consoles;         /* CONSOLE records */
+  int console_fd;       /* the master of the last one, -1: none; the
+                           caller closes it */
+  bool console_after_ready;
 };
 
 static long long
@@ -412,6 +420,7 @@ run_spawn (char *const argv[], char *const envp[],
   long long start = now_usec ();
 
   memset (res, 0, sizeof (*res));
+  res->console_fd = -1;
   res->helper = start_helper (argv, envp, opts, &sync_fd);
   if (res->helper < 0)
     {
@@ -424,7 +433,7 @@ run_spawn (char *const argv[], char *const envp[],
       struct pollfd pfd = { .fd = sync_fd, .events = POLLIN };
       struct jshim_record hdr;
       char msg[JSHIM_RECORD_MSG_MAX + 1];
-      int r;
+      int r, fd;
 
       r = poll (&pfd, 1, 20000);
       if (r < 0 && errno == EINTR)
@@ -435,7 +444,7 @@ run_spawn (char *const argv[], char *const envp[],
           res->protocol_error = true;
           break;
         }
-      r = jshim_record_read (sync_fd, &hdr, msg, sizeof (msg));
+      r = jshim_record_recv (sync_fd, &hdr, msg, sizeof (msg), &fd);
       if (r == 0)
         {
           res->eof = true;
@@ -470,6 +479,13 @@ run_spawn (char *const argv[], char *const envp[],
           if (verbose)
             diag ("ERROR record: stage %s errno %d: %s",
                   jshim_stage_name (hdr.value), hdr.err, msg);
+          break;
+        case JSHIM_REC_CONSOLE:
+          res->consoles++;
+          res->console_after_ready = res->got_ready;
+          if (res->console_fd >= 0)
+            close (res->console_fd);
+          res->console_fd = fd;
           break;
         }
       if (!acted && res->got_pid && res->got_ready)
@@ -970,7 +986,10 @@ test_stage_names (void)
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_USERNS), "USERNS");
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_CGROUP), "CGROUP");
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_JOIN), "JOIN");
-  CHECK_STR (jshim_stage_name (18), "UNKNOWN");
+  CHECK_INT (JSHIM_STAGE_CONSOLE, 18);
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_CONSOLE), "CONSOLE");
+  CHECK_STR (jshim_stage_name (19), "UNKNOWN");
+  CHECK_INT (JSHIM_REC_CONSOLE, 4);
 }
 
 static void
@@ -2765,6 +2784,8 @@ test_helper_new_option_usage_errors (void)
                       "invalid --cgroup \"sys/fs/cgroup/pids/x\": expected "
                       "the absolute path of a cgroup directory");
   expect_usage_error (ARGV ("--cgroup"), "needs a value");
+  expect_usage_error (ARGV ("--console=yes", "--", testbin_path, "tty"),
+                      "unknown option \"--console=yes\"");
 }
 
 /* An argv built piece by piece, for the long mount lists. */
@@ -4194,6 +4215,839 @@ test_spawn_userns_cost (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* --console, setsid, exec (join every namespace)                      */
+
+static void
+test_record_console (void)
+{
+  struct jshim_record hdr;
+  char msg[JSHIM_RECORD_MSG_MAX + 1];
+  unsigned char buf[JSHIM_RECORD_MAX_SIZE];
+  const char *text = NULL;
+  struct stat want, got;
+  int sv[2], p[2], fd = -2;
+  size_t n;
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0
+      || pipe2 (p, O_CLOEXEC) < 0)
+    {
+      CHECK (!"socketpair or pipe");
+      return;
+    }
+  CHECK (fstat (p[0], &want) == 0);
+  CHECK_INT (jshim_send_pid (sv[1], 77), 0);
+  CHECK_INT (jshim_send_console (sv[1], p[0]), 0);
+  CHECK_INT (jshim_send_ready (sv[1]), 0);
+  /* The descriptor in flight is the sender's no longer. */
+  close (p[0]);
+  close (p[1]);
+  close (sv[1]);
+
+  CHECK_INT (jshim_record_recv (sv[0], &hdr, msg, sizeof (msg), &fd), 1);
+  CHECK_INT (hdr.type, JSHIM_REC_PID);
+  CHECK_INT (hdr.value, 77);
+  CHECK_INT (fd, -1);
+  CHECK_INT (jshim_record_recv (sv[0], &hdr, msg, sizeof (msg), &fd), 1);
+  CHECK_INT (hdr.type, JSHIM_REC_CONSOLE);
+  CHECK_INT (hdr.value, 0);
+  CHECK_INT (hdr.err, 0);
+  CHECK_INT (hdr.len, 0);
+  CHECK (fd >= 0);
+  if (fd >= 0)
+    {
+      CHECK (fstat (fd, &got) == 0 && got.st_ino == want.st_ino
+             && got.st_dev == want.st_dev);
+      CHECK (fcntl (fd, F_GETFD) & FD_CLOEXEC);
+      close (fd);
+    }
+  CHECK_INT (jshim_record_recv (sv[0], &hdr, msg, sizeof (msg), &fd), 1);
+  CHECK_INT (hdr.type, JSHIM_REC_READY);
+  CHECK_INT (fd, -1);
+  CHECK_INT (jshim_record_recv (sv[0], &hdr, msg, sizeof (msg), &fd), 0);
+  close (sv[0]);
+
+  /* A CONSOLE header that comes without a descriptor is a protocol
+     error. */
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      CHECK (!"socketpair");
+      return;
+    }
+  CHECK_INT (jshim_record_send (sv[1], JSHIM_REC_CONSOLE, 0, 0, NULL, 0), 0);
+  errno = 0;
+  CHECK_INT (jshim_record_recv (sv[0], &hdr, msg, sizeof (msg), &fd), -1);
+  CHECK_INT (errno, EPROTO);
+  CHECK_INT (fd, -1);
+  close (sv[0]);
+  close (sv[1]);
+
+  /* Type 4 is a record type, 5 is not. */
+  n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_CONSOLE, 0, 0, NULL,
+                           0);
+  CHECK_INT (n, 16);
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), 16);
+  CHECK_INT (hdr.type, 4);
+  n = jshim_record_encode (buf, sizeof (buf), 5, 0, 0, NULL, 0);
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), -1);
+}
+
+/* Run jshim-testbin directly with stdin /dev/null; expect exit CODE and
+   EXPECTED on stdout and stderr (NULL: any output). */
+static void
+expect_testbin_output (char *const argv[], int code, const char *expected)
+{
+  int out = make_output_file ();
+  int status = -1;
+  pid_t pid;
+
+  if (out < 0)
+    return;
+  fflush (stdout);
+  pid = fork ();
+  if (pid == 0)
+    {
+      int null = open ("/dev/null", O_RDONLY);
+
+      if (null < 0 || dup2 (null, 0) < 0 || dup2 (out, 1) < 0
+          || dup2 (out, 2) < 0)
+        _exit (120);
+      execv (testbin_path, argv);
+      _exit (122);
+    }
+  if (pid < 0 || wait_exit (pid, 20000, &status) < 0)
+    current_failed = true;
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), code);
+  if (expected != NULL)
+    CHECK_STR (read_output (out), expected);
+  close (out);
+}
+
+static void
+test_testbin_console_commands (void)
+{
+  char *flood[] = { "jshim-testbin", "flood", "1000000", NULL };
+  char *flood_short[] = { "jshim-testbin", "flood", "130", NULL };
+  char *flood_none[] = { "jshim-testbin", "flood", "0", NULL };
+  char *flood_big[] = { "jshim-testbin", "flood", "9223372036854775809",
+                        NULL };
+  char *print[] = { "jshim-testbin", "print", "a\\tb", "c\\\\d\\n", "\\q",
+                    NULL };
+  static const char line[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_\n";
+  char buf[4096], want[256];
+  struct stat st;
+  off_t off;
+  int out, status;
+
+  out = make_output_file ();
+  if (out < 0)
+    return;
+  status = run_testbin (flood, out);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  CHECK (fstat (out, &st) == 0);
+  CHECK_INT (st.st_size, 1000000);
+  /* Every 64-byte line is the same; 1000000 = 15625 * 64. */
+  for (off = 0; off < 1000000; off += (off_t) sizeof (buf))
+    {
+      ssize_t n = pread (out, buf, sizeof (buf), off);
+      ssize_t i;
+
+      CHECK (n > 0 && n % 64 == 0);
+      for (i = 0; n > 0 && i < n; i += 64)
+        if (memcmp (buf + i, line, 64) != 0)
+          {
+            CHECK (!"flood line differs");
+            break;
+          }
+    }
+  close (out);
+
+  out = make_output_file ();
+  if (out < 0)
+    return;
+  status = run_testbin (flood_short, out);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  snprintf (want, sizeof (want), "%s%s01", line, line);
+  CHECK_STR (read_output (out), want);
+  close (out);
+
+  expect_testbin_output (flood_none, 0, "");
+  expect_testbin_output (flood_big, 2, NULL);
+  expect_testbin_output (print, 0, "a\tb c\\d\n \\q");
+  {
+    char *argv[] = { "jshim-testbin", "print", NULL };
+
+    expect_testbin_output (argv, 0, "");
+  }
+  {
+    char *argv[] = { "jshim-testbin", "read-lines", NULL };
+
+    expect_testbin_output (argv, 0, "lines=0 bytes=0\n");
+  }
+  {
+    char *argv[] = { "jshim-testbin", "tty", NULL };
+
+    expect_testbin_output (argv, 1, "not a tty\n");
+  }
+  {
+    char *argv[] = { "jshim-testbin", "winsize", NULL };
+
+    expect_testbin_output (argv, 1,
+                           "jshim-testbin: TIOCGWINSZ on fd 0: "
+                           "Inappropriate ioctl for device\n");
+  }
+  {
+    char *argv[] = { "jshim-testbin", "sigwinch", "0.1", NULL };
+
+    expect_testbin_output (argv, 1, "no SIGWINCH\n");
+  }
+}
+
+/* Pid, process group and session of PID from /proc/PID/stat. */
+static bool
+proc_ids (pid_t pid, int *ppid, int *pgrp, int *sid)
+{
+  const char *stat = proc_text (pid, "stat");
+  const char *p = strrchr (stat, ')');
+  char state;
+
+  return p != NULL
+         && sscanf (p + 1, " %c %d %d %d", &state, ppid, pgrp, sid) == 4;
+}
+
+struct session_check
+{
+  bool called;
+};
+
+static void
+check_own_session (pid_t pid, void *arg)
+{
+  struct session_check *c = arg;
+  int ppid = 0, pgrp = 0, sid = 0;
+
+  c->called = true;
+  CHECK (proc_ids (pid, &ppid, &pgrp, &sid));
+  CHECK_INT (ppid, getpid ());
+  CHECK_INT (sid, pid);
+  CHECK_INT (pgrp, pid);
+}
+
+static void
+expect_own_session (char *const argv[])
+{
+  struct session_check c = { false };
+  struct spawn_opts opts = { .out_fd = -1,
+                             .after = SEND_GO,
+                             .on_ready = check_own_session,
+                             .on_ready_arg = &c };
+  struct spawn_result res;
+  int status;
+
+  run_spawn (argv, default_env, &opts, &res);
+  check_no_errors (&res);
+  CHECK (res.got_ready);
+  CHECK (c.called);
+  /* Reaped first: closing the master hangs up the session. */
+  status = workload_status (&res);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  if (res.console_fd >= 0)
+    close (res.console_fd);
+}
+
+/* Every workload leads a session of its own (it is not ours). */
+static void
+test_spawn_setsid (void)
+{
+  expect_own_session (ARGV ("--", testbin_path, "exit", "0"));
+  if (privileged)
+    expect_own_session (ARGV ("--ns", "pid,mount", "--", testbin_path,
+                              "exit", "0"));
+  if (ptys_work)
+    expect_own_session (ARGV ("--console", "--", testbin_path, "exit", "0"));
+}
+
+struct console_run
+{
+  /* With the master, before 'G' (the workload is set up). */
+  void (*before_go) (int master, struct console_run *run);
+  /* With the master, once the program runs. */
+  void (*running) (int master, struct console_run *run);
+  pid_t pid;
+  int status;
+  int ptn;          /* TIOCGPTN of the master: N of /dev/pts/N */
+  struct stat st;   /* of the master */
+  size_t len;
+  char out[16384];  /* everything read from the master */
+};
+
+/*
+ * Append what the console has to RUN->out until NEEDLE shows up, or with
+ * NEEDLE NULL until the workload's side is closed (EIO on the master).
+ */
+static bool
+console_read (int master, struct console_run *run, const char *needle)
+{
+  while (needle == NULL || strstr (run->out, needle) == NULL)
+    {
+      struct pollfd pfd = { .fd = master, .events = POLLIN };
+      ssize_t n;
+      int r = poll (&pfd, 1, 20000);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        {
+          diag ("timed out reading the console (have \"%s\")", run->out);
+          return false;
+        }
+      n = read (master, run->out + run->len, sizeof (run->out) - 1 - run->len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (needle != NULL)
+            diag ("console closed before \"%s\" (have \"%s\")", needle,
+                  run->out);
+          return needle == NULL;
+        }
+      run->len += (size_t) n;
+      run->out[run->len] = '\0';
+      if (run->len == sizeof (run->out) - 1)
+        {
+          diag ("console output too long");
+          return false;
+        }
+    }
+  return true;
+}
+
+static void
+console_write (int master, const char *text)
+{
+  size_t len = strlen (text);
+
+  CHECK (write (master, text, len) == (ssize_t) len);
+}
+
+struct console_ctx
+{
+  struct console_run *run;
+  struct spawn_result *res;
+};
+
+static void
+console_before_go (pid_t pid, void *arg)
+{
+  struct console_ctx *c = arg;
+
+  (void) pid;
+  if (c->res->console_fd >= 0 && c->run->before_go != NULL)
+    c->run->before_go (c->res->console_fd, c->run);
+}
+
+/* Run ARGV (with --console) to its end; the console output is in
+   RUN->out, the wait status in RUN->status. */
+static void
+run_console (char *const argv[], struct console_run *run)
+{
+  struct spawn_result res;
+  struct console_ctx ctx = { run, &res };
+  struct spawn_opts opts = { .out_fd = -1,
+                             .after = SEND_GO,
+                             .on_ready = console_before_go,
+                             .on_ready_arg = &ctx };
+  int master;
+
+  run->len = 0;
+  run->out[0] = '\0';
+  run->status = -1;
+  run->ptn = -1;
+  if (run_spawn (argv, default_env, &opts, &res) < 0)
+    return;
+  check_no_errors (&res);
+  CHECK (res.got_ready);
+  CHECK (res.eof);
+  CHECK_INT (res.consoles, 1);
+  CHECK (!res.console_after_ready);
+  master = res.console_fd;
+  run->pid = res.pid;
+  if (master >= 0)
+    {
+      CHECK (ioctl (master, TIOCGPTN, &run->ptn) == 0);
+      CHECK (fstat (master, &run->st) == 0);
+      if (run->running != NULL)
+        run->running (master, run);
+      CHECK (console_read (master, run, NULL));
+      close (master);
+    }
+  run->status = workload_status (&res);
+}
+
+static void
+expect_console (char *const argv[], struct console_run *run, int code,
+                const char *expected)
+{
+  run_console (argv, run);
+  CHECK (WIFEXITED (run->status));
+  CHECK_INT (WEXITSTATUS (run->status), code);
+  CHECK_STR (run->out, expected);
+}
+
+/* The console of a workload without namespaces: a pty of the host's
+   devpts as controlling terminal and stdio; the master is all the helper
+   leaves open. */
+static void
+test_console_plain (void)
+{
+  struct console_run run = { 0 };
+  char want[256];
+
+  run_console (ARGV ("--console", "--", testbin_path, "tty"), &run);
+  CHECK (WIFEXITED (run.status) && WEXITSTATUS (run.status) == 0);
+  snprintf (want, sizeof (want), "/dev/pts/%d\r\n", run.ptn);
+  CHECK_STR (run.out, want);
+  CHECK_INT (major (run.st.st_rdev), 5);
+  CHECK_INT (minor (run.st.st_rdev), 2);
+
+  run_console (ARGV ("--console", "--", testbin_path, "fdlinks"), &run);
+  snprintf (want, sizeof (want),
+            "0 -> /dev/pts/%d\r\n1 -> /dev/pts/%d\r\n2 -> /dev/pts/%d\r\n",
+            run.ptn, run.ptn, run.ptn);
+  CHECK_STR (run.out, want);
+  /* It is the controlling terminal: /dev/tty opens it. */
+  expect_console (ARGV ("--console", "--", testbin_path, "write-file",
+                        "/dev/tty", "via-tty"),
+                  &run, 0, "via-ttyok\r\n");
+  /* Partial lines come through as they are. */
+  expect_console (ARGV ("--console", "--", testbin_path, "print",
+                        "no newline\\tat the end"),
+                  &run, 0, "no newline\tat the end");
+  /* Without --console: the daemon's /dev/null. */
+  expect_exit_output (ARGV ("--", testbin_path, "tty"), NULL, 1,
+                      "not a tty\n");
+}
+
+static void
+cat_hello (int master, struct console_run *run)
+{
+  console_write (master, "hello\n");
+  /* The echo, then cat's copy. */
+  CHECK (console_read (master, run, "hello\r\nhello\r\n"));
+  console_write (master, "\x04");
+}
+
+static void
+two_lines_and_eof (int master, struct console_run *run)
+{
+  (void) run;
+  console_write (master, "one\ntwo\n\x04");
+}
+
+/* The daemon's side writes to the master and reads the program's output
+   from it; VEOF there is the program's end of input. */
+static void
+test_console_io (void)
+{
+  struct console_run run = { .running = cat_hello };
+
+  run_console (ARGV ("--console", "--", testbin_path, "cat"), &run);
+  CHECK (WIFEXITED (run.status) && WEXITSTATUS (run.status) == 0);
+  CHECK_STR (run.out, "hello\r\nhello\r\n");
+
+  run.running = two_lines_and_eof;
+  run_console (ARGV ("--console", "--", testbin_path, "read-lines"), &run);
+  CHECK (WIFEXITED (run.status) && WEXITSTATUS (run.status) == 0);
+  CHECK_CONTAINS (run.out, "lines=2 bytes=8\r\n");
+}
+
+static void
+set_winsize (int master, unsigned short rows, unsigned short cols)
+{
+  struct winsize ws = { .ws_row = rows, .ws_col = cols };
+
+  CHECK (ioctl (master, TIOCSWINSZ, &ws) == 0);
+}
+
+static void
+winsize_33x101 (int master, struct console_run *run)
+{
+  (void) run;
+  set_winsize (master, 33, 101);
+}
+
+/* SIGWINCH is ignored by default: wait until the program catches it
+   (SigCgt), then change the size. */
+static void
+resize_when_waiting (int master, struct console_run *run)
+{
+  int waited;
+
+  for (waited = 0; waited < 10000; waited += 5)
+    {
+      const char *line = strstr (proc_text (run->pid, "status"), "SigCgt:");
+      unsigned long long caught = 0;
+
+      if (line != NULL && sscanf (line, "SigCgt: %llx", &caught) == 1
+          && (caught & (1ULL << (SIGWINCH - 1))))
+        break;
+      usleep (5000);
+    }
+  CHECK (waited < 10000);
+  set_winsize (master, 40, 120);
+}
+
+static void
+test_console_winsize (void)
+{
+  struct console_run run = { .before_go = winsize_33x101 };
+
+  /* A size set before 'G' is the program's from the start. */
+  expect_console (ARGV ("--console", "--", testbin_path, "winsize"), &run, 0,
+                  "33 101\r\n");
+  /* A later change reaches it as SIGWINCH (it is the foreground process
+     group of its terminal). */
+  run.before_go = NULL;
+  run.running = resize_when_waiting;
+  expect_console (ARGV ("--console", "--", testbin_path, "sigwinch", "10"),
+                  &run, 0, "40 120\r\n");
+  run.running = NULL;
+  expect_console (ARGV ("--console", "--", testbin_path, "sigwinch", "0.1"),
+                  &run, 1, "no SIGWINCH\r\n");
+}
+
+/* st_dev of PATH, 0 when it cannot be stat'ed. */
+static dev_t
+dev_of (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 ? st.st_dev : 0;
+}
+
+/*
+ * A container with a devpts of its own (runc's mounts, /dev/ptmx ->
+ * pts/ptmx): the console comes from there, not from the host's devpts.
+ */
+static void
+test_console_container (void)
+{
+  char *root = make_rootfs ();
+  char *host = make_host_dir ();
+  struct console_run run = { 0 };
+  struct spawn_result res;
+  struct argv_buf a;
+  int pass, status;
+
+  if (root == NULL || host == NULL)
+    goto out;
+  for (pass = 0; pass < 2; pass++)
+    {
+      bool userns = pass == 1;
+
+      if (userns)
+        chown_tree (root, 100000, 100000);
+      av_runc_setup (&a, root, host, userns);
+      av_add (&a, "--console");
+      av_add (&a, "--uid");
+      av_add (&a, "1000");
+      expect_console (WITH_CMD (a, "tty"), &run, 0, "/dev/pts/0\r\n");
+      CHECK_INT (run.ptn, 0);
+      CHECK (run.st.st_dev != dev_of ("/dev/pts"));
+      CHECK (run.st.st_dev != dev_of ("/dev"));
+      CHECK_INT (major (run.st.st_rdev), 5);
+      CHECK_INT (minor (run.st.st_rdev), 2);
+      /* Opened as root before the user switch; the program runs as
+         1000. */
+      expect_console (WITH_CMD (a, "id"), &run, 0, "uid=1000 gid=0\r\n");
+    }
+
+  /* No /dev/ptmx in the root: stage CONSOLE, no CONSOLE record. */
+  status = run_to_exit (ARGV ("--ns", "pid,mount", "--root", root,
+                              "--console", "--", "/bin/jshim-testbin",
+                              "tty"),
+                        NULL, -1, &res);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.consoles, 0);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_CONSOLE);
+  CHECK_INT (res.err_errno, ENOENT);
+  CHECK_STR (res.err_msg, "open /dev/ptmx: No such file or directory");
+  CHECK (WIFEXITED (status));
+  CHECK_INT (WEXITSTATUS (status), JSHIM_WORKLOAD_EXIT_SETUP);
+
+out:
+  remove_tree (host);
+  remove_tree (root);
+}
+
+/* "--join TYPE=/proc/PID/ns/TYPE" for each of TYPES, then EXTRA, "--" and
+   CMD: how jshim runs a process in a running container. */
+static char **
+exec_argv (struct argv_buf *a, pid_t pid, const char *const types[],
+           char *const extra[], const char *const cmd[])
+{
+  int i;
+
+  a->n = 0;
+  a->used = 0;
+  for (i = 0; types[i] != NULL; i++)
+    {
+      av_add (a, "--join");
+      av_add (a, "%s=/proc/%d/ns/%s", types[i], (int) pid, types[i]);
+    }
+  for (i = 0; extra != NULL && extra[i] != NULL; i++)
+    av_add (a, "%s", extra[i]);
+  av_add (a, "--");
+  for (i = 0; cmd[i] != NULL; i++)
+    av_add (a, "%s", cmd[i]);
+  return a->v;
+}
+
+#define EXEC(a, pid, types, extra, ...)                                     \
+  exec_argv (&(a), (pid), (types), (extra),                                 \
+             (const char *[]){ "/bin/jshim-testbin", __VA_ARGS__, NULL })
+
+/* A rootfs with /marker and /exec-cwd/dir, which the host does not have. */
+static char *
+make_exec_rootfs (void)
+{
+  char *root = make_rootfs ();
+  char path[PATH_MAX + 64];
+
+  if (root == NULL)
+    return NULL;
+  snprintf (path, sizeof (path), "%s/marker", root);
+  CHECK (write_file (path, "in the container\n", 0644) == 0);
+  snprintf (path, sizeof (path), "%s/exec-cwd", root);
+  CHECK (mkdir (path, 0755) == 0);
+  snprintf (path, sizeof (path), "%s/exec-cwd/dir", root);
+  CHECK (mkdir (path, 0755) == 0);
+  CHECK (!path_exists ("/exec-cwd"));
+  return root;
+}
+
+/* The exec sees every namespace of SLEEPER, its root and its /proc. */
+static void
+check_exec (pid_t sleeper, const char *const types[], char *const extra[])
+{
+  struct argv_buf a;
+  char want[128], link[64];
+  const char *out;
+  long pid = 0;
+  int i;
+
+  for (i = 0; types[i] != NULL; i++)
+    {
+      char fmt[64];
+
+      snprintf (fmt, sizeof (fmt), "/proc/%%d/ns/%s", types[i]);
+      snprintf (want, sizeof (want), "%s\n",
+                read_link (fmt, sleeper, link, sizeof (link)));
+      expect_output (EXEC (a, sleeper, types, extra, "ns", types[i]), NULL,
+                     want);
+    }
+  expect_output (EXEC (a, sleeper, types, extra, "hostname"), NULL, "box\n");
+  expect_output (EXEC (a, sleeper, types, extra, "cat-file", "/marker"),
+                 NULL, "in the container\n");
+  /* In the container's pid namespace, below its pid 1 but not its child
+     (the parent is the daemon, outside); /proc is the container's. */
+  out = capture_output (EXEC (a, sleeper, types, extra, "pid"), NULL);
+  CHECK (sscanf (out, "%ld", &pid) == 1 && pid > 1);
+  expect_output (EXEC (a, sleeper, types, extra, "ppid"), NULL, "0\n");
+  expect_output (EXEC (a, sleeper, types, extra, "cat-file", "/proc/1/comm"),
+                 NULL, "jshim-testbin\n");
+  expect_output (EXEC (a, sleeper, types, extra, "fds"), NULL, "0\n1\n2\n");
+  /* The working directory is the container's "/" by default, and --cwd
+     is looked up inside the container root. */
+  expect_output (EXEC (a, sleeper, types, extra, "cwd"), NULL, "/\n");
+  {
+    char *cwd[16] = { "--cwd", "/exec-cwd/dir" };
+
+    for (i = 0; extra != NULL && extra[i] != NULL && i < 13; i++)
+      cwd[i + 2] = extra[i];
+    expect_output (EXEC (a, sleeper, types, cwd, "cwd"), NULL,
+                   "/exec-cwd/dir\n");
+    expect_workload_error (EXEC (a, sleeper, types,
+                                 ((char *[]){ "--cwd", "/nope", NULL }),
+                                 "cwd"),
+                           NULL, JSHIM_STAGE_CWD, ENOENT,
+                           "chdir \"/nope\": No such file or directory");
+  }
+}
+
+/*
+ * exec = join every namespace of a running container, no --root: the
+ * recipe jshim uses for an exec process.
+ */
+static void
+test_exec_join_all (void)
+{
+  static const char *const types[] = { "pid", "mnt", "uts", "ipc", "net",
+                                       NULL };
+  char *root = make_exec_rootfs ();
+  struct argv_buf a;
+  pid_t sleeper;
+
+  if (root == NULL)
+    return;
+  sleeper = start_sleeper (ARGV ("--ns", "pid,mount,uts,ipc,net", "--root",
+                                 root, "--hostname", "box", "--",
+                                 "/bin/jshim-testbin", "sleep", "30"));
+  if (sleeper > 0)
+    {
+      check_exec (sleeper, types, NULL);
+      /* The process options apply as usual. */
+      expect_output (EXEC (a, sleeper, types,
+                           ((char *[]){ "--uid", "1000", "--gid", "1000",
+                                        "--groups", "5", "--umask", "077",
+                                        "--no-new-privs", NULL }),
+                           "status", "NoNewPrivs"),
+                     NULL, "1\n");
+      expect_output (EXEC (a, sleeper, types,
+                           ((char *[]){ "--uid", "1000", "--gid", "1000",
+                                        NULL }),
+                           "id"),
+                     NULL, "uid=1000 gid=1000\n");
+      /* The order of the joins does not matter. */
+      {
+        static const char *const reversed[] = { "net", "ipc", "uts", "mnt",
+                                                "pid", NULL };
+
+        expect_output (EXEC (a, sleeper, reversed, NULL, "cat-file",
+                             "/marker"),
+                       NULL, "in the container\n");
+      }
+    }
+  stop_sleeper (sleeper);
+  remove_tree (root);
+}
+
+/* The same in a container with a user namespace (and a cgroup one): the
+   exec joins those too and is the container's root. */
+static void
+test_exec_join_all_userns (void)
+{
+  static const char *const types[] = { "user", "pid", "mnt", "uts", "ipc",
+                                       "net", "cgroup", NULL };
+  char *root = make_exec_rootfs ();
+  char uid_map[256], gid_map[256];
+  struct argv_buf a;
+  pid_t sleeper;
+
+  if (root == NULL)
+    return;
+  chown_tree (root, 100000, 100000);
+  sleeper = start_sleeper (ARGV ("--ns", "user,pid,mount,uts,ipc,net,cgroup",
+                                 USERNS_MAPS, "--root", root, "--hostname",
+                                 "box", "--", "/bin/jshim-testbin", "sleep",
+                                 "30"));
+  if (sleeper > 0)
+    {
+      char *as_root[] = { "--uid", "0", NULL };
+
+      snprintf (uid_map, sizeof (uid_map), "%s", proc_text (sleeper,
+                                                            "uid_map"));
+      snprintf (gid_map, sizeof (gid_map), "%s", proc_text (sleeper,
+                                                            "gid_map"));
+      CHECK_CONTAINS (uid_map, "100000");
+      check_exec (sleeper, types, as_root);
+      expect_output (EXEC (a, sleeper, types, as_root, "id"), NULL,
+                     "uid=0 gid=0\n");
+      expect_output (EXEC (a, sleeper, types, as_root, "cat-file",
+                           "/proc/self/uid_map"),
+                     NULL, uid_map);
+      expect_output (EXEC (a, sleeper, types, as_root, "cat-file",
+                           "/proc/self/gid_map"),
+                     NULL, gid_map);
+      expect_output (EXEC (a, sleeper, types,
+                           ((char *[]){ "--uid", "1000", "--gid", "1000",
+                                        NULL }),
+                           "id"),
+                     NULL, "uid=1000 gid=1000\n");
+    }
+  stop_sleeper (sleeper);
+  remove_tree (root);
+}
+
+/* A sleeper started with --console; *MASTER is its console. */
+static pid_t
+start_console_sleeper (char *const argv[], int *master)
+{
+  struct spawn_result res;
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+
+  *master = -1;
+  if (run_spawn (argv, default_env, &opts, &res) < 0)
+    return -1;
+  check_no_errors (&res);
+  CHECK (res.got_pid);
+  CHECK (res.got_ready);
+  CHECK_INT (res.consoles, 1);
+  *master = res.console_fd;
+  return res.got_pid && res.got_ready ? res.pid : -1;
+}
+
+/* An exec with --console into a container with its own devpts gets a pty
+   of that devpts, next to the container's own console. */
+static void
+test_exec_console (void)
+{
+  static const char *const types[] = { "pid", "mnt", "uts", "ipc", "net",
+                                       NULL };
+  static const char *const user_types[] = { "user", "pid", "mnt", "uts",
+                                            "ipc", "net", NULL };
+  char *root = make_rootfs ();
+  char *host = make_host_dir ();
+  struct console_run run = { 0 };
+  struct argv_buf a, e;
+  struct stat first;
+  int pass, master = -1;
+  pid_t sleeper;
+
+  if (root == NULL || host == NULL)
+    goto out;
+  for (pass = 0; pass < 2; pass++)
+    {
+      bool userns = pass == 1;
+
+      if (userns)
+        chown_tree (root, 100000, 100000);
+      av_runc_setup (&a, root, host, userns);
+      av_add (&a, "--console");
+      av_add (&a, "--hostname");
+      av_add (&a, "box");
+      sleeper = start_console_sleeper (WITH_CMD (a, "sleep", "30"), &master);
+      if (sleeper <= 0 || master < 0)
+        {
+          stop_sleeper (sleeper);
+          break;
+        }
+      CHECK (fstat (master, &first) == 0);
+      CHECK (first.st_dev != dev_of ("/dev/pts"));
+      expect_console (EXEC (e, sleeper, userns ? user_types : types,
+                            ((char *[]){ "--console", NULL }), "tty"),
+                      &run, 0, "/dev/pts/1\r\n");
+      CHECK_INT (run.ptn, 1);
+      CHECK (run.st.st_dev == first.st_dev);
+      expect_console (EXEC (e, sleeper, userns ? user_types : types,
+                            ((char *[]){ "--console", NULL }), "hostname"),
+                      &run, 0, "box\r\n");
+      /* Without --console the exec has the daemon's stdio. */
+      expect_exit_output (EXEC (e, sleeper, userns ? user_types : types,
+                                NULL, "tty"),
+                          NULL, 1, "not a tty\n");
+      close (master);
+      stop_sleeper (sleeper);
+    }
+
+out:
+  remove_tree (host);
+  remove_tree (root);
+}
+
+/* ------------------------------------------------------------------ */
 
 static bool
 namespaces_work (void)
@@ -4251,6 +5105,14 @@ main (int argc, char **argv)
   else
     privileged = true;
 
+  {
+    int fd = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+    ptys_work = fd >= 0;
+    if (fd >= 0)
+      close (fd);
+  }
+
   run_test ("ns: parse names", test_ns_parse_names, NEED_NOTHING);
   run_test ("ns: aliases mnt and net", test_ns_parse_aliases, NEED_NOTHING);
   run_test ("ns: unknown names rejected", test_ns_parse_unknown, NEED_NOTHING);
@@ -4265,7 +5127,7 @@ main (int argc, char **argv)
   run_test ("path: not found", test_resolve_not_found, NEED_NOTHING);
   run_test ("path: name with a slash", test_resolve_with_slash, NEED_NOTHING);
   run_test ("path: default PATH", test_resolve_default_path, NEED_NOTHING);
-  run_test ("record: stage names RLIMIT ... JOIN",
+  run_test ("record: stage names RLIMIT ... CONSOLE",
             test_stage_names,
             NEED_NOTHING);
   run_test ("parse: --oom-score-adj", test_parse_oom_score_adj, NEED_NOTHING);
@@ -4361,6 +5223,27 @@ main (int argc, char **argv)
             test_spawn_userns_unshare_failure, NEED_ROOT);
   run_test ("spawn: --join", test_spawn_join, NEED_ROOT);
   run_test ("spawn: --cgroup", test_spawn_cgroup, NEED_ROOT);
+  run_test ("record: CONSOLE carries a descriptor", test_record_console,
+            NEED_NOTHING);
+  run_test ("testbin: flood, print, read-lines, tty, winsize, sigwinch",
+            test_testbin_console_commands, NEED_NOTHING);
+  run_test ("spawn: every workload leads its own session", test_spawn_setsid,
+            NEED_NOTHING);
+  run_test ("console: a pty of the host as terminal and stdio",
+            test_console_plain, NEED_PTY);
+  run_test ("console: input, output and end of input through the master",
+            test_console_io, NEED_PTY);
+  run_test ("console: window size and SIGWINCH", test_console_winsize,
+            NEED_PTY);
+  run_test ("console: the container's own devpts; no /dev/ptmx is stage "
+            "CONSOLE",
+            test_console_container, NEED_ROOT);
+  run_test ("exec: join every namespace of a container",
+            test_exec_join_all, NEED_ROOT);
+  run_test ("exec: join every namespace of a user-namespace container",
+            test_exec_join_all_userns, NEED_ROOT);
+  run_test ("exec: --console into a container with its own devpts",
+            test_exec_console, NEED_ROOT);
   run_test ("spawn: cost of a user namespace", test_spawn_userns_cost,
             NEED_ROOT);
 
