@@ -69,6 +69,7 @@ public final class ShimServer implements AutoCloseable {
         .workerEventLoopGroup(workers)
         .addService(ServerInterceptors.intercept(new TaskGrpcService(tasks, shimPid, version), peers))
         .addService(ServerInterceptors.intercept(new DaemonStatusService(status, shimPid, version), peers))
+        .addService(ServerInterceptors.intercept(new ContainerLogsService(tasks), peers))
         .addService(ServerInterceptors.intercept(health.getHealthService(), peers))
         .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), peers))
         .build();

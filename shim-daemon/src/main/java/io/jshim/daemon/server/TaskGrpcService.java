@@ -65,7 +65,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       CreateSpec spec = new CreateSpec(request.getId(), Path.of(request.getBundle()),
           new StdioPaths(request.getStdin(), request.getStdout(), request.getStderr()), request.getTerminal(),
           request.getRootfsCount());
@@ -78,12 +78,12 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void start(StartRequest request, StreamObserver<StartResponse> response) {
-    unary(response, () -> StartResponse.newBuilder().setPid(tasks.start(request.getId(), request.getExecId())).build());
+    Calls.unary(response, () -> StartResponse.newBuilder().setPid(tasks.start(request.getId(), request.getExecId())).build());
   }
 
   @Override
   public void kill(KillRequest request, StreamObserver<Empty> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       tasks.kill(request.getId(), request.getExecId(), request.getSignal(), request.getAll());
       return Empty.getDefaultInstance();
     });
@@ -104,7 +104,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void state(StateRequest request, StreamObserver<StateResponse> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       TaskView view = tasks.state(request.getId(), request.getExecId());
       StateResponse.Builder reply = StateResponse.newBuilder()
           .setId(view.id())
@@ -124,7 +124,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void pids(PidsRequest request, StreamObserver<PidsResponse> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       PidsResponse.Builder reply = PidsResponse.newBuilder();
       tasks.pids(request.getId()).forEach(pid -> reply.addProcesses(ProcessInfo.newBuilder().setPid(pid)));
       return reply.build();
@@ -133,7 +133,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void connect(ConnectRequest request, StreamObserver<ConnectResponse> response) {
-    unary(response, () -> ConnectResponse.newBuilder()
+    Calls.unary(response, () -> ConnectResponse.newBuilder()
         .setShimPid(shimPid)
         .setTaskPid(tasks.initPid(request.getId()))
         .setVersion(version)
@@ -150,7 +150,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void pause(PauseRequest request, StreamObserver<Empty> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       tasks.pause(request.getId());
       return Empty.getDefaultInstance();
     });
@@ -158,7 +158,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void resume(ResumeRequest request, StreamObserver<Empty> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       tasks.resume(request.getId());
       return Empty.getDefaultInstance();
     });
@@ -171,7 +171,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void exec(ExecProcessRequest request, StreamObserver<Empty> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       if (!request.hasSpec()) {
         throw ShimException.invalidArgument("spec: missing (expected: an Any holding an OCI process object as JSON, type "
             + PROCESS_TYPE_URL + ")");
@@ -199,7 +199,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void update(UpdateTaskRequest request, StreamObserver<Empty> response) {
-    unary(response, () -> {
+    Calls.unary(response, () -> {
       if (!request.hasResources()) {
         throw ShimException.invalidArgument("resources: missing (expected: an Any holding OCI LinuxResources as JSON)");
       }
@@ -210,7 +210,7 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
-    unary(response, () -> StatsResponse.newBuilder().setStats(CgroupMetricsMapper.toAny(tasks.stats(request.getId()))).build());
+    Calls.unary(response, () -> StatsResponse.newBuilder().setStats(CgroupMetricsMapper.toAny(tasks.stats(request.getId()))).build());
   }
 
   static Timestamp timestamp(Instant instant) {
@@ -224,18 +224,6 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
       case PAUSED -> Status.PAUSED;
       case STOPPED -> Status.STOPPED;
     };
-  }
-
-  private static <T> void unary(StreamObserver<T> response, Supplier<T> call) {
-    T reply;
-    try {
-      reply = call.get();
-    } catch (RuntimeException e) {
-      response.onError(StatusMapper.toStatus(e));
-      return;
-    }
-    response.onNext(reply);
-    response.onCompleted();
   }
 
   /** Answers when {@code future} completes; no thread waits meanwhile. */

@@ -21,6 +21,7 @@ public enum SpawnStage {
   USERNS(15, "set up the user namespace"),
   CGROUP(16, "join the cgroup"),
   JOIN(17, "join a namespace"),
+  CONSOLE(18, "set up the console"),
   UNKNOWN(0, "start");
 
   private final int code;

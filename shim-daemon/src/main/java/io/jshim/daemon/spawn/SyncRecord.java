@@ -16,14 +16,18 @@ record SyncRecord(Type type, int value, int errno, String message) {
   enum Type {
     PID,
     READY,
-    ERROR;
+    ERROR,
+    /** The workload's pty master, which comes as SCM_RIGHTS with the header. */
+    CONSOLE;
 
     static Type of(int code) {
       return switch (code) {
         case 1 -> PID;
         case 2 -> READY;
         case 3 -> ERROR;
-        default -> throw new IllegalArgumentException("record type: " + code + " (expected: 1 PID, 2 READY or 3 ERROR)");
+        case 4 -> CONSOLE;
+        default -> throw new IllegalArgumentException("record type: " + code
+            + " (expected: 1 PID, 2 READY, 3 ERROR or 4 CONSOLE)");
       };
     }
   }
