@@ -8,7 +8,9 @@ public final class Errnos {
   public static final int ENOENT = 2;
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
+  public static final int EIO = 5;
   public static final int ENXIO = 6;
+  public static final int EBADF = 9;
   public static final int EAGAIN = 11;
   public static final int ECHILD = 10;
   public static final int EACCES = 13;
@@ -16,6 +18,7 @@ public final class Errnos {
   public static final int EISDIR = 21;
   public static final int ELOOP = 40;
   public static final int EINVAL = 22;
+  public static final int EPIPE = 32;
   public static final int ENOEXEC = 8;
 
   private Errnos() {}

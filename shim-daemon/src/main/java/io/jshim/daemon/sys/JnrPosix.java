@@ -1,9 +1,11 @@
 package io.jshim.daemon.sys;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -115,22 +117,9 @@ public final class JnrPosix implements Posix {
 
   @Override
   public int read(int fd, byte[] buf, int offset, int len, Duration timeout) {
-    Pointer pollfd = Memory.allocateDirect(runtime, 8, true);
-    pollfd.putInt(0, fd);
-    pollfd.putShort(4, LinuxLibC.POLLIN);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      int waitMillis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
-      int ready = libc.poll(pollfd, 1, waitMillis);
-      if (ready < 0) {
-        if (errno() == Errnos.EINTR) {
-          continue;
-        }
-        throw new SysException("poll fd " + fd, errno());
-      }
-      if (ready == 0) {
-        throw new SysException("read fd " + fd + " timed out after " + timeout.toMillis() + " ms", Errnos.EAGAIN);
-      }
+      awaitReadable(fd, deadline, timeout, "read");
       byte[] chunk = offset == 0 ? buf : new byte[len];
       int n = posix.read(fd, chunk, len);
       if (n < 0) {
@@ -143,6 +132,27 @@ public final class JnrPosix implements Posix {
         System.arraycopy(chunk, 0, buf, offset, n);
       }
       return n;
+    }
+  }
+
+  /** Polls until {@code fd} is readable or has hung up; EAGAIN once {@code deadline} passes. */
+  private void awaitReadable(int fd, long deadline, Duration timeout, String what) {
+    Pointer pollfd = Memory.allocateDirect(runtime, 8, true);
+    pollfd.putInt(0, fd);
+    pollfd.putShort(4, LinuxLibC.POLLIN);
+    while (true) {
+      int waitMillis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
+      int ready = libc.poll(pollfd, 1, waitMillis);
+      if (ready < 0) {
+        if (errno() == Errnos.EINTR) {
+          continue;
+        }
+        throw new SysException("poll fd " + fd, errno());
+      }
+      if (ready == 0) {
+        throw new SysException(what + " fd " + fd + " timed out after " + timeout.toMillis() + " ms", Errnos.EAGAIN);
+      }
+      return;
     }
   }
 
@@ -160,6 +170,111 @@ public final class JnrPosix implements Posix {
       }
       done += n;
     }
+  }
+
+  @Override
+  public int[] pipe() {
+    int[] fds = new int[2];
+    if (libc.pipe2(fds, LinuxLibC.O_CLOEXEC) != 0) {
+      throw new SysException("pipe2", errno());
+    }
+    return fds;
+  }
+
+  @Override
+  public void setNonBlocking(int fd, boolean on) {
+    int flags = libc.fcntl(fd, LinuxLibC.F_GETFL, 0);
+    if (flags < 0) {
+      throw new SysException("fcntl(F_GETFL) on fd " + fd, errno());
+    }
+    int wanted = on ? flags | LinuxLibC.O_NONBLOCK : flags & ~LinuxLibC.O_NONBLOCK;
+    if (wanted != flags && libc.fcntl(fd, LinuxLibC.F_SETFL, wanted) < 0) {
+      throw new SysException("fcntl(F_SETFL) on fd " + fd, errno());
+    }
+  }
+
+  @Override
+  public int readNonBlocking(int fd, byte[] buf, int offset, int len) {
+    ByteBuffer target = ByteBuffer.wrap(buf, offset, len);
+    while (true) {
+      long n = libc.read(fd, target, len);
+      if (n >= 0) {
+        return (int) n;
+      }
+      int err = errno();
+      switch (err) {
+        case Errnos.EINTR:
+          continue;
+        case Errnos.EAGAIN:
+          return -1;
+        case Errnos.EIO:
+          // a pty master reads EIO once no slave fd is open any more: that is its end of file
+          return 0;
+        default:
+          throw new SysException("read fd " + fd, err);
+      }
+    }
+  }
+
+  @Override
+  public int writeNonBlocking(int fd, byte[] buf, int offset, int len) {
+    ByteBuffer source = ByteBuffer.wrap(buf, offset, len);
+    while (true) {
+      long n = libc.write(fd, source, len);
+      if (n >= 0) {
+        return (int) n;
+      }
+      int err = errno();
+      if (err == Errnos.EINTR) {
+        continue;
+      }
+      if (err == Errnos.EAGAIN) {
+        return -1;
+      }
+      throw new SysException("write fd " + fd, err);
+    }
+  }
+
+  @Override
+  public Received receive(int fd, byte[] buf, int offset, int len, Duration timeout) {
+    Objects.checkFromIndexSize(offset, len, buf.length);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Message message = new Message(runtime, len);
+    while (true) {
+      awaitReadable(fd, deadline, timeout, "recvmsg");
+      long n = libc.recvmsg(fd, message.header(), LinuxLibC.MSG_CMSG_CLOEXEC);
+      if (n < 0) {
+        int err = errno();
+        if (err == Errnos.EINTR || err == Errnos.EAGAIN) {
+          continue;
+        }
+        throw new SysException("recvmsg fd " + fd, err);
+      }
+      message.copyData(buf, offset, (int) n);
+      int[] fds = message.receivedFds();
+      for (int i = 1; i < fds.length; i++) {
+        closeQuietly(fds[i]);
+      }
+      return new Received((int) n, fds.length == 0 ? OptionalInt.empty() : OptionalInt.of(fds[0]));
+    }
+  }
+
+  @Override
+  public void setWindowSize(int fd, int rows, int cols) {
+    if (rows < 0 || rows > 0xffff || cols < 0 || cols > 0xffff) {
+      throw new IllegalArgumentException("window size: " + cols + "x" + rows + " (expected: 0..65535 each)");
+    }
+    Pointer winsize = Memory.allocateDirect(runtime, 8, true);
+    winsize.putShort(0, (short) rows);
+    winsize.putShort(2, (short) cols);
+    if (libc.ioctl(fd, LinuxLibC.TIOCSWINSZ, winsize) != 0) {
+      throw new SysException("ioctl(TIOCSWINSZ) on fd " + fd, errno());
+    }
+  }
+
+  @Override
+  public Epoll epoll() {
+    return JnrEpoll.create(libc, runtime);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.jshim.daemon.sys;
 
+import java.nio.ByteBuffer;
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 
 /** libc calls that jnr-posix does not bind. Loaded through jnr-ffi by {@link JnrPosix}. */
 public interface LinuxLibC {
@@ -20,6 +23,21 @@ public interface LinuxLibC {
   int SIGINFO_SIZE = 128;
   /** offsetof(siginfo_t, si_pid) on 64-bit Linux. */
   int SIGINFO_PID_OFFSET = 16;
+  int F_GETFL = 3;
+  int F_SETFL = 4;
+  int O_NONBLOCK = 04000;
+  int EPOLL_CLOEXEC = 02000000;
+  int EPOLL_CTL_ADD = 1;
+  int EPOLL_CTL_DEL = 2;
+  int EPOLL_CTL_MOD = 3;
+  int EFD_CLOEXEC = 02000000;
+  int EFD_NONBLOCK = 04000;
+  int MSG_CMSG_CLOEXEC = 0x40000000;
+  int SOL_SOCKET = 1;
+  int SCM_RIGHTS = 1;
+  /** ioctl request numbers of asm-generic, which x86_64 and aarch64 share. */
+  long TIOCGWINSZ = 0x5413;
+  long TIOCSWINSZ = 0x5414;
 
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
@@ -32,4 +50,29 @@ public interface LinuxLibC {
   int waitid(int idtype, int id, Pointer infop, int options);
 
   int poll(Pointer fds, long nfds, int timeout);
+
+  int pipe2(@Out int[] fds, int flags);
+
+  /** Reads into a heap buffer's remaining bytes; jnr passes array, offset and length, and copies only those out. */
+  long read(int fd, @Out ByteBuffer buf, long count);
+
+  long write(int fd, @In ByteBuffer buf, long count);
+
+  int close(int fd);
+
+  int epoll_create1(int flags);
+
+  int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+  int epoll_wait(int epfd, Pointer events, int maxevents, int timeout);
+
+  int eventfd(int initval, int flags);
+
+  int eventfd_read(int fd, Pointer value);
+
+  int eventfd_write(int fd, long value);
+
+  long recvmsg(int fd, Pointer msg, int flags);
+
+  int ioctl(int fd, long request, Pointer arg);
 }
