@@ -159,6 +159,9 @@ public final class NativeSpawner implements Spawner {
     if (process.noNewPrivileges()) {
       argv.add("--no-new-privs");
     }
+    if (request.console()) {
+      argv.add("--console");
+    }
     argv.add("--");
     argv.addAll(request.args());
     return argv;
@@ -175,21 +178,28 @@ public final class NativeSpawner implements Spawner {
   /** The helper reports PID and the workload READY (or ERROR), in either order. */
   private HeldProcess awaitReady(SyncChannel sync) {
     OptionalInt pid = OptionalInt.empty();
+    OptionalInt console = OptionalInt.empty();
     boolean ready = false;
-    while (pid.isEmpty() || !ready) {
-      Optional<SyncRecord> next = nextRecord(sync, pid);
-      if (next.isEmpty()) {
-        throw new SpawnException(SpawnStage.SYNC, 0,
-            "the helper exited before " + (pid.isEmpty() ? "reporting a pid" : "the workload was ready"), pid);
+    try {
+      while (pid.isEmpty() || !ready) {
+        Optional<SyncRecord> next = nextRecord(sync, pid);
+        if (next.isEmpty()) {
+          throw new SpawnException(SpawnStage.SYNC, 0,
+              "the helper exited before " + (pid.isEmpty() ? "reporting a pid" : "the workload was ready"), pid);
+        }
+        SyncRecord record = next.get();
+        switch (record.type()) {
+          case PID -> pid = OptionalInt.of(record.value());
+          case READY -> ready = true;
+          case CONSOLE -> console = sync.takeReceivedFd();
+          case ERROR -> throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), pid);
+        }
       }
-      SyncRecord record = next.get();
-      switch (record.type()) {
-        case PID -> pid = OptionalInt.of(record.value());
-        case READY -> ready = true;
-        case ERROR -> throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), pid);
-      }
+    } catch (RuntimeException e) {
+      console.ifPresent(posix::closeQuietly);
+      throw e;
     }
-    return new Held(pid.getAsInt(), sync);
+    return new Held(pid.getAsInt(), sync, console);
   }
 
   private Optional<SyncRecord> nextRecord(SyncChannel sync, OptionalInt pid) {
@@ -208,11 +218,20 @@ public final class NativeSpawner implements Spawner {
   private final class Held implements HeldProcess {
     private final int pid;
     private final SyncChannel sync;
+    private OptionalInt console;
     private boolean released;
 
-    Held(int pid, SyncChannel sync) {
+    Held(int pid, SyncChannel sync, OptionalInt console) {
       this.pid = pid;
       this.sync = sync;
+      this.console = console;
+    }
+
+    @Override
+    public synchronized OptionalInt takeConsole() {
+      OptionalInt taken = console;
+      console = OptionalInt.empty();
+      return taken;
     }
 
     @Override
@@ -241,6 +260,7 @@ public final class NativeSpawner implements Spawner {
     @Override
     public void abandon() {
       sync.close();
+      takeConsole().ifPresent(posix::closeQuietly);
     }
   }
 }

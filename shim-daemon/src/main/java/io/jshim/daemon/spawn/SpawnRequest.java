@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param filesystem mounts, devices and /dev links built inside the root before pivot_root
  * @param cgroupDirs cgroup directories the workload is born in (the helper joins them before cloning)
  * @param stdio three fds (0, 1, 2 of the workload), owned by the caller
+ * @param console whether the workload gets a new pty as its controlling terminal and stdio (the master comes
+ *     back through {@link HeldProcess#takeConsole()})
  */
 public record SpawnRequest(
     List<String> args,
@@ -28,7 +30,8 @@ public record SpawnRequest(
     LinuxSetup linux,
     Filesystem filesystem,
     List<String> cgroupDirs,
-    int[] stdio) {
+    int[] stdio,
+    boolean console) {
 
   public SpawnRequest {
     args = List.copyOf(args);

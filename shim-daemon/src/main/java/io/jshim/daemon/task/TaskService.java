@@ -115,7 +115,7 @@ public final class TaskService {
       List<String> cgroupDirs = cgroupDirs(cgroup);
       task.setInit(spawn(spec.stdio(), fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(),
           init.gid(), config.namespaces(), config.hostname(), config.rootfs(), init.options(), config.linux(),
-          filesystem, cgroupDirs, fds), exit -> settleInit(task)));
+          filesystem, cgroupDirs, fds, terminal), exit -> settleInit(task)));
       registry.install(task);
       log.info("created task {} with pid {}", id, task.init().pid());
       return task.view();
@@ -267,7 +267,7 @@ public final class TaskService {
     // the namespaces are found through /proc/<init pid>: that pid must stay the init's while the helper joins them
     task.init().whileAlive(() -> spawned.set(spawn(exec.stdio(), fds -> new SpawnRequest(p.args(), p.env(), p.cwd(),
         p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(), Optional.empty(), p.options(), LinuxSetup.none(),
-        Filesystem.none(), cgroupDirs, fds), exit -> CompletableFuture.completedFuture(null))));
+        Filesystem.none(), cgroupDirs, fds, exec.terminal()), exit -> CompletableFuture.completedFuture(null))));
     log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.get().pid());
     return spawned.get();
   }
