@@ -2,7 +2,8 @@ package io.jshim.daemon;
 
 import io.jshim.daemon.cgroup.Cgroups;
 import io.jshim.daemon.config.ShimConfig;
-import io.jshim.daemon.io.StdioOpener;
+import io.jshim.daemon.io.IoLoop;
+import io.jshim.daemon.io.ProcessIoFactory;
 import io.jshim.daemon.proc.ProcFs;
 import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.server.DaemonSnapshot;
@@ -43,6 +44,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final ForkGate gate;
   private final ShimServer server;
   private final ScheduledExecutorService oomPoller;
+  private final IoLoop ioLoop;
 
   private ShimDaemon(ShimConfig config) throws IOException {
     Posix posix = JnrPosix.load();
@@ -57,7 +59,8 @@ public final class ShimDaemon implements AutoCloseable {
     Optional<Cgroups> cgroups = posix.geteuid() == 0 ? Optional.of(Cgroups.detect()) : Optional.empty();
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
-    TaskService tasks = new TaskService(spawner, reaper, new StdioOpener(posix), ProcFs.host(), cgroups,
+    ioLoop = IoLoop.start(posix);
+    TaskService tasks = new TaskService(spawner, reaper, new ProcessIoFactory(ioLoop, posix), ProcFs.host(), cgroups,
         config.logRoot(), Clock.systemUTC(), stopped::countDown);
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));
@@ -69,6 +72,7 @@ public final class ShimDaemon implements AutoCloseable {
       reaper.close();
       completions.shutdownNow();
       oomPoller.shutdownNow();
+      ioLoop.close();
       throw e;
     }
   }
@@ -103,6 +107,7 @@ public final class ShimDaemon implements AutoCloseable {
     server.close();
     reaper.close();
     oomPoller.shutdownNow();
+    ioLoop.close();
     completions.shutdown();
     try {
       completions.awaitTermination(1, TimeUnit.SECONDS);

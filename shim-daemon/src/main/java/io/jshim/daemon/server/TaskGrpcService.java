@@ -189,12 +189,20 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void resizePty(ResizePtyRequest request, StreamObserver<Empty> response) {
-    unimplemented(response, "ResizePty");
+    Calls.unary(response, () -> {
+      tasks.resizePty(request.getId(), request.getExecId(), request.getWidth(), request.getHeight());
+      return Empty.getDefaultInstance();
+    });
   }
 
   @Override
   public void closeIO(CloseIORequest request, StreamObserver<Empty> response) {
-    unimplemented(response, "CloseIO");
+    Calls.unary(response, () -> {
+      if (request.getStdin()) {
+        tasks.closeStdin(request.getId(), request.getExecId());
+      }
+      return Empty.getDefaultInstance();
+    });
   }
 
   @Override

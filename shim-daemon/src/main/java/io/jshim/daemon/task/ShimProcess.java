@@ -1,6 +1,7 @@
 package io.jshim.daemon.task;
 
 import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.io.ProcessIo;
 import io.jshim.daemon.reaper.Child;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.spawn.HeldProcess;
@@ -21,6 +22,7 @@ final class ShimProcess {
   private final Object lock = new Object();
   private final HeldProcess held;
   private final Child child;
+  private final ProcessIo io;
   private final Function<ExitStatus, CompletionStage<?>> settle;
   private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
   private volatile ProcessState state;
@@ -29,9 +31,10 @@ final class ShimProcess {
    * @param settle what must happen between the reap and the publication of an exit; its failure is
    *     ignored (the exit is published anyway)
    */
-  ShimProcess(HeldProcess held, Child child, Function<ExitStatus, CompletionStage<?>> settle) {
+  ShimProcess(HeldProcess held, Child child, ProcessIo io, Function<ExitStatus, CompletionStage<?>> settle) {
     this.held = held;
     this.child = child;
+    this.io = io;
     this.settle = settle;
     this.state = new ProcessState.Created(held.pid());
     child.exit().thenAccept(this::onExit);
@@ -39,6 +42,11 @@ final class ShimProcess {
 
   int pid() {
     return child.pid();
+  }
+
+  /** The process's stdio: its pumps, its terminal. */
+  ProcessIo io() {
+    return io;
   }
 
   ProcessState state() {
@@ -104,6 +112,8 @@ final class ShimProcess {
       synchronized (lock) {
         state = new ProcessState.Deleted(exit);
       }
+      // FIFO handles, pumps and the terminal live until now: a reader may still be collecting output
+      io.close();
       return exit;
     });
   }

@@ -9,8 +9,9 @@ import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.LinuxResources;
 import io.jshim.daemon.io.ContainerLog;
 import io.jshim.daemon.io.LogSpec;
-import io.jshim.daemon.io.OpenStdio;
-import io.jshim.daemon.io.StdioOpener;
+import io.jshim.daemon.io.LogSink;
+import io.jshim.daemon.io.ProcessIo;
+import io.jshim.daemon.io.ProcessIoFactory;
 import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.proc.ProcFs;
 import io.jshim.daemon.reaper.Child;
@@ -25,6 +26,7 @@ import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,10 +51,15 @@ public final class TaskService {
   private static final int MAX_SIGNAL = 64;
   /** Where tasks without linux.cgroupsPath get their cgroup, relative to the daemon's own. */
   private static final String DEFAULT_CGROUP_PARENT = "jshim/";
+  /**
+   * How long an exit waits for output that has stopped moving: a background process may hold the output pipe
+   * open forever, or nobody reads a full FIFO.
+   */
+  private static final Duration DRAIN_IDLE = Duration.ofSeconds(2);
 
   private final Spawner spawner;
   private final Reaper reaper;
-  private final StdioOpener stdio;
+  private final ProcessIoFactory stdio;
   private final ProcFs proc;
   private final Runnable onShutdown;
   private final Optional<Cgroups> cgroups;
@@ -67,7 +74,7 @@ public final class TaskService {
    * @param logRoot the directory container logs must be inside
    * @param onShutdown called when a Shutdown finds no task left
    */
-  public TaskService(Spawner spawner, Reaper reaper, StdioOpener stdio, ProcFs proc, Optional<Cgroups> cgroups,
+  public TaskService(Spawner spawner, Reaper reaper, ProcessIoFactory stdio, ProcFs proc, Optional<Cgroups> cgroups,
       Path logRoot, Clock clock, Runnable onShutdown) {
     this.spawner = Objects.requireNonNull(spawner, "spawner");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
@@ -88,9 +95,6 @@ public final class TaskService {
     }
     BundleConfig config = bundles.read(spec.bundle());
     boolean terminal = spec.terminal() || config.process().terminal();
-    if (terminal) {
-      throw ShimException.unimplemented("terminal: true (expected: false; terminals are not supported yet)");
-    }
     List<String> notApplied = new ArrayList<>(config.notApplied());
     config.resources().ifPresent(r -> notApplied.addAll(ResourcesReader.notApplied(r, "linux.resources")));
     if (cgroups.isEmpty() && config.resources().isPresent()) {
@@ -113,9 +117,9 @@ public final class TaskService {
           containerLog);
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
-      task.setInit(spawn(spec.stdio(), fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(),
+      task.setInit(spawn(spec.stdio(), terminal, containerLog.map(LogSink.class::cast), fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(),
           init.gid(), config.namespaces(), config.hostname(), config.rootfs(), init.options(), config.linux(),
-          filesystem, cgroupDirs, fds, terminal), exit -> settleInit(task)));
+          filesystem, cgroupDirs, fds, terminal), io -> settleInit(task, io)));
       registry.install(task);
       log.info("created task {} with pid {}", id, task.init().pid());
       return task.view();
@@ -197,20 +201,33 @@ public final class TaskService {
     return cgroup.map(c -> c.procsDirs().stream().map(Object::toString).toList()).orElse(List.of());
   }
 
-  /** Spawns a held process with its stdio open and its exit claimed from the reaper. */
-  private ShimProcess spawn(StdioPaths paths, Function<int[], SpawnRequest> request,
-      Function<ExitStatus, CompletionStage<?>> settle) {
-    try (OpenStdio fds = stdio.open(paths); Window window = reaper.openWindow()) {
+  /**
+   * Spawns a held process with its stdio open and its exit claimed from the reaper.
+   *
+   * @param settle what must be done, given the process's I/O, between its reap and the publication of its exit
+   */
+  private ShimProcess spawn(StdioPaths paths, boolean terminal, Optional<LogSink> log,
+      Function<int[], SpawnRequest> request, Function<ProcessIo, CompletionStage<?>> settle) {
+    ProcessIo io = stdio.open(paths, terminal, log);
+    try (Window window = reaper.openWindow()) {
       HeldProcess held;
       try {
-        held = spawner.spawn(request.apply(fds.fds()));
+        held = spawner.spawn(request.apply(io.childFds()));
       } catch (SpawnException e) {
         // a workload that got as far as its clone must not outlive the failed create
         e.strandedPid().ifPresent(pid -> window.claim(pid).signal(SIGKILL));
         throw e;
       }
       Child child = window.claim(held.pid());
-      return new ShimProcess(held, child, settle);
+      io.spawned();
+      if (terminal) {
+        io.attachConsole(held.takeConsole().orElseThrow(() -> new IllegalStateException(
+            "the workload of pid " + held.pid() + " was spawned with a console but sent none")));
+      }
+      return new ShimProcess(held, child, io, exit -> settle.apply(io));
+    } catch (RuntimeException e) {
+      io.close();
+      throw e;
     }
   }
 
@@ -218,7 +235,7 @@ public final class TaskService {
    * Between the init process's reap and the publication of its exit: no exec starts any more, what is left of
    * a task without its own pid namespace is killed (containerd's rule), and every exec's exit comes first.
    */
-  private CompletionStage<?> settleInit(Task task) {
+  private CompletionStage<?> settleInit(Task task, ProcessIo io) {
     List<CompletableFuture<ExitStatus>> execExits = task.initExited();
     if (!task.privatePidNamespace()) {
       task.cgroup().ifPresent(c -> {
@@ -237,7 +254,7 @@ public final class TaskService {
       }
     }
     return CompletableFuture.allOf(execExits.stream().map(f -> f.exceptionally(e -> null))
-        .toArray(CompletableFuture[]::new));
+        .toArray(CompletableFuture[]::new)).thenCompose(execsGone -> io.drained(DRAIN_IDLE));
   }
 
   /**
@@ -251,9 +268,6 @@ public final class TaskService {
     String execId = TaskIds.validate(request.execId(), "exec_id");
     ProcessConfig config = ProcessReader.read(request.process());
     boolean terminal = request.terminal() || config.terminal();
-    if (terminal) {
-      throw ShimException.unimplemented("terminal: true (expected: false; terminals are not supported yet)");
-    }
     ProcessConfig withHome = config.withEnv(HomeDirectory.withHome(config.env(), task.rootfs(), config.uid()));
     task.addExec(new ExecProcess(execId, withHome, request.stdio(), terminal));
     log.info("task {}: added exec {}", id, execId);
@@ -265,9 +279,9 @@ public final class TaskService {
     List<String> cgroupDirs = cgroupDirs(task.cgroup());
     AtomicReference<ShimProcess> spawned = new AtomicReference<>();
     // the namespaces are found through /proc/<init pid>: that pid must stay the init's while the helper joins them
-    task.init().whileAlive(() -> spawned.set(spawn(exec.stdio(), fds -> new SpawnRequest(p.args(), p.env(), p.cwd(),
+    task.init().whileAlive(() -> spawned.set(spawn(exec.stdio(), exec.terminal(), Optional.empty(), fds -> new SpawnRequest(p.args(), p.env(), p.cwd(),
         p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(), Optional.empty(), p.options(), LinuxSetup.none(),
-        Filesystem.none(), cgroupDirs, fds, exec.terminal()), exit -> CompletableFuture.completedFuture(null))));
+        Filesystem.none(), cgroupDirs, fds, exec.terminal()), io -> io.drained(DRAIN_IDLE))));
     log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.get().pid());
     return spawned.get();
   }
@@ -371,10 +385,35 @@ public final class TaskService {
     return task.init().delete().thenApply(exit -> {
       task.cgroup().ifPresent(this::destroyQuietly);
       task.containerLog().ifPresent(this::closeLog);
+      // execs that nobody deleted go with their task
+      task.startedExecs().forEach(p -> p.io().close());
       registry.remove(id);
       log.info("deleted task {} (exit status {})", id, exit.status());
       return exit;
     });
+  }
+
+  /** Sets the window size of a process's terminal. */
+  public void resizePty(String id, String execId, int cols, int rows) {
+    if (cols <= 0 || rows <= 0 || cols > 0xffff || rows > 0xffff) {
+      throw ShimException.invalidArgument("window size " + cols + "x" + rows + " (expected: width and height 1..65535)");
+    }
+    spawnedProcess(id, execId, "resize the terminal of").io().resize(cols, rows);
+  }
+
+  /** Ends a process's input: end of file on its stdin (a ^D on its terminal). */
+  public void closeStdin(String id, String execId) {
+    spawnedProcess(id, execId, "close the stdin of").io().closeStdin();
+  }
+
+  private ShimProcess spawnedProcess(String id, String execId, String verb) {
+    Task task = registry.get(TaskIds.validate(id));
+    if (execId.isEmpty()) {
+      return task.init();
+    }
+    ExecProcess exec = task.exec(TaskIds.validate(execId, "exec_id"));
+    return exec.process().orElseThrow(() -> ShimException.failedPrecondition("cannot " + verb + " exec " + execId
+        + ": it has not been started (expected: started)"));
   }
 
   /** The task's current view. */
