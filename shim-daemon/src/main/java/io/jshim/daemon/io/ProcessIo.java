@@ -67,6 +67,14 @@ public final class ProcessIo implements AutoCloseable {
   }
 
   /**
+   * {@link #open(StdioPaths, boolean, Optional, IoLoop, Posix)} with the loop's own {@link Posix}: for callers
+   * that must not see {@code sys} (the task domain).
+   */
+  public static ProcessIo open(StdioPaths paths, boolean terminal, Optional<LogSink> log, IoLoop loop) {
+    return open(paths, terminal, log, loop, loop.posix());
+  }
+
+  /**
    * Opens the stdio of one process. Never blocks: FIFOs are opened non-blocking whether or not their client has
    * opened its end yet.
    *

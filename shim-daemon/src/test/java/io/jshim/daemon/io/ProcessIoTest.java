@@ -44,7 +44,7 @@ class ProcessIoTest {
   }
 
   private ProcessIo open(StdioPaths paths, Optional<LogSink> log) {
-    return ProcessIo.open(paths, false, log, io.loop, io.posix);
+    return ProcessIo.open(paths, false, log, io.loop);
   }
 
   @Test
