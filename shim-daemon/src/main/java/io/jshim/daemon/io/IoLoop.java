@@ -27,6 +27,7 @@ public final class IoLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IoLoop.class);
   private static final String THREAD_NAME = "jshim-io";
 
+  private final Posix posix;
   private final Epoll epoll;
   private final Thread thread;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -40,7 +41,8 @@ public final class IoLoop implements AutoCloseable {
   /** Guarded by lifecycle: once set, nothing is queued any more. */
   private boolean terminated;
 
-  private IoLoop(Epoll epoll) {
+  private IoLoop(Posix posix, Epoll epoll) {
+    this.posix = posix;
     this.epoll = epoll;
     this.thread = new Thread(this::run, THREAD_NAME);
     thread.setDaemon(true);
@@ -48,7 +50,7 @@ public final class IoLoop implements AutoCloseable {
 
   /** Creates the epoll instance and starts the loop thread. */
   public static IoLoop start(Posix posix) {
-    IoLoop loop = new IoLoop(posix.epoll());
+    IoLoop loop = new IoLoop(posix, posix.epoll());
     loop.thread.start();
     return loop;
   }
@@ -107,6 +109,11 @@ public final class IoLoop implements AutoCloseable {
       execute(() -> timers.add(timer));
     }
     return timer;
+  }
+
+  /** The system calls this loop was started with. */
+  Posix posix() {
+    return posix;
   }
 
   /** Whether the caller runs on the loop thread. */

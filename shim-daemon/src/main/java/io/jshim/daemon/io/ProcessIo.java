@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,6 @@ public final class ProcessIo implements AutoCloseable {
   static final int INPUT_BUFFER = 16 * 1024;
   /** ^D, VEOF of a new pty: end of input for a reader in canonical mode. */
   private static final byte VEOF = 4;
-  private static final String DEV_NULL = "/dev/null";
   private static final int FIRST_FREE_FD = 3;
   private static final Logger log = LoggerFactory.getLogger(ProcessIo.class);
 
@@ -69,6 +67,14 @@ public final class ProcessIo implements AutoCloseable {
   }
 
   /**
+   * {@link #open(StdioPaths, boolean, Optional, IoLoop, Posix)} with the loop's own {@link Posix}: for callers
+   * that must not see {@code sys} (the task domain).
+   */
+  public static ProcessIo open(StdioPaths paths, boolean terminal, Optional<LogSink> log, IoLoop loop) {
+    return open(paths, terminal, log, loop, loop.posix());
+  }
+
+  /**
    * Opens the stdio of one process. Never blocks: FIFOs are opened non-blocking whether or not their client has
    * opened its end yet.
    *
@@ -86,9 +92,10 @@ public final class ProcessIo implements AutoCloseable {
         terminal, Objects.requireNonNull(log, "log"));
     try {
       synchronized (io) {
-        io.openStdin(stdin);
-        io.openOutput(StreamName.STDOUT, stdout);
-        io.openOutput(StreamName.STDERR, stderr);
+        TargetOpener opener = new TargetOpener(posix, io.keepFds::add);
+        io.openStdin(stdin, opener);
+        io.openOutput(StreamName.STDOUT, stdout, opener);
+        io.openOutput(StreamName.STDERR, stderr, opener);
       }
       return io;
     } catch (RuntimeException e) {
@@ -245,15 +252,7 @@ public final class ProcessIo implements AutoCloseable {
     synchronized (this) {
       pumps = List.copyOf(outputs);
     }
-    if (pumps.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    CompletableFuture<Void> drained = new CompletableFuture<>();
-    CompletableFuture.allOf(pumps.stream().map(Pump::done).toArray(CompletableFuture[]::new))
-        .whenComplete((ignored, e) -> drained.complete(null));
-    IdleWatch watch = new IdleWatch(pumps, System.nanoTime(), idle.toNanos(), drained);
-    loop.execute(watch::check);
-    return drained.thenApplyAsync(ignored -> null);
+    return Drain.await(loop, pumps, idle);
   }
 
   /** Stops every pump and closes every fd, the extra FIFO read handles and the console included; idempotent. */
@@ -300,26 +299,20 @@ public final class ProcessIo implements AutoCloseable {
     return Optional.ofNullable(stdinPump);
   }
 
-  private void openStdin(StdioTarget target) {
+  private void openStdin(StdioTarget target, TargetOpener opener) {
     if (terminal) {
-      childFds[0] = openDevNull();
+      childFds[0] = opener.devNull();
       if (target instanceof StdioTarget.RegularFile file) {
-        consoleIn = opening("stdin", file.path(), "a FIFO, or a regular file the daemon can read",
-            () -> posix.open(file.path(), Posix.O_RDONLY, 0));
+        consoleIn = opener.inputFile(file.path());
       } else if (target instanceof StdioTarget.Fifo fifo) {
-        consoleIn = opening("stdin", fifo.path(), "a FIFO the daemon can open for reading",
-            () -> FifoOpener.openInput(posix, fifo.path()));
+        consoleIn = opener.inputFifo(fifo.path());
         consoleInPollable = true;
         stdinIsFifo = true;
       }
-      return;
-    }
-    if (target instanceof StdioTarget.RegularFile file) {
-      childFds[0] = opening("stdin", file.path(), "a FIFO, or a regular file the daemon can read",
-          () -> posix.open(file.path(), Posix.O_RDONLY, 0));
+    } else if (target instanceof StdioTarget.RegularFile file) {
+      childFds[0] = opener.inputFile(file.path());
     } else if (target instanceof StdioTarget.Fifo fifo) {
-      int source = opening("stdin", fifo.path(), "a FIFO the daemon can open for reading",
-          () -> FifoOpener.openInput(posix, fifo.path()));
+      int source = opener.inputFifo(fifo.path());
       int[] pipe;
       try {
         pipe = posix.pipe();
@@ -339,21 +332,21 @@ public final class ProcessIo implements AutoCloseable {
           List.of(new Sink.Stream(posix, pipe[1], "the process's stdin pipe")), INPUT_BUFFER);
       stdinIsFifo = true;
     } else {
-      childFds[0] = openDevNull();
+      childFds[0] = opener.devNull();
     }
   }
 
-  private void openOutput(StreamName stream, StdioTarget target) {
+  private void openOutput(StreamName stream, StdioTarget target, TargetOpener opener) {
     int index = stream == StreamName.STDOUT ? 1 : 2;
     if (terminal) {
-      childFds[index] = openDevNull();
+      childFds[index] = opener.devNull();
       if (stream == StreamName.STDOUT) {
-        consoleOut = sinkFor(stream, target);
+        consoleOut = opener.outputSink(stream, target);
       }
       return;
     }
     if (logSink.isEmpty()) {
-      childFds[index] = openDirect(stream, target);
+      childFds[index] = opener.outputForProcess(stream, target);
       return;
     }
     int[] pipe = posix.pipe();
@@ -361,57 +354,12 @@ public final class ProcessIo implements AutoCloseable {
     try {
       posix.setNonBlocking(pipe[0], true);
       List<Sink> sinks = new ArrayList<>(2);
-      sinkFor(stream, target).ifPresent(sinks::add);
+      opener.outputSink(stream, target).ifPresent(sinks::add);
       sinks.add(new Sink.Log(logSink.get(), stream));
       pendingOutputs.add(new Pump(stream.criName(), loop, posix, pipe[0], true, sinks, OUTPUT_BUFFER));
     } catch (RuntimeException e) {
       posix.closeQuietly(pipe[0]);
       throw e;
-    }
-  }
-
-  private int openDirect(StreamName stream, StdioTarget target) {
-    if (target instanceof StdioTarget.RegularFile file) {
-      return openAppend(stream, file.path());
-    }
-    if (target instanceof StdioTarget.Fifo fifo) {
-      return openOutputFifo(stream, fifo.path(), true);
-    }
-    return openDevNull();
-  }
-
-  private Optional<Sink> sinkFor(StreamName stream, StdioTarget target) {
-    if (target instanceof StdioTarget.RegularFile file) {
-      return Optional.of(new Sink.RegularFile(posix, openAppend(stream, file.path()), file.path()));
-    }
-    if (target instanceof StdioTarget.Fifo fifo) {
-      return Optional.of(new Sink.Stream(posix, openOutputFifo(stream, fifo.path(), false), "FIFO " + fifo.path()));
-    }
-    return Optional.empty();
-  }
-
-  private int openAppend(StreamName stream, String path) {
-    return opening(stream.criName(), path, "a FIFO, or a regular file the daemon can create or append to",
-        () -> posix.open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_APPEND, 0640));
-  }
-
-  private int openOutputFifo(StreamName stream, String path, boolean blocking) {
-    FifoOpener.OutputFifo fifo = opening(stream.criName(), path, "a FIFO the daemon can open for reading and writing",
-        () -> FifoOpener.openOutput(posix, path, blocking));
-    keepFds.add(fifo.keepFd());
-    return fifo.writeFd();
-  }
-
-  private int openDevNull() {
-    return posix.open(DEV_NULL, Posix.O_RDWR, 0);
-  }
-
-  private static <T> T opening(String stream, String path, String expected, Supplier<T> open) {
-    try {
-      return open.get();
-    } catch (SysException e) {
-      throw ShimException.invalidArgument(
-          "cannot open " + stream + " " + path + ": " + e.getMessage() + " (expected: " + expected + ")", e);
     }
   }
 
@@ -434,41 +382,6 @@ public final class ProcessIo implements AutoCloseable {
         }
       } catch (SysException e) {
         log.warn("console: end of input (^D) not delivered: {}", e.getMessage());
-      }
-    }
-  }
-
-  /** Completes {@code drained} once no output pump has moved a byte for the idle time. Loop thread. */
-  private final class IdleWatch {
-    private final List<Pump> pumps;
-    private final long since;
-    private final long idleNanos;
-    private final CompletableFuture<Void> drained;
-
-    private IdleWatch(List<Pump> pumps, long since, long idleNanos, CompletableFuture<Void> drained) {
-      this.pumps = pumps;
-      this.since = since;
-      this.idleNanos = idleNanos;
-      this.drained = drained;
-    }
-
-    void check() {
-      if (drained.isDone()) {
-        return;
-      }
-      long last = since;
-      for (Pump pump : pumps) {
-        if (!pump.done().isDone() && pump.lastProgressNanos() - last > 0) {
-          last = pump.lastProgressNanos();
-        }
-      }
-      long now = System.nanoTime();
-      long left = last + idleNanos - now;
-      if (left <= 0) {
-        log.debug("output idle for {} ms with a writer still open: taken as drained", idleNanos / 1_000_000);
-        drained.complete(null);
-      } else {
-        loop.schedule(Duration.ofNanos(left), this::check);
       }
     }
   }

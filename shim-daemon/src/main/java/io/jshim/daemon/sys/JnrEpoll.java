@@ -10,7 +10,7 @@ import jnr.ffi.Runtime;
 final class JnrEpoll implements Epoll {
   private static final int MAX_EVENTS = 64;
   private static final long WAKE_TOKEN = Long.MIN_VALUE;
-  // struct epoll_event is __attribute__((packed)) on x86_64 only: {u32 events; u64 data} is 12 bytes there, 16 elsewhere
+  // struct epoll_event {u32 events; u64 data} is packed on x86_64 only: 12 bytes there, 16 elsewhere
   private static final boolean PACKED = Platform.getNativePlatform().getCPU() == Platform.CPU.X86_64
       || Platform.getNativePlatform().getCPU() == Platform.CPU.I386;
   static final int EVENT_SIZE = PACKED ? 12 : 16;

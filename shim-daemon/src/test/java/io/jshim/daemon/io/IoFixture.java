@@ -70,14 +70,18 @@ final class IoFixture implements AutoCloseable {
     return all.toByteArray();
   }
 
-  /** A FIFO's read end, the way a client opens it. */
+  /** A FIFO's read end, blocking; opened without waiting for a writer, so a test cannot hang here. */
   int openReader(Path fifo) {
-    return posix.open(fifo.toString(), Posix.O_RDONLY, 0);
+    int fd = posix.open(fifo.toString(), Posix.O_RDONLY | Posix.O_NONBLOCK, 0);
+    posix.setNonBlocking(fd, false);
+    return fd;
   }
 
-  /** A FIFO's write end, the way a client opens it. */
+  /** A FIFO's write end, blocking; fails at once (ENXIO) rather than wait when nobody reads it. */
   int openWriter(Path fifo) {
-    return posix.open(fifo.toString(), Posix.O_WRONLY, 0);
+    int fd = posix.open(fifo.toString(), Posix.O_WRONLY | Posix.O_NONBLOCK, 0);
+    posix.setNonBlocking(fd, false);
+    return fd;
   }
 
   static byte[] pattern(int length, int seed) {
