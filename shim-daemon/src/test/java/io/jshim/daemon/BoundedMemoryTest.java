@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * daemon runs in its own JVM with a 64 MiB heap: its memory stays bounded, and every byte arrives.
  */
 @Tag("privileged")
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BoundedMemoryTest {
   private static final long GIB = 1L << 30;
 

@@ -21,6 +21,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** stdio as containerd passes it: FIFOs, CloseIO, readers that come and go, terminals. */
 @Tag("privileged")
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// a FIFO open blocks in native code, which only a separate thread can time out
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StdioTest {
   @TempDir
   Path dir;
@@ -80,7 +82,7 @@ class StdioTest {
     try (FileOutputStream writer = new FileOutputStream(in.toFile()); InputStream reader = new FileInputStream(out.toFile())) {
       writer.write("hello\n".getBytes(StandardCharsets.UTF_8));
       writer.flush();
-      assertThat(new String(reader.readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+      assertThat(new String(readExactly(reader, 6), StandardCharsets.UTF_8)).isEqualTo("hello\n");
 
       tasks.closeIO(CloseIORequest.newBuilder().setId("cat").setStdin(true).build());
 
@@ -123,7 +125,7 @@ class StdioTest {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
 
     try (InputStream first = new FileInputStream(out.toFile())) {
-      received.write(first.readNBytes(1000));
+      received.write(readExactly(first, 1000));
     }
     Thread.sleep(300);
     assertThat(tasks.state(StateRequest.newBuilder().setId("flood").build()).getStatus())
@@ -132,11 +134,12 @@ class StdioTest {
         () -> fixture.stub().wait(WaitRequest.newBuilder().setId("flood").build()).getExitStatus());
     try (InputStream second = new FileInputStream(out.toFile())) {
       while (received.size() < total) {
-        byte[] chunk = second.readNBytes(Math.min(65536, total - received.size()));
-        if (chunk.length == 0) {
+        byte[] chunk = new byte[65536];
+        int n = second.read(chunk, 0, Math.min(chunk.length, total - received.size()));
+        if (n < 0) {
           break;
         }
-        received.write(chunk);
+        received.write(chunk, 0, n);
       }
     }
 
@@ -167,14 +170,14 @@ class StdioTest {
     Path bundle = fixture.bundle(testbin(), "sigwinch", "20").namespaces("pid").write();
     tasks.create(CreateTaskRequest.newBuilder().setId("tty").setBundle(bundle.toString()).setTerminal(true)
         .setStdin(in.toString()).setStdout(out.toString()).build());
-    int pid = tasks.start(StartRequest.newBuilder().setId("tty").build()).getPid();
-    awaitSignalHandler(pid, 28);
-
-    tasks.resizePty(ResizePtyRequest.newBuilder().setId("tty").setWidth(100).setHeight(40).build());
-
     try (InputStream reader = new FileInputStream(out.toFile())) {
+      int pid = tasks.start(StartRequest.newBuilder().setId("tty").build()).getPid();
+      awaitSignalHandler(pid, 28);
+
+      tasks.resizePty(ResizePtyRequest.newBuilder().setId("tty").setWidth(100).setHeight(40).build());
+
       assertThat(tasks.wait(WaitRequest.newBuilder().setId("tty").build()).getExitStatus()).isZero();
-      assertThat(new String(reader.readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("40 100\r\n");
+      assertThat(new String(readExactly(reader, 8), StandardCharsets.UTF_8)).isEqualTo("40 100\r\n");
     }
     assertThat(tasks.state(StateRequest.newBuilder().setId("tty").build()).getTerminal()).isTrue();
   }
@@ -189,10 +192,14 @@ class StdioTest {
         .setSpec(Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
             .setValue(ByteString.copyFromUtf8("{\"args\":[\"" + testbin() + "\",\"tty\"],\"cwd\":\"/\"}"))).build());
 
-    try (InputStream reader = new FileInputStream(out.toFile())) {
+    // an exec's FIFOs are opened at its Start: the reader opens read-write, as containerd's client does, so that
+    // its open does not wait for that writer
+    try (RandomAccessFile reader = new RandomAccessFile(out.toFile(), "rw")) {
       tasks.start(StartRequest.newBuilder().setId("box").setExecId("t").build());
       assertThat(tasks.wait(WaitRequest.newBuilder().setId("box").setExecId("t").build()).getExitStatus()).isZero();
-      assertThat(new String(reader.readNBytes(9), StandardCharsets.UTF_8)).startsWith("/dev/pts/");
+      byte[] tty = new byte[9];
+      reader.readFully(tty);
+      assertThat(new String(tty, StandardCharsets.UTF_8)).isEqualTo("/dev/pts/");
     }
     tasks.kill(KillRequest.newBuilder().setId("box").setSignal(9).build());
   }
@@ -205,6 +212,20 @@ class StdioTest {
     assertThatThrownBy(() -> tasks.resizePty(ResizePtyRequest.newBuilder().setId("plain").setWidth(80).setHeight(24).build()))
         .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
     tasks.delete(DeleteRequest.newBuilder().setId("plain").build());
+  }
+
+  /** Reads exactly {@code n} bytes (InputStream.readNBytes seeks, which a FIFO refuses on JDK 17). */
+  private static byte[] readExactly(InputStream in, int n) throws IOException {
+    byte[] buf = new byte[n];
+    int done = 0;
+    while (done < n) {
+      int r = in.read(buf, done, n - done);
+      if (r < 0) {
+        throw new IOException("end of file after " + done + " of " + n + " bytes");
+      }
+      done += r;
+    }
+    return buf;
   }
 
   /** Waits until {@code pid} catches {@code signal} (its handler is in place), so a signal sent now is not lost. */

@@ -212,9 +212,9 @@ public final class ProcessIo implements AutoCloseable {
   }
 
   /**
-   * End of input for the process, while the stdin FIFO's writer may stay open: stops copying stdin and closes the
-   * process's stdin pipe, or with a terminal writes ^D (VEOF) to the console. Idempotent; does nothing when stdin
-   * is not a FIFO.
+   * End of input for the process, while the stdin FIFO's writer may stay open: copies what the FIFO holds now,
+   * then stops copying stdin and closes the process's stdin pipe, or with a terminal writes ^D (VEOF) to the
+   * console. Idempotent; does nothing when stdin is not a FIFO.
    */
   public void closeStdin() {
     Pump pump;
@@ -231,14 +231,20 @@ public final class ProcessIo implements AutoCloseable {
       eof = terminal && console >= 0;
     }
     loop.execute(() -> {
-      if (pump != null) {
-        pump.stop();
+      if (pump == null) {
+        if (eof) {
+          sendEof();
+        }
+        return;
       }
+      // the client wrote its last bytes just before asking: they go in before the end of input
+      pump.finishWhenEmpty();
       if (eof) {
-        sendEof();
+        pump.done().thenRun(() -> loop.execute(this::sendEof));
       }
     });
   }
+
 
   /**
    * Completes when every output pump has reached end of file and handed its last byte to its sinks, or when no

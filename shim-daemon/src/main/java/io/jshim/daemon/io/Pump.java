@@ -36,6 +36,7 @@ final class Pump {
   private boolean started;
   private boolean finished;
   private boolean runQueued;
+  private boolean endWhenEmpty;
   private volatile long lastProgress = System.nanoTime();
   private volatile long bytesIn;
   private volatile long bytesOut;
@@ -67,6 +68,22 @@ final class Pump {
   /** Stops copying and closes the source and every sink, dropping what is buffered; idempotent. */
   void stop() {
     finish();
+  }
+
+  /**
+   * Ends the copy once everything readable now has been handed on: what is buffered and what the source holds,
+   * up to the first read that would wait. For CloseIO, whose client has written its last bytes just before.
+   */
+  void finishWhenEmpty() {
+    if (finished) {
+      return;
+    }
+    endWhenEmpty = true;
+    if (!started) {
+      finish();
+    } else if (filled == 0) {
+      run();
+    }
   }
 
   /** Completes once the pump has stopped: end of file with every byte handed to the sinks, or {@link #stop()}. */
@@ -109,7 +126,11 @@ final class Pump {
         return;
       }
       if (n < 0) {
-        watchSource(true);
+        if (endWhenEmpty) {
+          finish();
+        } else {
+          watchSource(true);
+        }
         return;
       }
       if (n == 0) {

@@ -11,7 +11,7 @@ import io.jshim.daemon.io.ContainerLog;
 import io.jshim.daemon.io.LogSpec;
 import io.jshim.daemon.io.LogSink;
 import io.jshim.daemon.io.ProcessIo;
-import io.jshim.daemon.io.ProcessIoFactory;
+import io.jshim.daemon.io.IoLoop;
 import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.proc.ProcFs;
 import io.jshim.daemon.reaper.Child;
@@ -59,7 +59,7 @@ public final class TaskService {
 
   private final Spawner spawner;
   private final Reaper reaper;
-  private final ProcessIoFactory stdio;
+  private final IoLoop ioLoop;
   private final ProcFs proc;
   private final Runnable onShutdown;
   private final Optional<Cgroups> cgroups;
@@ -74,11 +74,11 @@ public final class TaskService {
    * @param logRoot the directory container logs must be inside
    * @param onShutdown called when a Shutdown finds no task left
    */
-  public TaskService(Spawner spawner, Reaper reaper, ProcessIoFactory stdio, ProcFs proc, Optional<Cgroups> cgroups,
+  public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
       Path logRoot, Clock clock, Runnable onShutdown) {
     this.spawner = Objects.requireNonNull(spawner, "spawner");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
-    this.stdio = Objects.requireNonNull(stdio, "stdio");
+    this.ioLoop = Objects.requireNonNull(ioLoop, "ioLoop");
     this.proc = Objects.requireNonNull(proc, "proc");
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
@@ -208,7 +208,7 @@ public final class TaskService {
    */
   private ShimProcess spawn(StdioPaths paths, boolean terminal, Optional<LogSink> log,
       Function<int[], SpawnRequest> request, Function<ProcessIo, CompletionStage<?>> settle) {
-    ProcessIo io = stdio.open(paths, terminal, log);
+    ProcessIo io = ProcessIo.open(paths, terminal, log, ioLoop);
     try (Window window = reaper.openWindow()) {
       HeldProcess held;
       try {
