@@ -66,8 +66,8 @@ import java.util.function.Function;
  * {@link #DEFAULT_CALL_TIMEOUT}).
  *
  * <p>A task's init process is addressed by its task id alone; a process added with
- * {@link #exec(String, String, ExecOptions)} by the task id and its exec id. The methods taking an {@code execId} accept
- * an empty one for the init process, and the methods without one address the init process.
+ * {@link #exec(String, String, ExecOptions)} by the task id and its exec id. The methods taking an {@code execId}
+ * accept an empty one for the init process, and the methods without one address the init process.
  *
  * <p>The connection is made lazily by the first call; if the daemon cannot be reached the call fails with
  * {@link ShimClientException.Kind#UNAVAILABLE}. Instances are thread-safe. {@link #close()} cancels calls still in

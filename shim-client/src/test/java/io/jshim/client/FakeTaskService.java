@@ -111,7 +111,8 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
     final CompletableFuture<Exit> exit = new CompletableFuture<>();
     final ByteArrayOutputStream stdinBytes = new ByteArrayOutputStream();
     State state = State.CREATED;
-    boolean stdinEnded;
+    InputStream catIn;
+    OutputStream catOut;
     boolean stdinClosed;
 
     FakeProcess(String execId, int pid, List<String> args, boolean terminal, String stdin, String stdout) {
@@ -134,6 +135,17 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
       return state;
     }
 
+    /**
+     * Opens what the workload needs before Start is answered, as the real daemon has its stdio open by then (the CLI
+     * drops its own hold on the FIFOs once Start returns).
+     */
+    void prepare() throws IOException {
+      if (args.equals(List.of("cat"))) {
+        catIn = stdin.isEmpty() ? InputStream.nullInputStream() : new FileInputStream(stdin);
+        catOut = terminal && !stdout.isEmpty() ? new FileOutputStream(stdout) : OutputStream.nullOutputStream();
+      }
+    }
+
     /** Starts the workload; called once the process is running. */
     void run() {
       if (args.size() == 2 && args.get(0).equals("exit")) {
@@ -146,10 +158,7 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
     }
 
     private void cat() {
-      try (InputStream in = stdin.isEmpty() ? InputStream.nullInputStream() : new FileInputStream(stdin);
-          OutputStream out = terminal && !stdout.isEmpty()
-              ? new FileOutputStream(stdout)
-              : OutputStream.nullOutputStream()) {
+      try (InputStream in = catIn; OutputStream out = catOut) {
         byte[] buffer = new byte[4096];
         int n;
         while ((n = in.read(buffer)) >= 0) {
@@ -160,7 +169,6 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
           out.flush();
         }
         synchronized (this) {
-          stdinEnded = true;
           // The real daemon delivers EOF through CloseIO; the fake exits only once both have happened.
           while (!stdinClosed && state != State.STOPPED) {
             wait();
@@ -434,6 +442,13 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
         return;
       }
       process.state = State.RUNNING;
+    }
+    try {
+      process.prepare();
+    } catch (IOException e) {
+      process.exitWith(127);
+      responses.onError(Status.INTERNAL.withDescription("cannot open stdio: " + e.getMessage()).asRuntimeException());
+      return;
     }
     responses.onNext(StartResponse.newBuilder().setPid(process.pid).build());
     responses.onCompleted();

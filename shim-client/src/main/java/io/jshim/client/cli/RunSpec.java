@@ -30,7 +30,7 @@ record RunSpec(
   /** The {@code PATH} a generated config gives the workload unless {@code --env PATH=…} says otherwise. */
   static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-  /** The {@code TERM} a generated config with a terminal gives the workload unless {@code --env TERM=…} says otherwise. */
+  /** The {@code TERM} of a generated config with a terminal, unless {@code --env TERM=…} says otherwise. */
   static final String DEFAULT_TERM = "TERM=xterm";
 
   /** Copies the collections and checks the invariants a runtime would reject later. */
