@@ -71,6 +71,8 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, FakeTask> tasks = new ConcurrentHashMap<>();
+  /** Every process by "id/execId", kept after delete so that tests can look at what it read. */
+  private final Map<String, FakeProcess> history = new ConcurrentHashMap<>();
   private final List<CreateTaskRequest> creates = new CopyOnWriteArrayList<>();
   private final Map<String, JsonNode> configs = new ConcurrentHashMap<>();
   private final List<ExecProcessRequest> execs = new CopyOnWriteArrayList<>();
@@ -93,6 +95,7 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
       .build();
   private final AtomicInteger nextPid = new AtomicInteger(1000);
   private final AtomicInteger waitCalls = new AtomicInteger();
+  private final AtomicInteger stateCalls = new AtomicInteger();
   private final CountDownLatch shutdown = new CountDownLatch(1);
 
   private enum State { CREATED, RUNNING, PAUSED, STOPPED }
@@ -279,10 +282,9 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
     return List.copyOf(reopens);
   }
 
-  /** What a {@code cat} process (empty exec id: the task's) has read from its stdin so far. */
+  /** What a {@code cat} process (empty exec id: the task's) has read from its stdin, also after delete. */
   public String stdinOf(String id, String execId) {
-    FakeTask task = tasks.get(id);
-    FakeProcess process = task == null ? null : execId.isEmpty() ? task.init : task.execs.get(execId);
+    FakeProcess process = history.get(id + "/" + execId);
     return process == null ? "" : process.stdinText();
   }
 
@@ -299,6 +301,11 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
   /** How many Wait calls arrived. */
   public int waitCalls() {
     return waitCalls.get();
+  }
+
+  /** How many State calls arrived. */
+  public int stateCalls() {
+    return stateCalls.get();
   }
 
   /** Whether a task with that id exists and has been started. */
@@ -385,6 +392,7 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
           .asRuntimeException());
       return;
     }
+    history.put(request.getId() + "/", init);
     responses.onNext(CreateTaskResponse.newBuilder().setPid(init.pid).build());
     responses.onCompleted();
   }
@@ -425,6 +433,7 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
           + request.getId() + " already exists").asRuntimeException());
       return;
     }
+    history.put(request.getId() + "/" + request.getExecId(), process);
     responses.onNext(Empty.getDefaultInstance());
     responses.onCompleted();
   }
@@ -520,6 +529,7 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void state(StateRequest request, StreamObserver<StateResponse> responses) {
+    stateCalls.incrementAndGet();
     FakeTask task = find(request.getId(), responses);
     if (task == null) {
       return;
