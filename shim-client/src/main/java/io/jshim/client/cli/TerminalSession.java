@@ -1,6 +1,7 @@
 package io.jshim.client.cli;
 
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,18 +26,25 @@ import org.jline.terminal.TerminalBuilder;
 final class TerminalSession implements AutoCloseable {
   private final Terminal terminal;
   private final Attributes original;
+  private final InputStream input;
   private final OutputStream output;
   private boolean closed;
 
-  private TerminalSession(Terminal terminal, Attributes original, OutputStream output) {
+  private TerminalSession(Terminal terminal, Attributes original, InputStream input, OutputStream output) {
     this.terminal = terminal;
     this.original = original;
+    this.input = input;
     this.output = output;
   }
 
   /**
    * Attaches to this process's own terminal: its stdin must be a terminal, and its stdout or stderr (the window size
    * is read from it). The container's output goes to stdout.
+   *
+   * <p>JLine's {@code exec} provider is used, which changes the settings with {@code stty}: the native providers of
+   * JLine 3.30 set them from a zeroed {@code termios}, which loses the line speed (the terminal says
+   * {@code speed 0 baud} afterwards, and a serial console stops working; jline3 issue 2170). The input is read from
+   * fd 0 directly: JLine's own input stream would switch the terminal to polling reads ({@code VMIN=0, VTIME=1}).
    *
    * @return the session, in raw mode
    * @throws IOException if stdin is not a terminal
@@ -46,6 +54,7 @@ final class TerminalSession implements AutoCloseable {
     try {
       terminal = TerminalBuilder.builder()
           .system(true)
+          .provider("exec")
           .dumb(false)
           // JLine would otherwise reset SIGINT and friends to their defaults, undoing the SignalForwarder.
           .nativeSignals(false)
@@ -55,7 +64,18 @@ final class TerminalSession implements AutoCloseable {
       throw new IOException("-t: stdin is not a terminal (expected: a terminal to attach the container's pty to; "
           + "use -i without -t to pass stdin through)", e);
     }
-    return attach(terminal, new FileOutputStream(FileDescriptor.out));
+    return attach(terminal, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
+  }
+
+  /**
+   * Attaches to {@code terminal}, reading keys from its own input stream.
+   *
+   * @param terminal the terminal to attach to; the session closes it
+   * @param output where the container's output goes
+   * @return the session, in raw mode
+   */
+  static TerminalSession attach(Terminal terminal, OutputStream output) {
+    return attach(terminal, terminal.input(), output);
   }
 
   /**
@@ -63,16 +83,17 @@ final class TerminalSession implements AutoCloseable {
    * input pump would otherwise echo what arrives before raw mode).
    *
    * @param terminal the terminal to attach to; the session closes it
+   * @param input where the keys come from
    * @param output where the container's output goes
-   * @return the session
+   * @return the session, in raw mode
    */
-  static TerminalSession attach(Terminal terminal, OutputStream output) {
+  static TerminalSession attach(Terminal terminal, InputStream input, OutputStream output) {
     Attributes original = terminal.getAttributes();
     terminal.setAttributes(raw(original));
     if (terminal.paused()) {
       terminal.resume();
     }
-    return new TerminalSession(terminal, original, output);
+    return new TerminalSession(terminal, original, input, output);
   }
 
   /**
@@ -103,7 +124,7 @@ final class TerminalSession implements AutoCloseable {
    * @return the input stream
    */
   InputStream input() {
-    return terminal.input();
+    return input;
   }
 
   /**
