@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code jshimctl}: drives a jshim daemon from the command line.
  *
  * <p>Exit codes follow docker: a verb's own errors exit {@value #EXIT_ERROR}, usage errors {@value #EXIT_USAGE};
- * {@code wait} and {@code run} exit with the workload's exit status.
+ * {@code wait}, {@code run} and {@code exec} exit with the workload's exit status.
  */
 @Command(
     name = "jshimctl",

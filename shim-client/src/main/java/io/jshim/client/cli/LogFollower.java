@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -177,6 +178,9 @@ final class LogFollower implements AutoCloseable {
           channel = FileChannel.open(path, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
           continue;
+        } catch (AccessDeniedException e) {
+          throw new IOException("cannot read log file " + path
+              + ": permission denied (expected: a file jshimctl's user may read)", e);
         }
         // The same key before and after the open means the channel has the file the key names, not a newer one.
         if (before.equals(fileKey(path))) {

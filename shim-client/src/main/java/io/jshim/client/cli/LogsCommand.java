@@ -70,7 +70,8 @@ final class LogsCommand extends ClientCommand {
     }
     try (LogFollower follower = new LogFollower(info.path(), printer)) {
       if (follow) {
-        follower.follow(() -> stopped(client), POLL_INTERVAL);
+        // A reader that went away (jshimctl logs -f | head) ends the follow like a stopped task.
+        follower.follow(() -> printer.broken() || stopped(client), POLL_INTERVAL);
       } else {
         follower.poll();
         follower.finish();
@@ -119,7 +120,6 @@ final class LogsCommand extends ClientCommand {
     private final PrintWriter err;
     private final boolean flushEach;
     private final CriLogJoiner joiner = new CriLogJoiner();
-    private int malformed;
 
     LogPrinter(PrintWriter out, PrintWriter err, boolean flushEach) {
       this.out = out;
@@ -133,7 +133,6 @@ final class LogsCommand extends ClientCommand {
       try {
         parsed = CriLogLine.parse(line);
       } catch (IllegalArgumentException e) {
-        malformed++;
         err.println("jshimctl: " + file + ":" + number + ": malformed log line: " + e.getMessage());
         err.flush();
         return;
@@ -148,8 +147,9 @@ final class LogsCommand extends ClientCommand {
       err.flush();
     }
 
-    int malformed() {
-      return malformed;
+    /** Whether writing to stdout has failed, as it does once the reading end of a pipe is closed. */
+    boolean broken() {
+      return out.checkError();
     }
 
     private void print(CriLogJoiner.Message message) {
