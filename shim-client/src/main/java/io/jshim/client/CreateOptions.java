@@ -7,17 +7,19 @@ import java.util.Objects;
  * What {@link ShimClient#create(CreateOptions)} needs to create a task.
  *
  * <p>The stdio fields are paths on the daemon's side (files or FIFOs) that the daemon opens itself; an empty string
- * means {@code /dev/null}.
+ * means {@code /dev/null}. With a terminal the workload's pty is copied from {@code stdin} and to {@code stdout}, and
+ * {@code stderr} must be empty; the bundle's {@code process.terminal} should say {@code true} as well.
  *
  * @param id the task id
  * @param bundle the OCI bundle directory holding {@code config.json}
  * @param stdin path the workload reads its stdin from, or empty
  * @param stdout path the workload's stdout goes to, or empty
- * @param stderr path the workload's stderr goes to, or empty
+ * @param stderr path the workload's stderr goes to, or empty; empty with a terminal
+ * @param terminal whether the workload gets a pty
  */
-public record CreateOptions(String id, Path bundle, String stdin, String stdout, String stderr) {
+public record CreateOptions(String id, Path bundle, String stdin, String stdout, String stderr, boolean terminal) {
 
-  /** Checks that no component is {@code null} and that the id is not blank. */
+  /** Checks that no component is {@code null}, that the id is not blank and that a terminal has no stderr path. */
   public CreateOptions {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(bundle, "bundle");
@@ -27,6 +29,23 @@ public record CreateOptions(String id, Path bundle, String stdin, String stdout,
     if (id.isBlank()) {
       throw new IllegalArgumentException("id: blank (expected: a task id)");
     }
+    if (terminal && !stderr.isEmpty()) {
+      throw new IllegalArgumentException("stderr: " + stderr
+          + " (expected: empty with a terminal, whose pty carries stdout and stderr together)");
+    }
+  }
+
+  /**
+   * Options for a task without a terminal.
+   *
+   * @param id the task id
+   * @param bundle the OCI bundle directory holding {@code config.json}
+   * @param stdin path the workload reads its stdin from, or empty
+   * @param stdout path the workload's stdout goes to, or empty
+   * @param stderr path the workload's stderr goes to, or empty
+   */
+  public CreateOptions(String id, Path bundle, String stdin, String stdout, String stderr) {
+    this(id, bundle, stdin, stdout, stderr, false);
   }
 
   /**
@@ -37,7 +56,7 @@ public record CreateOptions(String id, Path bundle, String stdin, String stdout,
    * @return the options
    */
   public static CreateOptions of(String id, Path bundle) {
-    return new CreateOptions(id, bundle, "", "", "");
+    return new CreateOptions(id, bundle, "", "", "", false);
   }
 
   /**
@@ -45,19 +64,20 @@ public record CreateOptions(String id, Path bundle, String stdin, String stdout,
    *
    * @param id the task id
    * @param bundle the OCI bundle directory
-   * @return a builder with empty stdio paths
+   * @return a builder with empty stdio paths and no terminal
    */
   public static Builder builder(String id, Path bundle) {
     return new Builder(id, bundle);
   }
 
-  /** Builds {@link CreateOptions}; stdio paths default to empty ({@code /dev/null}). */
+  /** Builds {@link CreateOptions}; stdio paths default to empty ({@code /dev/null}), the terminal to none. */
   public static final class Builder {
     private final String id;
     private final Path bundle;
     private String stdin = "";
     private String stdout = "";
     private String stderr = "";
+    private boolean terminal;
 
     private Builder(String id, Path bundle) {
       this.id = Objects.requireNonNull(id, "id");
@@ -98,12 +118,24 @@ public record CreateOptions(String id, Path bundle, String stdin, String stdout,
     }
 
     /**
+     * Sets whether the workload gets a pty.
+     *
+     * @param terminal {@code true} for a pty
+     * @return this builder
+     */
+    public Builder terminal(boolean terminal) {
+      this.terminal = terminal;
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @return the options
+     * @throws IllegalArgumentException for a terminal with a stderr path
      */
     public CreateOptions build() {
-      return new CreateOptions(id, bundle, stdin, stdout, stderr);
+      return new CreateOptions(id, bundle, stdin, stdout, stderr, terminal);
     }
   }
 }

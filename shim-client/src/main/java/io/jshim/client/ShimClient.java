@@ -11,19 +11,25 @@ import com.google.protobuf.Message;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.StreamObserver;
+import io.jshim.proto.v1.ContainerLogsGrpc;
 import io.jshim.proto.v1.DaemonStatusGrpc;
 import io.jshim.proto.v1.ForkGateCounters;
 import io.jshim.proto.v1.GetStatusRequest;
+import io.jshim.proto.v1.LogRequest;
 import io.jshim.proto.v1.StatusResponse;
+import io.jshim.proto.task.v2.CloseIORequest;
 import io.jshim.proto.task.v2.ConnectRequest;
 import io.jshim.proto.task.v2.ConnectResponse;
 import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.DeleteRequest;
+import io.jshim.proto.task.v2.ExecProcessRequest;
 import io.jshim.proto.task.v2.KillRequest;
 import io.jshim.proto.task.v2.PauseRequest;
 import io.jshim.proto.task.v2.PidsRequest;
 import io.jshim.proto.task.v2.PidsResponse;
+import io.jshim.proto.task.v2.ResizePtyRequest;
 import io.jshim.proto.task.v2.ResumeRequest;
 import io.jshim.proto.task.v2.ShutdownRequest;
 import io.jshim.proto.task.v2.StartRequest;
@@ -59,6 +65,10 @@ import java.util.function.Function;
  * {@link ShimClientException.Kind#DEADLINE_EXCEEDED} after the call timeout given at connect (default
  * {@link #DEFAULT_CALL_TIMEOUT}).
  *
+ * <p>A task's init process is addressed by its task id alone; a process added with
+ * {@link #exec(String, String, ExecOptions)} by the task id and its exec id. The methods taking an {@code execId}
+ * accept an empty one for the init process, and the methods without one address the init process.
+ *
  * <p>The connection is made lazily by the first call; if the daemon cannot be reached the call fails with
  * {@link ShimClientException.Kind#UNAVAILABLE}. Instances are thread-safe. {@link #close()} cancels calls still in
  * flight.
@@ -71,12 +81,19 @@ public final class ShimClient implements AutoCloseable {
   public static final String LINUX_RESOURCES_TYPE_URL =
       "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
 
+  /** The type URL of an {@code Exec} request's spec: the OCI runtime spec's {@code process} object as JSON. */
+  public static final String PROCESS_SPEC_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
+
+  /** The largest width or height a pty takes (its window size fields are unsigned shorts). */
+  public static final int MAX_PTY_DIMENSION = 0xFFFF;
+
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final ManagedChannel channel;
   private final TaskGrpc.TaskStub stub;
+  private final ContainerLogsGrpc.ContainerLogsStub logsStub;
   private final Path socket;
   private final Duration callTimeout;
 
@@ -85,6 +102,7 @@ public final class ShimClient implements AutoCloseable {
     this.socket = Objects.requireNonNull(socket, "socket");
     this.callTimeout = checkTimeout(callTimeout);
     this.stub = TaskGrpc.newStub(channel);
+    this.logsStub = ContainerLogsGrpc.newStub(channel);
   }
 
   /**
@@ -147,6 +165,7 @@ public final class ShimClient implements AutoCloseable {
         .setStdin(options.stdin())
         .setStdout(options.stdout())
         .setStderr(options.stderr())
+        .setTerminal(options.terminal())
         .build();
     return call(TaskGrpc.TaskStub::create, request, response -> response.getPid(), true);
   }
@@ -169,7 +188,31 @@ public final class ShimClient implements AutoCloseable {
    * @return a future of the pid of the started process
    */
   public CompletableFuture<Integer> startAsync(String id) {
-    StartRequest request = StartRequest.newBuilder().setId(checkId(id)).build();
+    return startAsync(id, "");
+  }
+
+  /**
+   * Starts a created process: the task's init process, or one added by {@link #exec(String, String, ExecOptions)}.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @return the pid of the started process
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task or exec id, {@code FAILED_PRECONDITION} if
+   *     not created
+   */
+  public int start(String id, String execId) {
+    return await(startAsync(id, execId));
+  }
+
+  /**
+   * Asynchronous {@link #start(String, String)}.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @return a future of the pid of the started process
+   */
+  public CompletableFuture<Integer> startAsync(String id, String execId) {
+    StartRequest request = StartRequest.newBuilder().setId(checkId(id)).setExecId(checkExecId(execId)).build();
     return call(TaskGrpc.TaskStub::start, request, response -> response.getPid(), true);
   }
 
@@ -192,9 +235,33 @@ public final class ShimClient implements AutoCloseable {
    * @return a future of the exit status and time
    */
   public CompletableFuture<ExitResult> waitForAsync(String id) {
-    WaitRequest request = WaitRequest.newBuilder().setId(checkId(id)).build();
+    return waitForAsync(id, "");
+  }
+
+  /**
+   * Waits, without a deadline, until a process of the task has exited; answers at once if it already has.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @return the exit status and time; the pid is 0 because {@code Wait} does not report it
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task or exec id, {@code CANCELLED} if interrupted
+   */
+  public ExitResult waitFor(String id, String execId) {
+    return await(waitForAsync(id, execId));
+  }
+
+  /**
+   * Asynchronous {@link #waitFor(String, String)}: the future completes when the process exits. Cancelling the
+   * future cancels the call.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @return a future of the exit status and time
+   */
+  public CompletableFuture<ExitResult> waitForAsync(String id, String execId) {
+    WaitRequest request = WaitRequest.newBuilder().setId(checkId(id)).setExecId(checkExecId(execId)).build();
     // A lambda, not TaskStub::wait, which would also match Object.wait.
-    Rpc<WaitRequest, WaitResponse> rpc = (taskStub, req, responses) -> taskStub.wait(req, responses);
+    Rpc<TaskGrpc.TaskStub, WaitRequest, WaitResponse> rpc = (taskStub, req, responses) -> taskStub.wait(req, responses);
     return call(rpc, request,
         response -> new ExitResult(0, response.getExitStatus(), instant(response.getExitedAt())), false);
   }
@@ -220,10 +287,41 @@ public final class ShimClient implements AutoCloseable {
    * @return a future completing when the daemon has sent the signal
    */
   public CompletableFuture<Void> killAsync(String id, int signal, boolean all) {
+    return killAsync(id, "", signal, all);
+  }
+
+  /**
+   * Sends a signal to a process of the task.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @param signal the signal number, 1..64 (see {@link Signals})
+   * @param all whether to signal every process of the task, not only the addressed one
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task or exec id or a process that has exited
+   */
+  public void kill(String id, String execId, int signal, boolean all) {
+    await(killAsync(id, execId, signal, all));
+  }
+
+  /**
+   * Asynchronous {@link #kill(String, String, int, boolean)}.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @param signal the signal number, 1..64
+   * @param all whether to signal every process of the task
+   * @return a future completing when the daemon has sent the signal
+   */
+  public CompletableFuture<Void> killAsync(String id, String execId, int signal, boolean all) {
     if (signal < Signals.MIN || signal > Signals.MAX) {
       throw new IllegalArgumentException("signal: " + signal + " (expected: 1..64)");
     }
-    KillRequest request = KillRequest.newBuilder().setId(checkId(id)).setSignal(signal).setAll(all).build();
+    KillRequest request = KillRequest.newBuilder()
+        .setId(checkId(id))
+        .setExecId(checkExecId(execId))
+        .setSignal(signal)
+        .setAll(all)
+        .build();
     return call(TaskGrpc.TaskStub::kill, request, response -> null, true);
   }
 
@@ -245,7 +343,32 @@ public final class ShimClient implements AutoCloseable {
    * @return a future of the pid, exit status and exit time
    */
   public CompletableFuture<ExitResult> deleteAsync(String id) {
-    DeleteRequest request = DeleteRequest.newBuilder().setId(checkId(id)).build();
+    return deleteAsync(id, "");
+  }
+
+  /**
+   * Deletes a process of the task that has exited (or was never started): with an exec id that exec process, else
+   * the whole task.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the task itself
+   * @return the pid, exit status and exit time of the process
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task or exec id, {@code FAILED_PRECONDITION} if
+   *     still running
+   */
+  public ExitResult delete(String id, String execId) {
+    return await(deleteAsync(id, execId));
+  }
+
+  /**
+   * Asynchronous {@link #delete(String, String)}.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the task itself
+   * @return a future of the pid, exit status and exit time
+   */
+  public CompletableFuture<ExitResult> deleteAsync(String id, String execId) {
+    DeleteRequest request = DeleteRequest.newBuilder().setId(checkId(id)).setExecId(checkExecId(execId)).build();
     return call(TaskGrpc.TaskStub::delete, request,
         response -> new ExitResult(response.getPid(), response.getExitStatus(),
             instant(response.getExitedAt())),
@@ -270,8 +393,189 @@ public final class ShimClient implements AutoCloseable {
    * @return a future of the task's snapshot
    */
   public CompletableFuture<TaskState> stateAsync(String id) {
-    StateRequest request = StateRequest.newBuilder().setId(checkId(id)).build();
+    return stateAsync(id, "");
+  }
+
+  /**
+   * Reports the state of a process of the task.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @return a snapshot of the process; {@link TaskState#execId()} names the exec process
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task or exec id
+   */
+  public TaskState state(String id, String execId) {
+    return await(stateAsync(id, execId));
+  }
+
+  /**
+   * Asynchronous {@link #state(String, String)}.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @return a future of the process's snapshot
+   */
+  public CompletableFuture<TaskState> stateAsync(String id, String execId) {
+    StateRequest request = StateRequest.newBuilder().setId(checkId(id)).setExecId(checkExecId(execId)).build();
     return call(TaskGrpc.TaskStub::state, request, ShimClient::taskState, true);
+  }
+
+  /**
+   * Adds a process to a running task ({@code Exec}). It is only registered: {@link #start(String, String)} runs it,
+   * and {@link #delete(String, String)} removes it once it has exited.
+   *
+   * @param id the task id
+   * @param execId the new process's id, unique within the task
+   * @param options the terminal, stdio paths and the OCI {@code process} spec
+   * @throws IllegalArgumentException if {@code execId} is blank or the spec is not a JSON object
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task, {@code ALREADY_EXISTS} for a taken exec id,
+   *     {@code FAILED_PRECONDITION} for a stopped task, {@code INVALID_ARGUMENT} for a spec the daemon refuses
+   */
+  public void exec(String id, String execId, ExecOptions options) {
+    await(execAsync(id, execId, options));
+  }
+
+  /**
+   * Asynchronous {@link #exec(String, String, ExecOptions)}.
+   *
+   * @param id the task id
+   * @param execId the new process's id
+   * @param options the terminal, stdio paths and the OCI {@code process} spec
+   * @return a future completing when the daemon has registered the process
+   * @throws IllegalArgumentException if {@code execId} is blank or the spec is not a JSON object
+   */
+  public CompletableFuture<Void> execAsync(String id, String execId, ExecOptions options) {
+    checkId(id);
+    Objects.requireNonNull(options, "options");
+    if (checkExecId(execId).isBlank()) {
+      throw new IllegalArgumentException("execId: blank (expected: an id for the new process)");
+    }
+    checkJsonObject(options.specJson(), "specJson", "the OCI runtime spec's process object");
+    ExecProcessRequest request = ExecProcessRequest.newBuilder()
+        .setId(id)
+        .setExecId(execId)
+        .setTerminal(options.terminal())
+        .setStdin(options.stdin())
+        .setStdout(options.stdout())
+        .setStderr(options.stderr())
+        .setSpec(Any.newBuilder()
+            .setTypeUrl(PROCESS_SPEC_TYPE_URL)
+            .setValue(ByteString.copyFrom(options.specJson(), StandardCharsets.UTF_8)))
+        .build();
+    return call(TaskGrpc.TaskStub::exec, request, response -> null, true);
+  }
+
+  /**
+   * Sets the window size of a process's pty ({@code ResizePty}).
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @param columns the width in characters, 1..{@value #MAX_PTY_DIMENSION}
+   * @param rows the height in lines, 1..{@value #MAX_PTY_DIMENSION}
+   * @throws IllegalArgumentException for a dimension out of range
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task or exec id, {@code FAILED_PRECONDITION} for a
+   *     process without a terminal
+   */
+  public void resizePty(String id, String execId, int columns, int rows) {
+    await(resizePtyAsync(id, execId, columns, rows));
+  }
+
+  /**
+   * Asynchronous {@link #resizePty(String, String, int, int)}.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @param columns the width in characters, 1..{@value #MAX_PTY_DIMENSION}
+   * @param rows the height in lines, 1..{@value #MAX_PTY_DIMENSION}
+   * @return a future completing when the daemon has resized the pty
+   * @throws IllegalArgumentException for a dimension out of range
+   */
+  public CompletableFuture<Void> resizePtyAsync(String id, String execId, int columns, int rows) {
+    checkDimension("columns", columns);
+    checkDimension("rows", rows);
+    ResizePtyRequest request = ResizePtyRequest.newBuilder()
+        .setId(checkId(id))
+        .setExecId(checkExecId(execId))
+        .setWidth(columns)
+        .setHeight(rows)
+        .build();
+    return call(TaskGrpc.TaskStub::resizePty, request, response -> null, true);
+  }
+
+  /**
+   * Delivers end-of-file to a process's stdin ({@code CloseIO} with {@code stdin=true}); with a terminal the
+   * daemon sends the pty's EOF character. Close the writing side of the stdin FIFO first, so that everything
+   * written before reaches the process.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task or exec id
+   */
+  public void closeStdin(String id, String execId) {
+    await(closeStdinAsync(id, execId));
+  }
+
+  /**
+   * Asynchronous {@link #closeStdin(String, String)}.
+   *
+   * @param id the task id
+   * @param execId the exec id, or empty for the init process
+   * @return a future completing when the daemon has closed the process's stdin
+   */
+  public CompletableFuture<Void> closeStdinAsync(String id, String execId) {
+    CloseIORequest request = CloseIORequest.newBuilder()
+        .setId(checkId(id))
+        .setExecId(checkExecId(execId))
+        .setStdin(true)
+        .build();
+    return call(TaskGrpc.TaskStub::closeIO, request, response -> null, true);
+  }
+
+  /**
+   * Describes a task's container log ({@code jshim.v1.ContainerLogs/Describe}): where it is and how it rotates.
+   *
+   * @param id the task id
+   * @return the log's path and rotation limits
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task, {@code FAILED_PRECONDITION} for a task
+   *     created without a log (no {@code io.jshim.log.path} annotation)
+   */
+  public LogInfo logInfo(String id) {
+    return await(logInfoAsync(id));
+  }
+
+  /**
+   * Asynchronous {@link #logInfo(String)}.
+   *
+   * @param id the task id
+   * @return a future of the log's path and rotation limits
+   */
+  public CompletableFuture<LogInfo> logInfoAsync(String id) {
+    LogRequest request = LogRequest.newBuilder().setId(checkId(id)).build();
+    return call(logsStub, ContainerLogsGrpc.ContainerLogsStub::describe, request, ShimClient::logInfo, true);
+  }
+
+  /**
+   * Makes the daemon close and reopen a task's log file at its path ({@code jshim.v1.ContainerLogs/Reopen}), for
+   * example after the file was moved away.
+   *
+   * @param id the task id
+   * @return the log's path and rotation limits
+   * @throws ShimClientException {@code NOT_FOUND} for an unknown task, {@code FAILED_PRECONDITION} for a task
+   *     created without a log
+   */
+  public LogInfo reopenLog(String id) {
+    return await(reopenLogAsync(id));
+  }
+
+  /**
+   * Asynchronous {@link #reopenLog(String)}.
+   *
+   * @param id the task id
+   * @return a future of the log's path and rotation limits
+   */
+  public CompletableFuture<LogInfo> reopenLogAsync(String id) {
+    LogRequest request = LogRequest.newBuilder().setId(checkId(id)).build();
+    return call(logsStub, ContainerLogsGrpc.ContainerLogsStub::reopen, request, ShimClient::logInfo, true);
   }
 
   /**
@@ -364,7 +668,7 @@ public final class ShimClient implements AutoCloseable {
    */
   public CompletableFuture<Void> updateAsync(String id, String linuxResourcesJson) {
     checkId(id);
-    checkJsonObject(linuxResourcesJson);
+    checkJsonObject(linuxResourcesJson, "linuxResourcesJson", "the OCI LinuxResources");
     UpdateTaskRequest request = UpdateTaskRequest.newBuilder()
         .setId(id)
         .setResources(Any.newBuilder()
@@ -467,16 +771,22 @@ public final class ShimClient implements AutoCloseable {
     return "ShimClient[" + socket + "]";
   }
 
-  /** The shape of every unary method of the generated async stub. */
+  /** The shape of every unary method of a generated async stub. */
   @FunctionalInterface
-  private interface Rpc<Q, R> {
-    void invoke(TaskGrpc.TaskStub stub, Q request, StreamObserver<R> responses);
+  private interface Rpc<S, Q, R> {
+    void invoke(S stub, Q request, StreamObserver<R> responses);
   }
 
-  private <Q, R, T> CompletableFuture<T> call(Rpc<Q, R> rpc, Q request, Function<R, T> mapper, boolean deadline) {
-    TaskGrpc.TaskStub target = deadline && !callTimeout.isZero()
-        ? stub.withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS)
-        : stub;
+  private <Q, R, T> CompletableFuture<T> call(
+      Rpc<TaskGrpc.TaskStub, Q, R> rpc, Q request, Function<R, T> mapper, boolean deadline) {
+    return call(stub, rpc, request, mapper, deadline);
+  }
+
+  private <S extends AbstractStub<S>, Q, R, T> CompletableFuture<T> call(
+      S base, Rpc<S, Q, R> rpc, Q request, Function<R, T> mapper, boolean deadline) {
+    S target = deadline && !callTimeout.isZero()
+        ? base.withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS)
+        : base;
     UnaryCall<Q, R, T> call = new UnaryCall<>(mapper, socket);
     try {
       rpc.invoke(target, request, call);
@@ -561,6 +871,10 @@ public final class ShimClient implements AutoCloseable {
     return response.getProcessesList().stream().map(ProcessInfo::getPid).map(ProcessEntry::new).toList();
   }
 
+  private static LogInfo logInfo(io.jshim.proto.v1.LogInfo response) {
+    return new LogInfo(Path.of(response.getPath()), response.getMaxSize(), response.getMaxFiles());
+  }
+
   private static ConnectInfo connectInfo(ConnectResponse response) {
     return new ConnectInfo(response.getShimPid(), response.getTaskPid(), response.getVersion());
   }
@@ -577,9 +891,19 @@ public final class ShimClient implements AutoCloseable {
     return id;
   }
 
-  private static void checkJsonObject(String json) {
-    Objects.requireNonNull(json, "linuxResourcesJson");
-    String expected = " (expected: a JSON object, the OCI LinuxResources)";
+  private static String checkExecId(String execId) {
+    return Objects.requireNonNull(execId, "execId");
+  }
+
+  private static void checkDimension(String name, int value) {
+    if (value < 1 || value > MAX_PTY_DIMENSION) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: 1.." + MAX_PTY_DIMENSION + ")");
+    }
+  }
+
+  private static void checkJsonObject(String json, String name, String what) {
+    Objects.requireNonNull(json, name);
+    String expected = " (expected: a JSON object, " + what + ")";
     JsonNode node;
     try {
       node = JSON.readTree(json);
@@ -588,14 +912,14 @@ public final class ShimClient implements AutoCloseable {
           ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw new IllegalArgumentException(
-          "linuxResourcesJson: not valid JSON" + where + ": " + e.getOriginalMessage() + expected, e);
+          name + ": not valid JSON" + where + ": " + e.getOriginalMessage() + expected, e);
     }
     if (node.isMissingNode()) {
-      throw new IllegalArgumentException("linuxResourcesJson: empty" + expected);
+      throw new IllegalArgumentException(name + ": empty" + expected);
     }
     if (!node.isObject()) {
       String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
-      throw new IllegalArgumentException("linuxResourcesJson: a JSON " + type + expected);
+      throw new IllegalArgumentException(name + ": a JSON " + type + expected);
     }
   }
 

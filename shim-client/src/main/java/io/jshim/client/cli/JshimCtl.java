@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code jshimctl}: drives a jshim daemon from the command line.
  *
  * <p>Exit codes follow docker: a verb's own errors exit {@value #EXIT_ERROR}, usage errors {@value #EXIT_USAGE};
- * {@code wait} and {@code run} exit with the workload's exit status.
+ * {@code wait}, {@code run} and {@code exec} exit with the workload's exit status.
  */
 @Command(
     name = "jshimctl",
@@ -39,7 +39,9 @@ import picocli.CommandLine.Spec;
       UpdateCommand.class,
       StatsCommand.class,
       StatusCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      ExecCommand.class,
+      LogsCommand.class
     })
 public final class JshimCtl implements Runnable {
   /** The socket used when neither {@code --socket} nor {@code JSHIM_SOCKET} names one. */
@@ -55,6 +57,7 @@ public final class JshimCtl implements Runnable {
 
   private final Map<String, String> env;
   private final Properties properties;
+  private final CliConsole console;
 
   @Spec
   private CommandSpec spec;
@@ -73,8 +76,13 @@ public final class JshimCtl implements Runnable {
   }
 
   JshimCtl(Map<String, String> env, Properties properties) {
+    this(env, properties, CliConsole.SYSTEM);
+  }
+
+  JshimCtl(Map<String, String> env, Properties properties, CliConsole console) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
     this.properties = Objects.requireNonNull(properties, "properties");
+    this.console = Objects.requireNonNull(console, "console");
   }
 
   /**
@@ -147,6 +155,10 @@ public final class JshimCtl implements Runnable {
 
   Properties properties() {
     return properties;
+  }
+
+  CliConsole console() {
+    return console;
   }
 
   private static int usageError(ParameterException error, String[] args) {

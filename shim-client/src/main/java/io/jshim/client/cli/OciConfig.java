@@ -20,7 +20,8 @@ final class OciConfig {
   }
 
   /**
-   * Builds the config for a run: the process runs as root (uid 0, gid 0) of the container without a terminal;
+   * Builds the config for a run: the process runs as root (uid 0, gid 0) of the container, with a terminal only for
+   * {@code run -t};
    * {@code root} is present only for a rootfs, {@code hostname} only when set.
    *
    * @param spec what to run
@@ -31,7 +32,7 @@ final class OciConfig {
     config.put("ociVersion", OCI_VERSION);
 
     ObjectNode process = config.putObject("process");
-    process.put("terminal", false);
+    process.put("terminal", spec.terminal());
     ObjectNode user = process.putObject("user");
     user.put("uid", 0);
     user.put("gid", 0);

@@ -1,23 +1,20 @@
 package io.jshim.client.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.client.CreateOptions;
-import io.jshim.client.ExitResult;
 import io.jshim.client.ShimClient;
-import io.jshim.client.ShimClientException;
-import io.jshim.client.Signals;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jshimctl run}: create, start, wait for and delete one container, with its stdout and stderr on the CLI's
- * own, and exit with its exit status. Without {@code --socket} (or {@code JSHIM_SOCKET}) it runs a private daemon.
+ * own (or its pty on the CLI's terminal with {@code -t}), and exit with its exit status. Without {@code --socket} (or
+ * {@code JSHIM_SOCKET}) it runs a private daemon.
  */
 @Command(
     name = "run",
@@ -38,8 +36,7 @@ import picocli.CommandLine.Spec;
       "Without --socket or $JSHIM_SOCKET a private daemon is started for the run."
     })
 final class RunCommand implements Callable<Integer> {
-  private static final long CLEANUP_WAIT_SECONDS = 5;
-  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParentCommand
   JshimCtl ctl;
@@ -67,11 +64,20 @@ final class RunCommand implements Callable<Integer> {
   String id;
 
   @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE",
-      description = "Set an environment variable (repeatable); PATH has a default.")
+      description = "Set an environment variable (repeatable); PATH has a default, with -t TERM too.")
   List<String> env;
 
   @Option(names = "--cwd", paramLabel = "DIR", description = "Working directory inside the container (default: /).")
   String cwd;
+
+  @Option(names = {"-t", "--tty"},
+      description = "Give the container a terminal attached to this one, in raw mode until it exits "
+          + "(Ctrl-C goes to the container); implies -i.")
+  boolean tty;
+
+  @Option(names = {"-i", "--interactive"},
+      description = "Pass this command's stdin to the container (end of input closes the container's stdin).")
+  boolean interactive;
 
   @Parameters(paramLabel = "CMD", arity = "0..*", description = "The command to run and its arguments.")
   List<String> command;
@@ -80,14 +86,16 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Optional<RunSpec> generated = plan();
     Path bundleDir = bundle == null ? null : bundle.toAbsolutePath().normalize();
-    if (bundleDir != null && !Files.isRegularFile(bundleDir.resolve("config.json"))) {
-      throw new IOException("--bundle " + bundleDir + ": no config.json in it");
+    if (bundleDir != null) {
+      checkBundleTerminal(bundleDir, tty);
     }
     String taskId = id != null ? id : "run-" + UUID.randomUUID().toString().substring(0, 12);
     try (SignalForwarder signals = SignalForwarder.install();
+        ProcessStdio stdio = tty
+            ? ProcessStdio.terminal(ctl.console().openTerminal())
+            : ProcessStdio.plain(interactive, ctl.console().stdin());
         EmbeddedDaemon daemon = ctl.explicitSocket().isPresent() ? null : startDaemon();
-        PrivateTempDir tempBundle = generated.isPresent() ? PrivateTempDir.create("jshim-bundle-") : null;
-        RunStdio stdio = RunStdio.forThisProcess()) {
+        PrivateTempDir tempBundle = generated.isPresent() ? PrivateTempDir.create("jshim-bundle-") : null) {
       if (tempBundle != null) {
         OciConfig.write(generated.get(), tempBundle.path());
         bundleDir = tempBundle.path();
@@ -98,7 +106,13 @@ final class RunCommand implements Callable<Integer> {
       }
       Path socket = daemon != null ? daemon.socket() : ctl.socket();
       try (ShimClient client = ShimClient.connect(socket)) {
-        return execute(client, taskId, bundleDir, signals, stdio);
+        client.create(CreateOptions.builder(taskId, bundleDir)
+            .terminal(stdio.terminal())
+            .stdin(stdio.stdin())
+            .stdout(stdio.stdout())
+            .stderr(stdio.stderr())
+            .build());
+        return ProcessRunner.startWaitDelete(client, taskId, "", stdio, signals, spec.commandLine().getErr());
       }
     }
   }
@@ -135,73 +149,43 @@ final class RunCommand implements Callable<Integer> {
       Set<Namespace> chosen = namespaces == null ? Namespace.DEFAULT : Namespace.parse(namespaces);
       return Optional.of(new RunSpec(
           command,
-          RunSpec.environment(env == null ? List.of() : env),
+          RunSpec.environment(env == null ? List.of() : env, tty),
           cwd == null ? "/" : cwd,
           Optional.ofNullable(hostname),
           Optional.ofNullable(absoluteRootfs),
-          chosen));
+          chosen,
+          tty));
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
   }
 
-  private int execute(ShimClient client, String taskId, Path bundleDir, SignalForwarder signals, RunStdio stdio)
-      throws InterruptedException {
-    client.create(CreateOptions.builder(taskId, bundleDir)
-        .stdout(stdio.stdout())
-        .stderr(stdio.stderr())
-        .build());
-    boolean deleted = false;
-    try {
-      int early = signals.pending();
-      if (early != 0) {
-        return 128 + early;
-      }
-      client.start(taskId);
-      stdio.started();
-      signals.attach(signal -> forward(client, taskId, signal));
-      ExitResult exit = client.waitFor(taskId);
-      signals.detach();
-      client.delete(taskId);
-      deleted = true;
-      stdio.drain(OUTPUT_DRAIN);
-      return exit.exitStatus();
-    } finally {
-      signals.detach();
-      if (!deleted) {
-        discard(client, taskId);
-      }
+  /**
+   * Checks that a given bundle's {@code process.terminal} agrees with {@code -t}: the daemon gives the process a pty
+   * only when both say so, and a process expecting one would otherwise run without it.
+   *
+   * @param bundleDir the absolute bundle directory
+   * @param tty whether {@code -t} was given
+   * @throws IOException if config.json is missing, unreadable or disagrees
+   */
+  static void checkBundleTerminal(Path bundleDir, boolean tty) throws IOException {
+    Path config = bundleDir.resolve("config.json");
+    if (!Files.isRegularFile(config)) {
+      throw new IOException("--bundle " + bundleDir + ": no config.json in it");
     }
-  }
-
-  private void forward(ShimClient client, String taskId, int signal) {
-    client.killAsync(taskId, signal, false).whenComplete((ignored, error) -> {
-      if (error != null) {
-        spec.commandLine().getErr().println("jshimctl: cannot forward SIG" + Signals.name(signal) + ": "
-            + JshimCtl.describe(error));
-        spec.commandLine().getErr().flush();
-      }
-    });
-  }
-
-  /** Best-effort removal of a task left behind by a failure or an early signal. */
-  private static void discard(ShimClient client, String taskId) {
+    JsonNode root;
     try {
-      client.kill(taskId, Signals.SIGKILL, true);
-    } catch (ShimClientException e) {
-      // Not started, already exited or gone: delete decides.
+      root = JSON.readTree(config.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException("--bundle " + bundleDir + ": config.json is not valid JSON: " + e.getOriginalMessage()
+          + " (expected: an OCI runtime spec)", e);
+    } catch (NoSuchFileException e) {
+      throw new IOException("--bundle " + bundleDir + ": no config.json in it", e);
     }
-    try {
-      client.waitForAsync(taskId).get(CLEANUP_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // Delete below reports nothing either way; the daemon keeps what it cannot delete.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      client.delete(taskId);
-    } catch (ShimClientException e) {
-      // Best effort.
+    boolean configTerminal = root.path("process").path("terminal").asBoolean(false);
+    if (configTerminal != tty) {
+      throw new IOException("--bundle " + bundleDir + ": config.json has process.terminal " + configTerminal
+          + (tty ? " (expected: true with -t)" : " (expected: false without -t; add -t to attach a terminal)"));
     }
   }
 

@@ -1,7 +1,7 @@
 package io.jshim.client.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +16,7 @@ import java.util.Set;
  * @param hostname the hostname, if one is set
  * @param rootfs the absolute root file system directory; empty to run on the host's file system
  * @param namespaces the namespaces to create
+ * @param terminal whether the process gets a terminal ({@code run -t})
  */
 record RunSpec(
     List<String> args,
@@ -23,10 +24,14 @@ record RunSpec(
     String cwd,
     Optional<String> hostname,
     Optional<Path> rootfs,
-    Set<Namespace> namespaces) {
+    Set<Namespace> namespaces,
+    boolean terminal) {
 
   /** The {@code PATH} a generated config gives the workload unless {@code --env PATH=…} says otherwise. */
   static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** The {@code TERM} of a generated config with a terminal, unless {@code --env TERM=…} says otherwise. */
+  static final String DEFAULT_TERM = "TERM=xterm";
 
   /** Copies the collections and checks the invariants a runtime would reject later. */
   RunSpec {
@@ -53,23 +58,20 @@ record RunSpec(
   }
 
   /**
-   * Builds the environment: {@link #DEFAULT_PATH} followed by {@code extra}, where an entry of {@code extra}
-   * replaces an earlier one with the same key.
+   * Builds the environment: {@link #DEFAULT_PATH}, with a terminal {@link #DEFAULT_TERM}, then {@code extra}, where an
+   * entry of {@code extra} replaces an earlier one with the same key.
    *
    * @param extra {@code KEY=VALUE} entries from {@code --env}
+   * @param terminal whether the process gets a terminal
    * @return the environment list
    * @throws IllegalArgumentException for an entry without {@code =} or with an empty key
    */
-  static List<String> environment(List<String> extra) {
-    LinkedHashMap<String, String> byKey = new LinkedHashMap<>();
-    byKey.put("PATH", DEFAULT_PATH);
-    for (String entry : extra) {
-      int eq = entry.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("--env: " + entry + " (expected: KEY=VALUE)");
-      }
-      byKey.put(entry.substring(0, eq), entry);
+  static List<String> environment(List<String> extra, boolean terminal) {
+    List<String> defaults = new ArrayList<>();
+    defaults.add(DEFAULT_PATH);
+    if (terminal) {
+      defaults.add(DEFAULT_TERM);
     }
-    return List.copyOf(byKey.values());
+    return EnvList.merge(defaults, extra);
   }
 }

@@ -150,10 +150,12 @@ final class RunStdio implements AutoCloseable {
 
   /** Copies one FIFO to one of the CLI's fds on a daemon thread. */
   static final class Relay {
+    private final Path fifo;
     private final RandomAccessFile hold;
     private final Thread thread;
 
-    private Relay(RandomAccessFile hold, Thread thread) {
+    private Relay(Path fifo, RandomAccessFile hold, Thread thread) {
+      this.fifo = fifo;
       this.hold = hold;
       this.thread = thread;
     }
@@ -181,7 +183,16 @@ final class RunStdio implements AutoCloseable {
       Thread thread = new Thread(() -> copy(in, target), "jshimctl-relay-" + fifo.getFileName());
       thread.setDaemon(true);
       thread.start();
-      return new Relay(hold, thread);
+      return new Relay(fifo, hold, thread);
+    }
+
+    /**
+     * The FIFO this relay reads.
+     *
+     * @return its path
+     */
+    Path fifo() {
+      return fifo;
     }
 
     /** Drops this relay's own writer, so the copy ends when the container's side is closed. */

@@ -13,10 +13,21 @@ final class CliRunner {
 
   private final Map<String, String> env;
   private final Properties properties;
+  private final CliConsole console;
 
   CliRunner(Map<String, String> env, Properties properties) {
+    this(env, properties, CliConsole.SYSTEM);
+  }
+
+  CliRunner(Map<String, String> env, Properties properties, CliConsole console) {
     this.env = env;
     this.properties = properties;
+    this.console = console;
+  }
+
+  /** The same runner with another stdin and terminal. */
+  CliRunner withConsole(CliConsole console) {
+    return new CliRunner(env, properties, console);
   }
 
   static CliRunner withoutEnvironment() {
@@ -26,7 +37,7 @@ final class CliRunner {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine commandLine = new JshimCtl(env, properties).commandLine();
+    CommandLine commandLine = new JshimCtl(env, properties, console).commandLine();
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int code = commandLine.execute(args);
@@ -35,7 +46,7 @@ final class CliRunner {
 
   /** Parses without executing and returns the chosen subcommand's object. */
   <T> T parse(Class<T> type, String... args) {
-    CommandLine commandLine = new JshimCtl(env, properties).commandLine();
+    CommandLine commandLine = new JshimCtl(env, properties, console).commandLine();
     CommandLine.ParseResult parsed = commandLine.parseArgs(args);
     return type.cast(parsed.subcommand().commandSpec().userObject());
   }

@@ -401,7 +401,7 @@ class JshimCtlTest {
   void help_listsNewVerbs() {
     CliRunner.Result help = cli.run("--help");
 
-    assertThat(help.out()).contains("pause", "resume", "update", "stats");
+    assertThat(help.out()).contains("pause", "resume", "update", "stats", "exec", "logs");
   }
 
   @Test

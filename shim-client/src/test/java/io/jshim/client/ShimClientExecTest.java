@@ -1,0 +1,349 @@
+package io.jshim.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.jshim.client.ShimClientException.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The exec-aware calls, ResizePty, CloseIO and the container log calls of {@link ShimClient}. */
+@Timeout(10)
+class ShimClientExecTest {
+  private static final Path SOCKET = Path.of("/fake/jshim.sock");
+  private static final String SLEEP = "{\"args\":[\"sleep\"]}";
+
+  @TempDir
+  Path tmp;
+
+  private final FakeTaskService fake = new FakeTaskService();
+  private Server server;
+  private ShimClient client;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(fake)
+        .addService(fake.logService())
+        .build()
+        .start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    client = new ShimClient(channel, SOCKET, Duration.ofSeconds(5));
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    client.close();
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  private int runningTask(String id) {
+    int pid = client.create(CreateOptions.of(id, tmp));
+    client.start(id);
+    return pid;
+  }
+
+  private static void assertKind(Throwable error, Kind kind) {
+    assertThat(error).isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+  }
+
+  @Test
+  void exec_startWaitDelete_roundTripsExitStatusAndSendsSpecAsProcessAny() {
+    int initPid = runningTask("c1");
+    String spec = "{\"args\":[\"exit\",\"4\"],\"cwd\":\"/\"}";
+
+    client.exec("c1", "e1", ExecOptions.builder(spec).stdin("/in").stdout("/out").stderr("/err").build());
+    int pid = client.start("c1", "e1");
+    ExitResult waited = client.waitFor("c1", "e1");
+    ExitResult deleted = client.delete("c1", "e1");
+
+    assertThat(pid).isPositive().isNotEqualTo(initPid);
+    assertThat(waited.exitStatus()).isEqualTo(4);
+    assertThat(deleted).isEqualTo(new ExitResult(pid, 4, waited.exitedAt()));
+    assertThat(fake.execs()).singleElement().satisfies(request -> {
+      assertThat(request.getId()).isEqualTo("c1");
+      assertThat(request.getExecId()).isEqualTo("e1");
+      assertThat(request.getTerminal()).isFalse();
+      assertThat(request.getStdin()).isEqualTo("/in");
+      assertThat(request.getStdout()).isEqualTo("/out");
+      assertThat(request.getStderr()).isEqualTo("/err");
+      assertThat(request.getSpec().getTypeUrl())
+          .isEqualTo("types.containerd.io/opencontainers/runtime-spec/1/Process")
+          .isEqualTo(ShimClient.PROCESS_SPEC_TYPE_URL);
+      assertThat(request.getSpec().getValue().toString(StandardCharsets.UTF_8)).isEqualTo(spec);
+    });
+    assertThat(fake.deletes()).singleElement().satisfies(request -> assertThat(request.getExecId()).isEqualTo("e1"));
+    assertThat(fake.hasExec("c1", "e1")).isFalse();
+    assertThat(fake.running("c1")).as("the task itself keeps running").isTrue();
+  }
+
+  @Test
+  void execAsyncVariants_completeWithResults() throws Exception {
+    runningTask("c1");
+
+    client.execAsync("c1", "e1", ExecOptions.of("{\"args\":[\"exit\",\"0\"]}")).get(5, TimeUnit.SECONDS);
+    int pid = client.startAsync("c1", "e1").get(5, TimeUnit.SECONDS);
+    assertThat(client.waitForAsync("c1", "e1").get(5, TimeUnit.SECONDS).exitStatus()).isZero();
+    assertThat(client.deleteAsync("c1", "e1").get(5, TimeUnit.SECONDS).pid()).isEqualTo(pid);
+  }
+
+  @Test
+  void exec_terminal_sendsTerminalFlagAndStateReportsIt() {
+    runningTask("c1");
+
+    client.exec("c1", "e1", ExecOptions.builder(SLEEP).terminal(true).stdin("/in").stdout("/out").build());
+    client.start("c1", "e1");
+    TaskState state = client.state("c1", "e1");
+
+    assertThat(fake.execs().get(0).getTerminal()).isTrue();
+    assertThat(state.execId()).isEqualTo("e1");
+    assertThat(state.terminal()).isTrue();
+    assertThat(state.status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(state.stdin()).isEqualTo("/in");
+    assertThat(client.state("c1").execId()).isEmpty();
+  }
+
+  @Test
+  void exec_duplicateExecId_throwsAlreadyExists() {
+    runningTask("c1");
+    client.exec("c1", "e1", ExecOptions.of(SLEEP));
+
+    assertThatThrownBy(() -> client.exec("c1", "e1", ExecOptions.of(SLEEP)))
+        .satisfies(e -> assertKind(e, Kind.ALREADY_EXISTS))
+        .hasMessage("exec e1 in task c1 already exists");
+  }
+
+  @Test
+  void exec_unknownTaskOrStoppedTask_throwsNotFoundOrFailedPrecondition() {
+    runningTask("c1");
+    fake.exit("c1", 0);
+
+    assertThatThrownBy(() -> client.exec("nope", "e1", ExecOptions.of(SLEEP)))
+        .satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+    assertThatThrownBy(() -> client.exec("c1", "e1", ExecOptions.of(SLEEP)))
+        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void exec_blankExecId_throwsIllegalArgumentWithoutCall() {
+    assertThatThrownBy(() -> client.exec("c1", " ", ExecOptions.of(SLEEP)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("execId: blank (expected: an id for the new process)");
+    assertThat(fake.execs()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "[\"sh\"] | specJson: a JSON array (expected: a JSON object, the OCI runtime spec's process object)",
+    "''       | specJson: empty (expected: a JSON object, the OCI runtime spec's process object)",
+  })
+  void exec_specNotAJsonObject_throwsIllegalArgumentWithoutCall(String spec, String message) {
+    assertThatThrownBy(() -> client.exec("c1", "e1", ExecOptions.of(spec)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThat(fake.execs()).isEmpty();
+  }
+
+  @Test
+  void options_terminalWithStderr_throwIllegalArgument() {
+    String expected = "stderr: /err (expected: empty with a terminal, whose pty carries stdout and stderr together)";
+
+    assertThatThrownBy(() -> ExecOptions.builder(SLEEP).terminal(true).stderr("/err").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
+    assertThatThrownBy(() -> CreateOptions.builder("c1", tmp).terminal(true).stderr("/err").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
+  }
+
+  @Test
+  void create_terminal_sendsTerminalFlag() {
+    client.create(CreateOptions.builder("c1", tmp).terminal(true).stdin("/in").stdout("/out").build());
+    client.create(new CreateOptions("c2", tmp, "", "", ""));
+
+    assertThat(fake.creates().get(0).getTerminal()).isTrue();
+    assertThat(fake.creates().get(1).getTerminal()).isFalse();
+  }
+
+  @Test
+  void kill_execId_signalsOnlyThatProcess() {
+    runningTask("c1");
+    client.exec("c1", "e1", ExecOptions.of(SLEEP));
+    client.start("c1", "e1");
+
+    client.kill("c1", "e1", Signals.SIGTERM, false);
+    client.kill("c1", 1, false);
+
+    assertThat(fake.kills()).extracting(request -> request.getExecId()).containsExactly("e1", "");
+    assertThat(client.waitFor("c1", "e1").exitStatus()).isEqualTo(128 + 15);
+    assertThat(client.waitFor("c1").exitStatus()).isEqualTo(128 + 1);
+  }
+
+  @Test
+  void kill_execIdSignalOutOfRange_throwsIllegalArgument() {
+    assertThatThrownBy(() -> client.kill("c1", "e1", 65, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("signal: 65 (expected: 1..64)");
+  }
+
+  @Test
+  void waitForAndDelete_unknownExecId_throwNotFound() {
+    runningTask("c1");
+
+    assertThatThrownBy(() -> client.waitFor("c1", "nope"))
+        .satisfies(e -> assertKind(e, Kind.NOT_FOUND))
+        .hasMessage("exec nope in task c1 not found");
+    assertThatThrownBy(() -> client.delete("c1", "nope")).satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+  }
+
+  @Test
+  void delete_runningExec_throwsFailedPrecondition() {
+    runningTask("c1");
+    client.exec("c1", "e1", ExecOptions.of(SLEEP));
+    client.start("c1", "e1");
+
+    assertThatThrownBy(() -> client.delete("c1", "e1"))
+        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
+        .hasMessage("cannot delete: exec e1 in task c1 is RUNNING");
+  }
+
+  @Test
+  void resizePty_terminalExec_sendsColumnsAsWidthAndRowsAsHeight() throws Exception {
+    runningTask("c1");
+    client.exec("c1", "e1", ExecOptions.builder(SLEEP).terminal(true).build());
+    client.start("c1", "e1");
+
+    client.resizePty("c1", "e1", 132, 43);
+    client.resizePtyAsync("c1", "e1", 80, 24).get(5, TimeUnit.SECONDS);
+
+    assertThat(fake.resizes()).hasSize(2);
+    assertThat(fake.resizes().get(0).getId()).isEqualTo("c1");
+    assertThat(fake.resizes().get(0).getExecId()).isEqualTo("e1");
+    assertThat(fake.resizes().get(0).getWidth()).isEqualTo(132);
+    assertThat(fake.resizes().get(0).getHeight()).isEqualTo(43);
+    assertThat(fake.resizes().get(1).getWidth()).isEqualTo(80);
+    assertThat(fake.resizes().get(1).getHeight()).isEqualTo(24);
+  }
+
+  @Test
+  void resizePty_noTerminal_throwsFailedPrecondition() {
+    runningTask("c1");
+
+    assertThatThrownBy(() -> client.resizePty("c1", "", 80, 24))
+        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
+        .hasMessage("task has no terminal");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "0, 24, columns: 0 (expected: 1..65535)",
+    "80, -1, rows: -1 (expected: 1..65535)",
+    "65536, 24, columns: 65536 (expected: 1..65535)",
+  })
+  void resizePty_dimensionOutOfRange_throwsIllegalArgumentWithoutCall(int columns, int rows, String message) {
+    assertThatThrownBy(() -> client.resizePty("c1", "", columns, rows))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThat(fake.resizes()).isEmpty();
+  }
+
+  @Test
+  void closeStdin_sendsCloseIoWithStdinFlag() throws Exception {
+    runningTask("c1");
+    client.exec("c1", "e1", ExecOptions.of(SLEEP));
+
+    client.closeStdin("c1", "e1");
+    client.closeStdinAsync("c1", "").get(5, TimeUnit.SECONDS);
+
+    assertThat(fake.closeIos()).hasSize(2);
+    assertThat(fake.closeIos().get(0).getExecId()).isEqualTo("e1");
+    assertThat(fake.closeIos().get(0).getStdin()).isTrue();
+    assertThat(fake.closeIos().get(1).getExecId()).isEmpty();
+  }
+
+  @Test
+  void closeStdin_unknownExec_throwsNotFound() {
+    runningTask("c1");
+
+    assertThatThrownBy(() -> client.closeStdin("c1", "nope")).satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+  }
+
+  @Test
+  void logInfoAndReopen_taskWithLog_mapPathAndLimits() throws Exception {
+    runningTask("c1");
+    fake.setLog("c1", Path.of("/var/log/jshim/c1.log"), 10L << 20, 3);
+
+    LogInfo info = client.logInfo("c1");
+    LogInfo reopened = client.reopenLog("c1");
+
+    assertThat(info).isEqualTo(new LogInfo(Path.of("/var/log/jshim/c1.log"), 10L << 20, 3));
+    assertThat(reopened).isEqualTo(info);
+    assertThat(client.logInfoAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(info);
+    assertThat(client.reopenLogAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(info);
+    assertThat(fake.reopens()).hasSize(2);
+  }
+
+  @Test
+  void logInfo_taskWithoutLog_throwsFailedPreconditionWithDaemonMessage() {
+    runningTask("c1");
+
+    assertThatThrownBy(() -> client.logInfo("c1"))
+        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
+        .hasMessage("task c1 has no log (expected: a task created with the io.jshim.log.path annotation)");
+  }
+
+  @Test
+  void logInfoAsync_unknownTask_completesExceptionallyWithNotFound() {
+    CompletableFuture<LogInfo> info = client.logInfoAsync("nope");
+
+    assertThatThrownBy(() -> info.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+  }
+
+  @Test
+  void logInfoRotated_generation_namesSiblingWithSuffix() {
+    LogInfo info = new LogInfo(Path.of("/logs/c1.log"), 1, 3);
+
+    assertThat(info.rotated(1)).isEqualTo(Path.of("/logs/c1.log.1"));
+    assertThat(info.rotated(2)).isEqualTo(Path.of("/logs/c1.log.2"));
+    assertThatThrownBy(() -> info.rotated(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("generation: 0 (expected: >= 1)");
+  }
+
+  @Test
+  void legacyCalls_sendEmptyExecId() throws IOException {
+    Files.writeString(tmp.resolve("config.json"), "{\"process\":{\"args\":[\"sleep\"]}}");
+    runningTask("c1");
+
+    client.kill("c1", Signals.SIGKILL, false);
+    client.waitFor("c1");
+    ExitResult deleted = client.delete("c1");
+
+    assertThat(fake.kills().get(0).getExecId()).isEmpty();
+    assertThat(fake.deletes().get(0).getExecId()).isEmpty();
+    assertThat(deleted.exitStatus()).isEqualTo(137);
+    assertThat(deleted.exitedAt()).isAfter(Instant.EPOCH);
+  }
+}
