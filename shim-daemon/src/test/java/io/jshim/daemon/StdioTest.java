@@ -205,6 +205,27 @@ class StdioTest {
   }
 
   @Test
+  void terminal_execWithConsoleSize_sizedBeforeTheProgramRuns() throws Exception {
+    Path bundle = fixture.bundle(testbin(), "sleep", "60").namespaces("pid").write();
+    tasks.create(CreateTaskRequest.newBuilder().setId("sized").setBundle(bundle.toString()).build());
+    tasks.start(StartRequest.newBuilder().setId("sized").build());
+    Path out = Fifos.make(dir.resolve("sized-out"));
+    tasks.exec(ExecProcessRequest.newBuilder().setId("sized").setExecId("w").setTerminal(true).setStdout(out.toString())
+        .setSpec(Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+            .setValue(ByteString.copyFromUtf8("{\"args\":[\"" + testbin() + "\",\"winsize\"],\"cwd\":\"/\","
+                + "\"consoleSize\":{\"height\":30,\"width\":120}}"))).build());
+
+    try (RandomAccessFile reader = new RandomAccessFile(out.toFile(), "rw")) {
+      tasks.start(StartRequest.newBuilder().setId("sized").setExecId("w").build());
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("sized").setExecId("w").build()).getExitStatus()).isZero();
+      byte[] size = new byte[8];
+      reader.readFully(size);
+      assertThat(new String(size, StandardCharsets.UTF_8)).isEqualTo("30 120\r\n");
+    }
+    tasks.kill(KillRequest.newBuilder().setId("sized").setSignal(9).build());
+  }
+
+  @Test
   void resizePty_withoutTerminal_failedPrecondition() throws IOException {
     Path bundle = fixture.bundle(testbin(), "sleep", "60").namespaces("pid").write();
     tasks.create(CreateTaskRequest.newBuilder().setId("plain").setBundle(bundle.toString()).build());

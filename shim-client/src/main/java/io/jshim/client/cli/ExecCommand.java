@@ -1,6 +1,7 @@
 package io.jshim.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jshim.client.ExecOptions;
 import io.jshim.client.ShimClient;
 import io.jshim.client.TaskState;
@@ -66,12 +67,16 @@ final class ExecCommand extends ClientCommand {
     ExecSpec plan = plan();
     TaskState state = client.state(id);
     JsonNode config = ExecSpec.readConfig(id, state.bundle());
-    String specJson = plan.applyTo(config).toString();
+    ObjectNode process = plan.applyTo(config);
     String exec = execId != null ? execId : "exec-" + UUID.randomUUID().toString().substring(0, 12);
     try (SignalForwarder signals = SignalForwarder.install();
         ProcessStdio stdio = tty
             ? ProcessStdio.terminal(ctl.console().openTerminal())
             : ProcessStdio.plain(interactive, ctl.console().stdin())) {
+      // the exec's pty exists only once Start runs it: its first size travels in the spec, as runc's consoleSize
+      stdio.windowSize().ifPresent(size -> process.putObject("consoleSize").put("height", size.rows())
+          .put("width", size.columns()));
+      String specJson = process.toString();
       int early = signals.pending();
       if (early != 0) {
         return 128 + early;

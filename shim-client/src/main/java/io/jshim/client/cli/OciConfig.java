@@ -49,7 +49,23 @@ final class OciConfig {
     spec.namespaces().stream()
         .sorted(Comparator.naturalOrder())
         .forEach(ns -> namespaces.addObject().put("type", ns.ociType()));
+    if (spec.terminal() && spec.rootfs().isPresent() && spec.namespaces().contains(Namespace.MOUNT)) {
+      // the pty comes from the container's /dev/ptmx, a link into its own devpts: the daemon fills a tmpfs /dev
+      // with the default devices and that link, and a mount list must name /proc itself
+      ArrayNode mounts = config.putArray("mounts");
+      mount(mounts, "proc", "proc", "/proc", "nosuid", "noexec", "nodev");
+      mount(mounts, "tmpfs", "tmpfs", "/dev", "nosuid", "strictatime", "mode=755", "size=65536k");
+      mount(mounts, "devpts", "devpts", "/dev/pts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620");
+    }
     return config;
+  }
+
+  private static void mount(ArrayNode mounts, String type, String source, String destination, String... options) {
+    ObjectNode mount = mounts.addObject().put("destination", destination).put("type", type).put("source", source);
+    ArrayNode list = mount.putArray("options");
+    for (String option : options) {
+      list.add(option);
+    }
   }
 
   /**

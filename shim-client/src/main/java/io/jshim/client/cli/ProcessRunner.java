@@ -42,6 +42,10 @@ final class ProcessRunner {
       if (early != 0) {
         return 128 + early;
       }
+      if (execId.isEmpty()) {
+        // the init process's pty exists since Create: sized before its program starts
+        stdio.windowSize().ifPresent(size -> client.resizePty(id, execId, size.columns(), size.rows()));
+      }
       client.start(id, execId);
       stdio.started(client, id, execId, err);
       signals.attach(signal -> forward(client, id, execId, signal, err));

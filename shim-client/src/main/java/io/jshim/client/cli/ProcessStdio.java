@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
@@ -107,6 +108,15 @@ final class ProcessStdio implements AutoCloseable {
 
   boolean terminal() {
     return session != null;
+  }
+
+  /** The CLI's terminal size, when attached to a terminal that knows one (a 0x0 size counts as unknown). */
+  Optional<WindowSize> windowSize() {
+    if (session == null) {
+      return Optional.empty();
+    }
+    WindowSize size = session.size();
+    return size.known() ? Optional.of(size) : Optional.empty();
   }
 
   String stdin() {

@@ -91,6 +91,20 @@ class RunConfigTest {
   }
 
   @Test
+  void plan_terminalWithRootfs_mountsProcDevAndItsOwnDevpts() throws IOException {
+    Path rootfs = Files.createDirectory(tmp.resolve("rootfs"));
+
+    JsonNode withTty = config("run", "-t", "--rootfs", rootfs.toString(), "sh");
+    JsonNode withoutTty = config("run", "--rootfs", rootfs.toString(), "sh");
+
+    List<String> targets = new ArrayList<>();
+    withTty.path("mounts").forEach(m -> targets.add(m.path("type").asText() + " " + m.path("destination").asText()));
+    assertThat(targets).containsExactly("proc /proc", "tmpfs /dev", "devpts /dev/pts");
+    assertThat(texts(withTty.path("mounts").get(2).path("options"))).contains("newinstance", "ptmxmode=0666");
+    assertThat(withoutTty.has("mounts")).isFalse();
+  }
+
+  @Test
   void plan_relativeRootfs_becomesAbsolute() throws IOException {
     Path here = Path.of("").toAbsolutePath();
     Path rootfs = Files.createTempDirectory(here.resolve("target"), "rootfs");

@@ -3,6 +3,7 @@ package io.jshim.daemon.task;
 import io.jshim.daemon.spawn.ProcessOptions;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An OCI {@code process} object as the daemon acts on it: the init process of a bundle, or an exec.
@@ -10,17 +11,22 @@ import java.util.Objects;
  * @param env the environment as given (HOME is filled in later, from the container's passwd)
  * @param options rlimits, groups, umask, no_new_privs, OOM score adjustment and capabilities
  * @param terminal whether the process gets a pseudo-terminal
+ * @param consoleSize {@code process.consoleSize}: the terminal's size before the program starts
  */
 record ProcessConfig(List<String> args, List<String> env, String cwd, int uid, int gid, ProcessOptions options,
-    boolean terminal) {
+    boolean terminal, Optional<ConsoleSize> consoleSize) {
   ProcessConfig {
     args = List.copyOf(args);
     env = List.copyOf(env);
     Objects.requireNonNull(cwd, "cwd");
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(consoleSize, "consoleSize");
   }
 
+  /** A terminal's size in columns and rows. */
+  record ConsoleSize(int width, int height) {}
+
   ProcessConfig withEnv(List<String> newEnv) {
-    return new ProcessConfig(args, newEnv, cwd, uid, gid, options, terminal);
+    return new ProcessConfig(args, newEnv, cwd, uid, gid, options, terminal, consoleSize);
   }
 }

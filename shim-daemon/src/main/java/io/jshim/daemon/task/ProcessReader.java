@@ -1,5 +1,6 @@
 package io.jshim.daemon.task;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.OciSpec;
 import io.jshim.daemon.spawn.Capability;
@@ -33,7 +34,25 @@ final class ProcessReader {
     int gid = user == null ? 0 : JsonFields.id(user.gid(), "process.user.gid");
     ProcessOptions options = ProcessOptionsReader.read(process);
     return new ProcessConfig(args, env, cwd, uid, gid, withoutUnraisableAmbient(options),
-        Boolean.TRUE.equals(process.terminal()));
+        Boolean.TRUE.equals(process.terminal()), consoleSize(process.consoleSize()));
+  }
+
+  private static Optional<ProcessConfig.ConsoleSize> consoleSize(JsonNode size) {
+    if (size == null || size.isNull()) {
+      return Optional.empty();
+    }
+    int width = dimension(size, "width");
+    int height = dimension(size, "height");
+    // 0x0 is what a client without a terminal size sends: no size rather than an unusable one
+    return width == 0 || height == 0 ? Optional.empty() : Optional.of(new ProcessConfig.ConsoleSize(width, height));
+  }
+
+  private static int dimension(JsonNode size, String field) {
+    JsonNode value = size.get(field);
+    if (value == null || !value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 0 || value.asInt() > 0xffff) {
+      throw ShimException.invalidArgument("process.consoleSize." + field + ": " + value + " (expected: 0..65535)");
+    }
+    return value.asInt();
   }
 
   private static ProcessOptions withoutUnraisableAmbient(ProcessOptions options) {

@@ -117,9 +117,10 @@ public final class TaskService {
           containerLog);
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
-      task.setInit(spawn(spec.stdio(), terminal, containerLog.map(LogSink.class::cast), fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(),
-          init.gid(), config.namespaces(), config.hostname(), config.rootfs(), init.options(), config.linux(),
-          filesystem, cgroupDirs, fds, terminal), io -> settleInit(task, io)));
+      task.setInit(spawn(spec.stdio(), terminal, init.consoleSize(), containerLog.map(LogSink.class::cast),
+          fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
+              config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal),
+          io -> settleInit(task, io)));
       registry.install(task);
       log.info("created task {} with pid {}", id, task.init().pid());
       return task.view();
@@ -206,8 +207,8 @@ public final class TaskService {
    *
    * @param settle what must be done, given the process's I/O, between its reap and the publication of its exit
    */
-  private ShimProcess spawn(StdioPaths paths, boolean terminal, Optional<LogSink> log,
-      Function<int[], SpawnRequest> request, Function<ProcessIo, CompletionStage<?>> settle) {
+  private ShimProcess spawn(StdioPaths paths, boolean terminal, Optional<ProcessConfig.ConsoleSize> size,
+      Optional<LogSink> log, Function<int[], SpawnRequest> request, Function<ProcessIo, CompletionStage<?>> settle) {
     ProcessIo io = ProcessIo.open(paths, terminal, log, ioLoop);
     try (Window window = reaper.openWindow()) {
       HeldProcess held;
@@ -223,6 +224,8 @@ public final class TaskService {
       if (terminal) {
         io.attachConsole(held.takeConsole().orElseThrow(() -> new IllegalStateException(
             "the workload of pid " + held.pid() + " was spawned with a console but sent none")));
+        // before the program runs, so its first look at the window size is the right one
+        size.ifPresent(s -> io.resize(s.width(), s.height()));
       }
       return new ShimProcess(held, child, io, exit -> settle.apply(io));
     } catch (RuntimeException e) {
@@ -279,9 +282,10 @@ public final class TaskService {
     List<String> cgroupDirs = cgroupDirs(task.cgroup());
     AtomicReference<ShimProcess> spawned = new AtomicReference<>();
     // the namespaces are found through /proc/<init pid>: that pid must stay the init's while the helper joins them
-    task.init().whileAlive(() -> spawned.set(spawn(exec.stdio(), exec.terminal(), Optional.empty(), fds -> new SpawnRequest(p.args(), p.env(), p.cwd(),
-        p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(), Optional.empty(), p.options(), LinuxSetup.none(),
-        Filesystem.none(), cgroupDirs, fds, exec.terminal()), io -> io.drained(DRAIN_IDLE))));
+    task.init().whileAlive(() -> spawned.set(spawn(exec.stdio(), exec.terminal(), p.consoleSize(), Optional.empty(),
+        fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
+            Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal()),
+        io -> io.drained(DRAIN_IDLE))));
     log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.get().pid());
     return spawned.get();
   }
