@@ -1,5 +1,5 @@
 /**
- * Process I/O: opening the stdio files and FIFOs a request names, and copying a process's streams on the one
- * {@link io.jshim.daemon.io.IoLoop} thread ({@link io.jshim.daemon.io.ProcessIo}).
+ * Process I/O: the stdio FIFOs and files a request names, opened without blocking; the copy pumps on the daemon's
+ * one epoll thread; a terminal's master side; and the per-task container log in the CRI format.
  */
 package io.jshim.daemon.io;

@@ -69,14 +69,10 @@ public interface Posix {
   void write(int fd, byte[] buf);
 
   /** A pipe, both ends close-on-exec (pipe2 with O_CLOEXEC): {read end, write end}. */
-  default int[] pipe() {
-    throw unsupported("pipe");
-  }
+  int[] pipe();
 
   /** Sets or clears O_NONBLOCK on {@code fd}'s open file description, which every dup of it shares. */
-  default void setNonBlocking(int fd, boolean on) {
-    throw unsupported("setNonBlocking");
-  }
+  void setNonBlocking(int fd, boolean on);
 
   /**
    * One read(2) on a non-blocking fd.
@@ -85,9 +81,7 @@ public interface Posix {
    *     everywhere; -1 when nothing is there now (EAGAIN)
    * @throws SysException for any other error
    */
-  default int readNonBlocking(int fd, byte[] buf, int offset, int len) {
-    throw unsupported("readNonBlocking");
-  }
+  int readNonBlocking(int fd, byte[] buf, int offset, int len);
 
   /**
    * One write(2) on a non-blocking fd; on a regular file or a blocking fd it may write everything.
@@ -95,9 +89,7 @@ public interface Posix {
    * @return bytes written, -1 when the fd cannot take any now (EAGAIN)
    * @throws SysException with errno {@link Errnos#EPIPE} when nobody reads the pipe any more, or another errno
    */
-  default int writeNonBlocking(int fd, byte[] buf, int offset, int len) {
-    throw unsupported("writeNonBlocking");
-  }
+  int writeNonBlocking(int fd, byte[] buf, int offset, int len);
 
   /**
    * Receives up to {@code len} bytes from a socket, waiting at most {@code timeout}, with the first fd of
@@ -106,19 +98,13 @@ public interface Posix {
    * @return the byte count, 0 at end of file, and the fd if one came
    * @throws SysException with errno EAGAIN when the timeout passes with nothing to read
    */
-  default Received receive(int fd, byte[] buf, int offset, int len, Duration timeout) {
-    throw unsupported("receive");
-  }
+  Received receive(int fd, byte[] buf, int offset, int len, Duration timeout);
 
   /** Sets a terminal's window size (TIOCSWINSZ); on a pty master it reaches the slave side. */
-  default void setWindowSize(int fd, int rows, int cols) {
-    throw unsupported("setWindowSize");
-  }
+  void setWindowSize(int fd, int rows, int cols);
 
   /** A new epoll instance, close-on-exec, with its own wake-up eventfd. */
-  default Epoll epoll() {
-    throw unsupported("epoll");
-  }
+  Epoll epoll();
 
   /**
    * kill(2).
@@ -140,8 +126,4 @@ public interface Posix {
    * @return the raw wait status, or empty if it is still running
    */
   OptionalInt reap(int pid);
-
-  private UnsupportedOperationException unsupported(String call) {
-    return new UnsupportedOperationException(call + " is not supported by " + getClass().getName());
-  }
 }

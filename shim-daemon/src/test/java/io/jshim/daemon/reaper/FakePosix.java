@@ -1,6 +1,8 @@
 package io.jshim.daemon.reaper;
 
+import io.jshim.daemon.sys.Epoll;
 import io.jshim.daemon.sys.Posix;
+import io.jshim.daemon.sys.Received;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -94,5 +96,40 @@ final class FakePosix implements Posix {
   @Override
   public void write(int fd, byte[] buf) {
     throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public int[] pipe() {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public void setNonBlocking(int fd, boolean on) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public int readNonBlocking(int fd, byte[] buf, int offset, int len) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public int writeNonBlocking(int fd, byte[] buf, int offset, int len) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public Received receive(int fd, byte[] buf, int offset, int len, Duration timeout) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public void setWindowSize(int fd, int rows, int cols) {
+    throw new UnsupportedOperationException("no terminals in the fake");
+  }
+
+  @Override
+  public Epoll epoll() {
+    throw new UnsupportedOperationException("no epoll in the fake");
   }
 }
