@@ -12,16 +12,11 @@ import io.jshim.daemon.io.LogSpec;
 import io.jshim.daemon.io.LogSink;
 import io.jshim.daemon.io.ProcessIo;
 import io.jshim.daemon.io.IoLoop;
-import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.proc.ProcFs;
-import io.jshim.daemon.reaper.Child;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.reaper.Reaper;
-import io.jshim.daemon.reaper.Window;
 import io.jshim.daemon.spawn.Filesystem;
-import io.jshim.daemon.spawn.HeldProcess;
 import io.jshim.daemon.spawn.LinuxSetup;
-import io.jshim.daemon.spawn.SpawnException;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
 import java.nio.file.Path;
@@ -31,12 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,15 +49,12 @@ public final class TaskService {
    */
   private static final Duration DRAIN_IDLE = Duration.ofSeconds(2);
 
-  private final Spawner spawner;
   private final Reaper reaper;
-  private final IoLoop ioLoop;
+  private final ProcessLauncher launcher;
   private final ProcFs proc;
   private final Runnable onShutdown;
   private final Optional<Cgroups> cgroups;
-  private final Path logRoot;
-  private final Clock clock;
-  private final Set<Path> logPaths = ConcurrentHashMap.newKeySet();
+  private final ContainerLogs logs;
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
@@ -76,14 +65,13 @@ public final class TaskService {
    */
   public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
       Path logRoot, Clock clock, Runnable onShutdown) {
-    this.spawner = Objects.requireNonNull(spawner, "spawner");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
-    this.ioLoop = Objects.requireNonNull(ioLoop, "ioLoop");
+    this.launcher = new ProcessLauncher(Objects.requireNonNull(spawner, "spawner"), reaper,
+        Objects.requireNonNull(ioLoop, "ioLoop"));
     this.proc = Objects.requireNonNull(proc, "proc");
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
-    this.logRoot = Objects.requireNonNull(logRoot, "logRoot");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.logs = new ContainerLogs(Objects.requireNonNull(logRoot, "logRoot"), Objects.requireNonNull(clock, "clock"));
   }
 
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
@@ -109,7 +97,7 @@ public final class TaskService {
     Optional<Cgroup> cgroup = Optional.empty();
     Optional<ContainerLog> containerLog = Optional.empty();
     try {
-      containerLog = openLog(id, logSpec);
+      containerLog = logs.open(id, logSpec);
       cgroup = createCgroup(id, config);
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
@@ -117,7 +105,7 @@ public final class TaskService {
           containerLog);
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
-      task.setInit(spawn(spec.stdio(), terminal, init.consoleSize(), containerLog.map(LogSink.class::cast),
+      task.setInit(launcher.launch(spec.stdio(), terminal, init.consoleSize(), containerLog.map(LogSink.class::cast),
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
               config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal),
           io -> settleInit(task, io)));
@@ -126,34 +114,10 @@ public final class TaskService {
       return task.view();
     } catch (RuntimeException e) {
       cgroup.ifPresent(this::destroyQuietly);
-      containerLog.ifPresent(this::closeLog);
+      containerLog.ifPresent(logs::close);
       registry.remove(id);
       throw e;
     }
-  }
-
-  private Optional<ContainerLog> openLog(String id, Optional<LogSpec> spec) {
-    if (spec.isEmpty()) {
-      return Optional.empty();
-    }
-    Path path = spec.get().path();
-    if (!logPaths.add(path)) {
-      throw ShimException.alreadyExists("log path " + path + " is already the log of another task (expected: one log file per task)");
-    }
-    try {
-      ContainerLog opened = ContainerLog.open(spec.get(), logRoot, clock);
-      log.info("task {}: container log {} (rotated at {} bytes, {} files kept)", id, path, spec.get().maxSize(),
-          spec.get().maxFiles());
-      return Optional.of(opened);
-    } catch (RuntimeException e) {
-      logPaths.remove(path);
-      throw e;
-    }
-  }
-
-  private void closeLog(ContainerLog containerLog) {
-    containerLog.close();
-    logPaths.remove(containerLog.spec().path());
   }
 
   /** Where the task's container log is and how it rotates. */
@@ -200,38 +164,6 @@ public final class TaskService {
 
   private static List<String> cgroupDirs(Optional<Cgroup> cgroup) {
     return cgroup.map(c -> c.procsDirs().stream().map(Object::toString).toList()).orElse(List.of());
-  }
-
-  /**
-   * Spawns a held process with its stdio open and its exit claimed from the reaper.
-   *
-   * @param settle what must be done, given the process's I/O, between its reap and the publication of its exit
-   */
-  private ShimProcess spawn(StdioPaths paths, boolean terminal, Optional<ProcessConfig.ConsoleSize> size,
-      Optional<LogSink> log, Function<int[], SpawnRequest> request, Function<ProcessIo, CompletionStage<?>> settle) {
-    ProcessIo io = ProcessIo.open(paths, terminal, log, ioLoop);
-    try (Window window = reaper.openWindow()) {
-      HeldProcess held;
-      try {
-        held = spawner.spawn(request.apply(io.childFds()));
-      } catch (SpawnException e) {
-        // a workload that got as far as its clone must not outlive the failed create
-        e.strandedPid().ifPresent(pid -> window.claim(pid).signal(SIGKILL));
-        throw e;
-      }
-      Child child = window.claim(held.pid());
-      io.spawned();
-      if (terminal) {
-        io.attachConsole(held.takeConsole().orElseThrow(() -> new IllegalStateException(
-            "the workload of pid " + held.pid() + " was spawned with a console but sent none")));
-        // before the program runs, so its first look at the window size is the right one
-        size.ifPresent(s -> io.resize(s.width(), s.height()));
-      }
-      return new ShimProcess(held, child, io, exit -> settle.apply(io));
-    } catch (RuntimeException e) {
-      io.close();
-      throw e;
-    }
   }
 
   /**
@@ -282,7 +214,7 @@ public final class TaskService {
     List<String> cgroupDirs = cgroupDirs(task.cgroup());
     AtomicReference<ShimProcess> spawned = new AtomicReference<>();
     // the namespaces are found through /proc/<init pid>: that pid must stay the init's while the helper joins them
-    task.init().whileAlive(() -> spawned.set(spawn(exec.stdio(), exec.terminal(), p.consoleSize(), Optional.empty(),
+    task.init().whileAlive(() -> spawned.set(launcher.launch(exec.stdio(), exec.terminal(), p.consoleSize(), Optional.empty(),
         fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
             Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal()),
         io -> io.drained(DRAIN_IDLE))));
@@ -388,7 +320,7 @@ public final class TaskService {
     }
     return task.init().delete().thenApply(exit -> {
       task.cgroup().ifPresent(this::destroyQuietly);
-      task.containerLog().ifPresent(this::closeLog);
+      task.containerLog().ifPresent(logs::close);
       // execs that nobody deleted go with their task
       task.startedExecs().forEach(p -> p.io().close());
       registry.remove(id);
