@@ -12,6 +12,7 @@ import io.jshim.daemon.spawn.NativeSpawner;
 import io.jshim.daemon.sys.ChildSignals;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
+import io.jshim.daemon.task.TaskEvents;
 import io.jshim.daemon.task.TaskService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ public final class ShimDaemon implements AutoCloseable {
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
     ioLoop = IoLoop.start(posix);
     TaskService tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups,
-        config.logRoot(), Clock.systemUTC(), stopped::countDown);
+        config.logRoot(), Clock.systemUTC(), TaskEvents.NONE, stopped::countDown);
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));
     oomPoller.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);

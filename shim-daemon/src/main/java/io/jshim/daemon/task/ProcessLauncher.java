@@ -35,7 +35,8 @@ final class ProcessLauncher {
    * @param settle what must be done, given the process's I/O, between its reap and the publication of its exit
    */
   ShimProcess launch(StdioPaths paths, boolean terminal, Optional<ProcessConfig.ConsoleSize> size,
-      Optional<LogSink> log, Function<int[], SpawnRequest> request, Function<ProcessIo, CompletionStage<?>> settle) {
+      Optional<LogSink> log, Function<int[], SpawnRequest> request, Function<ProcessIo, CompletionStage<?>> settle,
+      ShimProcess.Hooks hooks) {
     ProcessIo io = ProcessIo.open(paths, terminal, log, ioLoop);
     try (Window window = reaper.openWindow()) {
       HeldProcess held;
@@ -54,7 +55,7 @@ final class ProcessLauncher {
         // before the program runs, so its first look at the window size is the right one
         size.ifPresent(s -> io.resize(s.width(), s.height()));
       }
-      return new ShimProcess(held, child, io, exit -> settle.apply(io));
+      return new ShimProcess(held, child, io, exit -> settle.apply(io), hooks);
     } catch (RuntimeException e) {
       io.close();
       throw e;

@@ -7,7 +7,9 @@ import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.spawn.HeldProcess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * One spawned process of a task and its state machine. Transitions happen under {@code lock}; the state is
@@ -24,6 +26,7 @@ final class ShimProcess {
   private final Child child;
   private final ProcessIo io;
   private final Function<ExitStatus, CompletionStage<?>> settle;
+  private final Hooks hooks;
   private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
   private volatile ProcessState state;
 
@@ -31,13 +34,23 @@ final class ShimProcess {
    * @param settle what must happen between the reap and the publication of an exit; its failure is
    *     ignored (the exit is published anyway)
    */
-  ShimProcess(HeldProcess held, Child child, ProcessIo io, Function<ExitStatus, CompletionStage<?>> settle) {
+  ShimProcess(HeldProcess held, Child child, ProcessIo io, Function<ExitStatus, CompletionStage<?>> settle,
+      Hooks hooks) {
     this.held = held;
     this.child = child;
     this.io = io;
+    this.hooks = hooks;
     this.settle = settle;
     this.state = new ProcessState.Created(held.pid());
     child.exit().thenAccept(this::onExit);
+  }
+
+  /**
+   * Called under the process's lock, in this order, when the process starts and when its exit is published.
+   * Implementations only queue.
+   */
+  record Hooks(IntConsumer started, Consumer<ExitStatus> exited) {
+    static final Hooks NONE = new Hooks(pid -> { }, exit -> { });
   }
 
   int pid() {
@@ -66,6 +79,7 @@ final class ShimProcess {
       }
       held.release();
       state = new ProcessState.Running(pid());
+      hooks.started().accept(pid());
     }
   }
 
@@ -136,6 +150,8 @@ final class ShimProcess {
   private void publish(ExitStatus exit) {
     synchronized (lock) {
       state = new ProcessState.Stopped(exit);
+      // under the lock that start() holds while it reports the start: the start is always reported first
+      hooks.exited().accept(exit);
     }
     exited.complete(exit);
   }

@@ -39,6 +39,7 @@ final class Task {
   private final boolean terminal;
   private ShimProcess init;
   private final Object freezerLock = new Object();
+  private final Object oomLock = new Object();
   private final Object execLock = new Object();
   private final Map<String, ExecProcess> execs = new LinkedHashMap<>();
   private boolean initExited;
@@ -211,20 +212,32 @@ final class Task {
     }
   }
 
-  /** Records OOM kills the kernel counted in the task's cgroup; called when the init process exits. */
-  void checkOom() {
-    cgroup.ifPresent(c -> {
-      try {
-        long count = c.oomKillCount();
-        if (count > oomKills) {
-          log.warn("task {}: the kernel OOM-killed {} process(es) in cgroup {}", id, count - oomKills, c.path());
-          oomKills = count;
+  /**
+   * Records OOM kills the kernel counted in the task's cgroup; called when the init process exits and periodically.
+   *
+   * @return whether there were new ones since the last look
+   */
+  boolean checkOom() {
+    if (cgroup.isEmpty()) {
+      return false;
+    }
+    Cgroup c = cgroup.get();
+    try {
+      long count = c.oomKillCount();
+      synchronized (oomLock) {
+        if (count <= oomKills) {
+          return false;
         }
-      } catch (RuntimeException e) {
-        log.debug("task {}: cannot read the OOM counter: {}", id, e.getMessage());
+        log.warn("task {}: the kernel OOM-killed {} process(es) in cgroup {}", id, count - oomKills, c.path());
+        oomKills = count;
+        return true;
       }
-    });
+    } catch (RuntimeException e) {
+      log.debug("task {}: cannot read the OOM counter: {}", id, e.getMessage());
+      return false;
+    }
   }
+
 
   TaskView view() {
     return view(id, init.state(), stdio, terminal);

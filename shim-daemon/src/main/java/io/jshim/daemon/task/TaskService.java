@@ -55,22 +55,25 @@ public final class TaskService {
   private final Runnable onShutdown;
   private final Optional<Cgroups> cgroups;
   private final ContainerLogs logs;
+  private final TaskEvents events;
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
   /**
    * @param cgroups the host's cgroups; empty when the daemon may not manage them (not root)
    * @param logRoot the directory container logs must be inside
+   * @param events told of every task event (containerd's topics), in order
    * @param onShutdown called when a Shutdown finds no task left
    */
   public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
-      Path logRoot, Clock clock, Runnable onShutdown) {
+      Path logRoot, Clock clock, TaskEvents events, Runnable onShutdown) {
     this.reaper = Objects.requireNonNull(reaper, "reaper");
     this.launcher = new ProcessLauncher(Objects.requireNonNull(spawner, "spawner"), reaper,
         Objects.requireNonNull(ioLoop, "ioLoop"));
     this.proc = Objects.requireNonNull(proc, "proc");
     this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
+    this.events = Objects.requireNonNull(events, "events");
     this.logs = new ContainerLogs(Objects.requireNonNull(logRoot, "logRoot"), Objects.requireNonNull(clock, "clock"));
   }
 
@@ -108,8 +111,10 @@ public final class TaskService {
       task.setInit(launcher.launch(spec.stdio(), terminal, init.consoleSize(), containerLog.map(LogSink.class::cast),
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
               config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal),
-          io -> settleInit(task, io)));
+          io -> settleInit(task, io), new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.Started(id, pid)),
+              exit -> events.publish(new TaskEvent.Exited(id, id, exit)))));
       registry.install(task);
+      events.publish(new TaskEvent.Created(id, spec.bundle(), spec.stdio(), terminal, task.init().pid()));
       log.info("created task {} with pid {}", id, task.init().pid());
       return task.view();
     } catch (RuntimeException e) {
@@ -171,6 +176,8 @@ public final class TaskService {
    * a task without its own pid namespace is killed (containerd's rule), and every exec's exit comes first.
    */
   private CompletionStage<?> settleInit(Task task, ProcessIo io) {
+    // an OOM kill is on record (and reported) before anyone hears of the exit it caused
+    checkOom(task);
     List<CompletableFuture<ExitStatus>> execExits = task.initExited();
     if (!task.privatePidNamespace()) {
       task.cgroup().ifPresent(c -> {
@@ -205,6 +212,7 @@ public final class TaskService {
     boolean terminal = request.terminal() || config.terminal();
     ProcessConfig withHome = config.withEnv(HomeDirectory.withHome(config.env(), task.rootfs(), config.uid()));
     task.addExec(new ExecProcess(execId, withHome, request.stdio(), terminal));
+    events.publish(new TaskEvent.ExecAdded(id, execId));
     log.info("task {}: added exec {}", id, execId);
   }
 
@@ -217,7 +225,9 @@ public final class TaskService {
     task.init().whileAlive(() -> spawned.set(launcher.launch(exec.stdio(), exec.terminal(), p.consoleSize(), Optional.empty(),
         fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
             Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal()),
-        io -> io.drained(DRAIN_IDLE))));
+        io -> io.drained(DRAIN_IDLE),
+        new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.ExecStarted(task.id(), exec.id(), pid)),
+            exit -> events.publish(new TaskEvent.Exited(task.id(), exec.id(), exit))))));
     log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.get().pid());
     return spawned.get();
   }
@@ -226,12 +236,14 @@ public final class TaskService {
   public void pause(String id) {
     Task task = registry.get(TaskIds.validate(id));
     task.pause(cgroupOf(task, "pause"));
+    events.publish(new TaskEvent.Paused(task.id()));
   }
 
   /** Thaws a paused task. */
   public void resume(String id) {
     Task task = registry.get(TaskIds.validate(id));
     task.resume(cgroupOf(task, "resume"));
+    events.publish(new TaskEvent.Resumed(task.id()));
   }
 
   /** Applies new resource limits to a task's cgroup. */
@@ -301,11 +313,7 @@ public final class TaskService {
     if (!execId.isEmpty()) {
       return task.exec(TaskIds.validate(execId, "exec_id")).exited();
     }
-    // an OOM kill is on record before anyone hears of the exit it caused
-    return task.init().exited().thenApply(exit -> {
-      task.checkOom();
-      return exit;
-    });
+    return task.init().exited();
   }
 
   /** Deletes a stopped (or never started) task and completes with its exit. */
@@ -324,6 +332,7 @@ public final class TaskService {
       // execs that nobody deleted go with their task
       task.startedExecs().forEach(p -> p.io().close());
       registry.remove(id);
+      events.publish(new TaskEvent.Deleted(id, id, exit));
       log.info("deleted task {} (exit status {})", id, exit.status());
       return exit;
     });
@@ -373,7 +382,13 @@ public final class TaskService {
 
   /** Looks for OOM kills in every task's cgroup (the daemon calls this periodically). */
   public void checkOom() {
-    registry.all().forEach(Task::checkOom);
+    registry.all().forEach(this::checkOom);
+  }
+
+  private void checkOom(Task task) {
+    if (task.checkOom()) {
+      events.publish(new TaskEvent.Oom(task.id()));
+    }
   }
 
   /** OOM kills seen in all current tasks' cgroups. */
