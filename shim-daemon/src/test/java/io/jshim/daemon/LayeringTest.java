@@ -33,9 +33,17 @@ class LayeringTest {
   }
 
   @Test
-  void onlyServer_touchesProtoAndGrpc() {
-    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.server..")
+  void onlyTheProtocolAdapters_touchProtoAndGrpc() {
+    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.server..", "io.jshim.daemon.events..")
         .should().dependOnClassesThat().resideInAnyPackage("io.jshim.proto..", "io.grpc..")
+        .check(classes);
+  }
+
+  @Test
+  void events_translateTaskEventsOnly() {
+    noClasses().that().resideInAPackage("io.jshim.daemon.events..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.jshim.daemon.sys..", "io.jshim.daemon.spawn..",
+            "io.jshim.daemon.server..", "io.grpc..", "jnr..")
         .check(classes);
   }
 
