@@ -48,6 +48,8 @@ public final class TaskService {
    * open forever, or nobody reads a full FIFO.
    */
   private static final Duration DRAIN_IDLE = Duration.ofSeconds(2);
+  /** Where containerd expects a shim to mount the rootfs list, relative to the bundle. */
+  static final String ROOTFS_DIR = "rootfs";
 
   private final Reaper reaper;
   private final ProcessLauncher launcher;
@@ -55,16 +57,19 @@ public final class TaskService {
   private final Runnable onShutdown;
   private final Optional<Cgroups> cgroups;
   private final ContainerLogs logs;
+  private final RootfsMounter mounter;
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
   /**
    * @param cgroups the host's cgroups; empty when the daemon may not manage them (not root)
+   * @param mounter mounts the rootfs list of a Create
    * @param logRoot the directory container logs must be inside
    * @param onShutdown called when a Shutdown finds no task left
    */
   public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
-      Path logRoot, Clock clock, Runnable onShutdown) {
+      RootfsMounter mounter, Path logRoot, Clock clock, Runnable onShutdown) {
+    this.mounter = Objects.requireNonNull(mounter, "mounter");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
     this.launcher = new ProcessLauncher(Objects.requireNonNull(spawner, "spawner"), reaper,
         Objects.requireNonNull(ioLoop, "ioLoop"));
@@ -77,10 +82,29 @@ public final class TaskService {
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
   public TaskView create(CreateSpec spec) {
     String id = TaskIds.validate(spec.id());
-    if (spec.rootfsMounts() > 0) {
-      throw ShimException.unimplemented("rootfs: " + spec.rootfsMounts()
-          + " mounts (expected: none; put the root filesystem in the bundle, request mounts are not supported yet)");
+    Path rootfsTarget = spec.bundle().resolve(ROOTFS_DIR);
+    if (spec.rootfs().isEmpty()) {
+      return createMounted(id, spec);
     }
+    // config.json's root.path is normally this directory: it must be mounted before the config is read
+    mounter.mount(spec.rootfs(), rootfsTarget);
+    try {
+      return createMounted(id, spec);
+    } catch (RuntimeException e) {
+      unmountQuietly(id, rootfsTarget);
+      throw e;
+    }
+  }
+
+  private void unmountQuietly(String id, Path rootfsTarget) {
+    try {
+      mounter.unmount(rootfsTarget);
+    } catch (RuntimeException e) {
+      log.warn("task {}: root filesystem {} left mounted: {}", id, rootfsTarget, e.getMessage());
+    }
+  }
+
+  private TaskView createMounted(String id, CreateSpec spec) {
     BundleConfig config = bundles.read(spec.bundle());
     boolean terminal = spec.terminal() || config.process().terminal();
     List<String> notApplied = new ArrayList<>(config.notApplied());
@@ -102,7 +126,7 @@ public final class TaskService {
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
       Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup,
-          containerLog);
+          containerLog, spec.rootfs());
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
       task.setInit(launcher.launch(spec.stdio(), terminal, init.consoleSize(), containerLog.map(LogSink.class::cast),
@@ -323,6 +347,9 @@ public final class TaskService {
       task.containerLog().ifPresent(logs::close);
       // execs that nobody deleted go with their task
       task.startedExecs().forEach(p -> p.io().close());
+      if (!task.rootfsMounts().isEmpty()) {
+        unmountQuietly(id, task.rootfsTarget());
+      }
       registry.remove(id);
       log.info("deleted task {} (exit status {})", id, exit.status());
       return exit;
