@@ -186,6 +186,19 @@ class RootfsMountTest {
   }
 
   @Test
+  void duplicateId_isRefusedBeforeMounting_theLiveTaskKeepsItsRootfs() throws IOException {
+    Path bundle = bundle("/jshim-testbin", "exit", "3");
+    create("dup", bundle, mount("bind", snapshot.toString(), "rbind"));
+
+    assertThatThrownBy(() -> create("dup", bundle, mount("bind", snapshot.toString(), "rbind")))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+    assertThat(isMountPoint(bundle.resolve("rootfs"))).as("the first task's rootfs").isTrue();
+    assertThat(startWaitDelete("dup")).isEqualTo(3);
+    assertThat(isMountPoint(bundle.resolve("rootfs"))).isFalse();
+  }
+
+  @Test
   void failedCreate_unmountsTheRootfs() throws IOException {
     Path bundle = bundle("/no-such-program");
 

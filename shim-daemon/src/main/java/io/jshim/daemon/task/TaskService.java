@@ -82,16 +82,23 @@ public final class TaskService {
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
   public TaskView create(CreateSpec spec) {
     String id = TaskIds.validate(spec.id());
-    Path rootfsTarget = spec.bundle().resolve(ROOTFS_DIR);
-    if (spec.rootfs().isEmpty()) {
-      return createMounted(id, spec);
-    }
-    // config.json's root.path is normally this directory: it must be mounted before the config is read
-    mounter.mount(spec.rootfs(), rootfsTarget);
+    // before anything is mounted: a second Create of a live id must not touch that task's rootfs
+    registry.reserve(id);
     try {
-      return createMounted(id, spec);
+      if (spec.rootfs().isEmpty()) {
+        return createReserved(id, spec);
+      }
+      Path rootfsTarget = spec.bundle().resolve(ROOTFS_DIR);
+      // config.json's root.path is normally this directory: it must be mounted before the config is read
+      mounter.mount(spec.rootfs(), rootfsTarget);
+      try {
+        return createReserved(id, spec);
+      } catch (RuntimeException e) {
+        unmountQuietly(id, rootfsTarget);
+        throw e;
+      }
     } catch (RuntimeException e) {
-      unmountQuietly(id, rootfsTarget);
+      registry.remove(id);
       throw e;
     }
   }
@@ -104,7 +111,7 @@ public final class TaskService {
     }
   }
 
-  private TaskView createMounted(String id, CreateSpec spec) {
+  private TaskView createReserved(String id, CreateSpec spec) {
     BundleConfig config = bundles.read(spec.bundle());
     boolean terminal = spec.terminal() || config.process().terminal();
     List<String> notApplied = new ArrayList<>(config.notApplied());
@@ -117,7 +124,6 @@ public final class TaskService {
           String.join(", ", notApplied));
     }
     Optional<LogSpec> logSpec = LogSpec.fromAnnotations(config.annotations());
-    registry.reserve(id);
     Optional<Cgroup> cgroup = Optional.empty();
     Optional<ContainerLog> containerLog = Optional.empty();
     try {
@@ -139,7 +145,6 @@ public final class TaskService {
     } catch (RuntimeException e) {
       cgroup.ifPresent(this::destroyQuietly);
       containerLog.ifPresent(logs::close);
-      registry.remove(id);
       throw e;
     }
   }
