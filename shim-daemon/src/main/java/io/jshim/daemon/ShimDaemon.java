@@ -3,6 +3,7 @@ package io.jshim.daemon;
 import io.jshim.daemon.cgroup.Cgroups;
 import io.jshim.daemon.config.ShimConfig;
 import io.jshim.daemon.io.IoLoop;
+import io.jshim.daemon.mount.KernelRootfsMounter;
 import io.jshim.daemon.proc.ProcFs;
 import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.server.DaemonSnapshot;
@@ -60,7 +61,7 @@ public final class ShimDaemon implements AutoCloseable {
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
     ioLoop = IoLoop.start(posix);
-    TaskService tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups,
+    TaskService tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups, new KernelRootfsMounter(posix),
         config.logRoot(), Clock.systemUTC(), TaskEvents.NONE, stopped::countDown);
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));

@@ -1,11 +1,17 @@
 package io.jshim.daemon;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.jshim.daemon.spawn.MountOptions;
+import io.jshim.daemon.task.RootfsMount;
+import io.jshim.daemon.task.RootfsMounter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +61,21 @@ class LayeringTest {
     noClasses().that().resideInAPackage("io.jshim.daemon.reaper..")
         .should().dependOnClassesThat().resideInAnyPackage("io.jshim.daemon.spawn..", "io.jshim.daemon.task..", "io.jshim.daemon.server..")
         .check(classes);
+  }
+
+  @Test
+  void mount_implementsTheTaskSeamOnSysAndKnowsNothingElse() {
+    classes().that().resideInAPackage("io.jshim.daemon.mount..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..", "io.jshim.daemon.mount..",
+            "io.jshim.daemon.sys..", "io.jshim.daemon.error..", "io.jshim.daemon.task..", "io.jshim.daemon.spawn..")
+        .check(classes);
+    // of the domain only the seam it implements, of spawn only the option parser it shares
+    noClasses().that().resideInAPackage("io.jshim.daemon.mount..")
+        .should().dependOnClassesThat(resideInAnyPackage("io.jshim.daemon.task..", "io.jshim.daemon.spawn..")
+            .and(not(belongToAnyOf(RootfsMount.class, RootfsMounter.class, MountOptions.class))))
+        .check(classes);
+    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.mount..", "io.jshim.daemon")
+        .should().dependOnClassesThat().resideInAPackage("io.jshim.daemon.mount..").check(classes);
   }
 
   @Test

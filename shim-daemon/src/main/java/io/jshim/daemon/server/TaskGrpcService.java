@@ -9,6 +9,7 @@ import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.oci.OciJson;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.task.CreateSpec;
+import io.jshim.daemon.task.RootfsMount;
 import io.jshim.daemon.task.ExecRequest;
 import io.jshim.daemon.task.TaskService;
 import io.jshim.daemon.task.TaskView;
@@ -68,7 +69,8 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
     Calls.unary(response, () -> {
       CreateSpec spec = new CreateSpec(request.getId(), Path.of(request.getBundle()),
           new StdioPaths(request.getStdin(), request.getStdout(), request.getStderr()), request.getTerminal(),
-          request.getRootfsCount());
+          request.getRootfsList().stream()
+              .map(m -> new RootfsMount(m.getType(), m.getSource(), m.getOptionsList())).toList());
       if (!request.getCheckpoint().isEmpty() || !request.getParentCheckpoint().isEmpty()) {
         throw ShimException.unimplemented("checkpoint: restore from a checkpoint is not supported (expected: empty)");
       }

@@ -20,6 +20,9 @@ public final class Errnos {
   public static final int EINVAL = 22;
   public static final int EPIPE = 32;
   public static final int ENOEXEC = 8;
+  public static final int EBUSY = 16;
+  public static final int ENODEV = 19;
+  public static final int EROFS = 30;
 
   private Errnos() {}
 

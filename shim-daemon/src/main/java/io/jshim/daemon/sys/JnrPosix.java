@@ -330,6 +330,21 @@ public final class JnrPosix implements Posix {
     }
   }
 
+  @Override
+  public void mount(String source, String target, String type, long flags, String data) {
+    if (libc.mount(source, target, type, flags, data) != 0) {
+      throw new SysException("mount " + (source == null ? "" : source + " ") + "on " + target
+          + (type == null ? "" : " type " + type) + " flags 0x" + Long.toHexString(flags), errno());
+    }
+  }
+
+  @Override
+  public void unmount(String target, int flags) {
+    if (libc.umount2(target, flags) != 0) {
+      throw new SysException("umount2 " + target + (flags == 0 ? "" : " flags " + flags), errno());
+    }
+  }
+
   private int errno() {
     return posix.errno();
   }

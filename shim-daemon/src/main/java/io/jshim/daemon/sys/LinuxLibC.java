@@ -75,4 +75,8 @@ public interface LinuxLibC {
   long recvmsg(int fd, Pointer msg, int flags);
 
   int ioctl(int fd, long request, Pointer arg);
+
+  int mount(String source, String target, String filesystemtype, long mountflags, String data);
+
+  int umount2(String target, int flags);
 }

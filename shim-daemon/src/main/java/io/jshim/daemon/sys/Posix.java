@@ -17,6 +17,8 @@ public interface Posix {
   int O_CREAT = 0100;
   int O_APPEND = 02000;
   int O_NONBLOCK = 04000;
+  /** umount2 flag: detach now, finish the unmount once the mount is no longer busy. */
+  int MNT_DETACH = 2;
 
   int getpid();
 
@@ -126,4 +128,23 @@ public interface Posix {
    * @return the raw wait status, or empty if it is still running
    */
   OptionalInt reap(int pid);
+
+  /**
+   * mount(2).
+   *
+   * @param source the device or directory; may be null for a remount or a propagation change
+   * @param type the filesystem type; may be null for a bind, remount or propagation change
+   * @param flags the {@code MS_*} flags
+   * @param data the filesystem options, comma-separated; may be null
+   * @throws SysException with the errno the kernel refused with
+   */
+  void mount(String source, String target, String type, long flags, String data);
+
+  /**
+   * umount2(2) of the topmost mount at {@code target}.
+   *
+   * @param flags 0 or {@link #MNT_DETACH}
+   * @throws SysException with errno EINVAL when {@code target} is not a mount point, or another errno
+   */
+  void unmount(String target, int flags);
 }

@@ -36,6 +36,7 @@ final class Task {
   private final Optional<String> rootfs;
   private final Optional<Cgroup> cgroup;
   private final Optional<ContainerLog> containerLog;
+  private final List<RootfsMount> rootfsMounts;
   private final boolean terminal;
   private ShimProcess init;
   private final Object freezerLock = new Object();
@@ -47,8 +48,9 @@ final class Task {
   private volatile long oomKills;
 
   Task(String id, Path bundle, StdioPaths stdio, boolean terminal, Namespaces namespaces, Optional<String> rootfs,
-      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog) {
+      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog, List<RootfsMount> rootfsMounts) {
     this.containerLog = containerLog;
+    this.rootfsMounts = List.copyOf(rootfsMounts);
     this.id = id;
     this.bundle = bundle;
     this.stdio = stdio;
@@ -73,6 +75,16 @@ final class Task {
 
   Optional<ContainerLog> containerLog() {
     return containerLog;
+  }
+
+  /** The mounts jshim put on {@code <bundle>/rootfs} at Create; empty when the bundle brought its own root. */
+  List<RootfsMount> rootfsMounts() {
+    return rootfsMounts;
+  }
+
+  /** Where the rootfs mounts are. */
+  Path rootfsTarget() {
+    return bundle.resolve(TaskService.ROOTFS_DIR);
   }
 
   Optional<Cgroup> cgroup() {

@@ -48,6 +48,8 @@ public final class TaskService {
    * open forever, or nobody reads a full FIFO.
    */
   private static final Duration DRAIN_IDLE = Duration.ofSeconds(2);
+  /** Where containerd expects a shim to mount the rootfs list, relative to the bundle. */
+  static final String ROOTFS_DIR = "rootfs";
 
   private final Reaper reaper;
   private final ProcessLauncher launcher;
@@ -56,17 +58,20 @@ public final class TaskService {
   private final Optional<Cgroups> cgroups;
   private final ContainerLogs logs;
   private final TaskEvents events;
+  private final RootfsMounter mounter;
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
   /**
    * @param cgroups the host's cgroups; empty when the daemon may not manage them (not root)
+   * @param mounter mounts the rootfs list of a Create
    * @param logRoot the directory container logs must be inside
    * @param events told of every task event (containerd's topics), in order
    * @param onShutdown called when a Shutdown finds no task left
    */
   public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
-      Path logRoot, Clock clock, TaskEvents events, Runnable onShutdown) {
+      RootfsMounter mounter, Path logRoot, Clock clock, TaskEvents events, Runnable onShutdown) {
+    this.mounter = Objects.requireNonNull(mounter, "mounter");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
     this.launcher = new ProcessLauncher(Objects.requireNonNull(spawner, "spawner"), reaper,
         Objects.requireNonNull(ioLoop, "ioLoop"));
@@ -80,10 +85,36 @@ public final class TaskService {
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
   public TaskView create(CreateSpec spec) {
     String id = TaskIds.validate(spec.id());
-    if (spec.rootfsMounts() > 0) {
-      throw ShimException.unimplemented("rootfs: " + spec.rootfsMounts()
-          + " mounts (expected: none; put the root filesystem in the bundle, request mounts are not supported yet)");
+    // before anything is mounted: a second Create of a live id must not touch that task's rootfs
+    registry.reserve(id);
+    try {
+      if (spec.rootfs().isEmpty()) {
+        return createReserved(id, spec);
+      }
+      Path rootfsTarget = spec.bundle().resolve(ROOTFS_DIR);
+      // config.json's root.path is normally this directory: it must be mounted before the config is read
+      mounter.mount(spec.rootfs(), rootfsTarget);
+      try {
+        return createReserved(id, spec);
+      } catch (RuntimeException e) {
+        unmountQuietly(id, rootfsTarget);
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      registry.remove(id);
+      throw e;
     }
+  }
+
+  private void unmountQuietly(String id, Path rootfsTarget) {
+    try {
+      mounter.unmount(rootfsTarget);
+    } catch (RuntimeException e) {
+      log.warn("task {}: root filesystem {} left mounted: {}", id, rootfsTarget, e.getMessage());
+    }
+  }
+
+  private TaskView createReserved(String id, CreateSpec spec) {
     BundleConfig config = bundles.read(spec.bundle());
     boolean terminal = spec.terminal() || config.process().terminal();
     List<String> notApplied = new ArrayList<>(config.notApplied());
@@ -96,7 +127,6 @@ public final class TaskService {
           String.join(", ", notApplied));
     }
     Optional<LogSpec> logSpec = LogSpec.fromAnnotations(config.annotations());
-    registry.reserve(id);
     Optional<Cgroup> cgroup = Optional.empty();
     Optional<ContainerLog> containerLog = Optional.empty();
     try {
@@ -105,7 +135,7 @@ public final class TaskService {
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
       Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup,
-          containerLog);
+          containerLog, spec.rootfs());
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
       task.setInit(launcher.launch(spec.stdio(), terminal, init.consoleSize(), containerLog.map(LogSink.class::cast),
@@ -120,7 +150,6 @@ public final class TaskService {
     } catch (RuntimeException e) {
       cgroup.ifPresent(this::destroyQuietly);
       containerLog.ifPresent(logs::close);
-      registry.remove(id);
       throw e;
     }
   }
@@ -331,6 +360,9 @@ public final class TaskService {
       task.containerLog().ifPresent(logs::close);
       // execs that nobody deleted go with their task
       task.startedExecs().forEach(p -> p.io().close());
+      if (!task.rootfsMounts().isEmpty()) {
+        unmountQuietly(id, task.rootfsTarget());
+      }
       registry.remove(id);
       events.publish(new TaskEvent.Deleted(id, id, exit));
       log.info("deleted task {} (exit status {})", id, exit.status());

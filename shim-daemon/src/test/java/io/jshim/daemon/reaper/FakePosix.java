@@ -132,4 +132,14 @@ final class FakePosix implements Posix {
   public Epoll epoll() {
     throw new UnsupportedOperationException("no epoll in the fake");
   }
+
+  @Override
+  public void mount(String source, String target, String type, long flags, String data) {
+    throw new UnsupportedOperationException("no mounts in the fake");
+  }
+
+  @Override
+  public void unmount(String target, int flags) {
+    throw new UnsupportedOperationException("no mounts in the fake");
+  }
 }
