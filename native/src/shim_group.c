@@ -17,6 +17,7 @@ struct scan
 {
   const char *p, *end, *start;
   jshim_error_t *err;
+  size_t last_len; /* decoded length of the last string kept */
 };
 
 static int
@@ -203,6 +204,7 @@ scan_string (struct scan *s, char **out)
     {
       buf[n] = '\0';
       *out = buf;
+      s->last_len = n;
     }
   return 0;
 }
@@ -264,7 +266,8 @@ static int scan_value (struct scan *s, int depth);
  * with the decoded key and must consume the value; otherwise the value is
  * skipped.
  */
-typedef int (*member_fn) (struct scan *s, const char *key, void *data);
+typedef int (*member_fn) (struct scan *s, const char *key, size_t key_len,
+                          void *data);
 
 static int
 scan_object (struct scan *s, int depth, member_fn on_member, void *data)
@@ -294,7 +297,8 @@ scan_object (struct scan *s, int depth, member_fn on_member, void *data)
         }
       s->p++;
       skip_ws (s);
-      r = on_member ? on_member (s, key, data) : scan_value (s, depth + 1);
+      r = on_member ? on_member (s, key, s->last_len, data)
+                    : scan_value (s, depth + 1);
       free (key);
       if (r < 0)
         return -1;
@@ -382,8 +386,15 @@ replace (char **slot, char *value)
   *slot = value;
 }
 
+/* KEY (KEY_LEN bytes, may hold NULs) is exactly NAME. */
+static bool
+key_is (const char *key, size_t key_len, const char *name)
+{
+  return key_len == strlen (name) && memcmp (key, name, key_len) == 0;
+}
+
 static int
-on_annotation (struct scan *s, const char *key, void *data)
+on_annotation (struct scan *s, const char *key, size_t key_len, void *data)
 {
   struct found *f = data;
   char *value = NULL;
@@ -395,22 +406,32 @@ on_annotation (struct scan *s, const char *key, void *data)
                        (size_t) (s->p - s->start), key);
   if (scan_string (s, &value) < 0)
     return -1;
+  if (!key_is (key, key_len, JSHIM_GROUP_ANNOTATION)
+      && !key_is (key, key_len, JSHIM_SANDBOX_ANNOTATION))
+    {
+      free (value);
+      return 0;
+    }
+  if (strlen (value) != s->last_len)
+    {
+      free (value);
+      return jshim_fail (s->err, 0, EINVAL, "malformed config.json: "
+                         "annotation \"%s\" holds a NUL character", key);
+    }
   /* A repeated key: the last one wins, as with Go's decoder. */
-  if (strcmp (key, JSHIM_GROUP_ANNOTATION) == 0)
+  if (key_is (key, key_len, JSHIM_GROUP_ANNOTATION))
     replace (&f->group, value);
-  else if (strcmp (key, JSHIM_SANDBOX_ANNOTATION) == 0)
-    replace (&f->sandbox, value);
   else
-    free (value);
+    replace (&f->sandbox, value);
   return 0;
 }
 
 static int
-on_top_member (struct scan *s, const char *key, void *data)
+on_top_member (struct scan *s, const char *key, size_t key_len, void *data)
 {
   struct found *f = data;
 
-  if (strcmp (key, "annotations") != 0)
+  if (!key_is (key, key_len, "annotations"))
     return scan_value (s, 1);
   if (s->p < s->end && *s->p == 'n')
     {
@@ -430,7 +451,7 @@ int
 jshim_group_key (const char *json, size_t len, const char *namespace,
                  char **key, jshim_error_t *err)
 {
-  struct scan s = { json, json + len, json, err };
+  struct scan s = { json, json + len, json, err, 0 };
   struct found f = { NULL, NULL };
 
   jshim_error_clear (err);
