@@ -33,6 +33,19 @@ usage (const char *msg)
   return 2;
 }
 
+/* ERR's message as one line: control characters (a path or a JSON key
+   may hold a newline) become '?'. */
+static const char *
+one_line (jshim_error_t *err)
+{
+  char *c;
+
+  for (c = err->msg; *c; c++)
+    if ((unsigned char) *c < 0x20 || *c == 0x7f)
+      *c = '?';
+  return err->msg;
+}
+
 static int
 do_delete (const jshim_shim_args_t *args)
 {
@@ -56,9 +69,9 @@ do_delete (const jshim_shim_args_t *args)
      as cleanup warnings); the response is still given. */
   if (jshim_delete_cleanup_container (bundle, args->namespace, args->id,
                                       &err) < 0)
-    fprintf (stderr, "%s: delete: warning: %s\n", PROG, err.msg);
+    fprintf (stderr, "%s: delete: warning: %s\n", PROG, one_line (&err));
   if (jshim_delete_unmount_rootfs (bundle, &err) < 0)
-    fprintf (stderr, "%s: delete: warning: %s\n", PROG, err.msg);
+    fprintf (stderr, "%s: delete: warning: %s\n", PROG, one_line (&err));
 
   clock_gettime (CLOCK_REALTIME, &now);
   n = jshim_delete_response_encode (0, 137, (int64_t) now.tv_sec,
@@ -84,7 +97,7 @@ main (int argc, char **argv)
   jshim_error_t err;
 
   if (jshim_shim_parse_args (argc, argv, &args, &err) < 0)
-    return usage (err.msg);
+    return usage (one_line (&err));
   if (args.version)
     {
       printf ("%s:\n  Version: %s\n", PROG, VERSION);
@@ -96,7 +109,7 @@ main (int argc, char **argv)
     {
       if (jshim_shim_start (&args, &err) < 0)
         {
-          fprintf (stderr, "%s: start: %s\n", PROG, err.msg);
+          fprintf (stderr, "%s: start: %s\n", PROG, one_line (&err));
           return 1;
         }
       return 0;

@@ -1240,6 +1240,13 @@ test_start_failures (void)
   CHECK_INT (count_newlines (r.err), 1);
   CHECK_CONTAINS (r.err, "malformed config.json");
 
+  /* a newline in the key named by the message: still one line */
+  b = make_bundle ("b10", "{\"annotations\":{\"a\\nb\":1}}");
+  start_in (b, "default", NULL, &r);
+  CHECK_INT (exit_code (&r), 1);
+  CHECK_INT (count_newlines (r.err), 1);
+  CHECK_CONTAINS (r.err, "annotation \"a?b\" is not a string");
+
   /* no config.json */
   b = make_bundle ("b9", "");
   {
