@@ -156,6 +156,24 @@ remove_tree (const char *dir)
   nftw (dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+/* mkdtemp of $TMPDIR (default /tmp) + "/" + PREFIX + "XXXXXX" into BUF. */
+static char *
+temp_dir (const char *prefix, char *buf, size_t size)
+{
+  const char *tmp = getenv ("TMPDIR");
+
+  if (tmp == NULL || *tmp == '\0')
+    tmp = "/tmp";
+  snprintf (buf, size, "%s/%sXXXXXX", tmp, prefix);
+  if (mkdtemp (buf) == NULL)
+    {
+      diag ("mkdtemp %s: %s", buf, strerror (errno));
+      current_failed = true;
+      return NULL;
+    }
+  return buf;
+}
+
 static void
 write_file (const char *path, const char *content)
 {
@@ -787,7 +805,7 @@ test_delete_response_encoding (void)
 static void
 test_delete_binary (void)
 {
-  char dir[] = "/tmp/jshim-shim-test-XXXXXX";
+  char dir[PATH_MAX];
   char *argv[] = { (char *) "shim", (char *) "-namespace", (char *) "default",
                    (char *) "-address", (char *) "/run/containerd/c.sock",
                    (char *) "-publish-binary", (char *) "/bin/true",
@@ -797,7 +815,8 @@ test_delete_binary (void)
   struct decoded d;
   time_t now;
 
-  CHECK (mkdtemp (dir) != NULL);
+  if (temp_dir ("jshim-shim-test-", dir, sizeof (dir)) == NULL)
+    return;
   run_shim ("/", NULL, argv, &r);
   now = time (NULL);
   CHECK_INT (exit_code (&r), 0);
@@ -828,12 +847,13 @@ is_mount_point (const char *path)
 static void
 test_delete_unmounts_rootfs (void)
 {
-  char dir[] = "/tmp/jshim-shim-test-XXXXXX", rootfs[64];
+  char dir[PATH_MAX], rootfs[PATH_MAX + 8];
   char *argv[] = { (char *) "shim", (char *) "-namespace", (char *) "default",
                    (char *) "-id", (char *) "c1", (char *) "delete", NULL };
   struct result r;
 
-  CHECK (mkdtemp (dir) != NULL);
+  if (temp_dir ("jshim-shim-test-", dir, sizeof (dir)) == NULL)
+    return;
   snprintf (rootfs, sizeof (rootfs), "%s/rootfs", dir);
   CHECK (mkdir (rootfs, 0711) == 0);
   /* two mounts stacked, as after a retried create */
@@ -863,14 +883,16 @@ static const char *const plain_config
     = "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},"
       "\"root\":{\"path\":\"rootfs\"}}";
 
-static void
+static bool e2e_ready;
+
+/* The start tests' directories; false (after a diagnostic) if impossible. */
+static bool
 e2e_setup (void)
 {
-  strcpy (e2e_dir, "/tmp/jshim-shim-e2e-XXXXXX");
-  if (mkdtemp (e2e_dir) == NULL)
+  if (temp_dir ("jshim-shim-e2e-", e2e_dir, sizeof (e2e_dir)) == NULL)
     {
       e2e_dir[0] = '\0';
-      return;
+      return false;
     }
   snprintf (sock_dir, sizeof (sock_dir), "%s/s", e2e_dir);
   snprintf (state_dir, sizeof (state_dir), "%s/state", e2e_dir);
@@ -883,6 +905,14 @@ e2e_setup (void)
             state_dir);
   snprintf (env_daemon, sizeof (env_daemon), "JSHIM_DAEMON=%s", fake_path);
   snprintf (env_rec, sizeof (env_rec), "FAKE_DAEMON_RECORD=%s", rec_dir);
+  return true;
+}
+
+static void
+test_e2e_setup (void)
+{
+  e2e_ready = e2e_setup ();
+  CHECK (e2e_ready);
 }
 
 /* Kill every fake daemon that was launched, remove the tree. */
@@ -1270,6 +1300,27 @@ test_start_failures (void)
   CHECK_CONTAINS (r.err, "namespace cannot be empty");
 }
 
+static void
+test_start_timeout (void)
+{
+  const char *b = make_bundle ("b11", plain_config);
+  char want[PATH_MAX];
+  struct result r;
+  pid_t pid;
+  time_t t0 = time (NULL);
+
+  /* listens only after 25 s: start gives up after 20 and kills it */
+  start_in (b, "slow", "FAKE_DAEMON_DELAY_MS=25000", &r);
+  expected_address ("slow", "slow", want, sizeof (want));
+  CHECK_INT (exit_code (&r), 1);
+  CHECK (time (NULL) - t0 >= 19);
+  CHECK_STR (r.out, "");
+  CHECK_INT (count_newlines (r.err), 1);
+  CHECK_CONTAINS (r.err, "did not listen on");
+  pid = daemon_pid_for (want + 7);
+  CHECK (pid > 0 && !alive (pid));
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -1321,7 +1372,13 @@ main (int argc, char **argv)
   run_test ("delete: unmounts stacked rootfs mounts",
             test_delete_unmounts_rootfs, true);
 
-  e2e_setup ();
+  run_test ("start: test directories", test_e2e_setup, false);
+  if (!e2e_ready)
+    {
+      printf ("%d passed, %d failed (start tests not run)\n", pass_count,
+              fail_count);
+      return 1;
+    }
   run_test ("start: launches the daemon detached", test_start_launches_daemon,
             false);
   run_test ("start: second container reuses the daemon",
@@ -1336,6 +1393,17 @@ main (int argc, char **argv)
             test_start_daemon_exits, false);
   run_test ("start: missing daemon, bad config, no namespace",
             test_start_failures, false);
+  if (getenv ("JSHIM_TEST_SLOW") != NULL
+      && strcmp (getenv ("JSHIM_TEST_SLOW"), "0") != 0)
+    run_test ("start: daemon not listening in 20 s is killed",
+              test_start_timeout, false);
+  else
+    {
+      test_count++;
+      pass_count++;
+      printf ("ok %d - start: daemon not listening in 20 s is killed "
+              "# skip takes 20 s, set JSHIM_TEST_SLOW=1\n", test_count);
+    }
   e2e_teardown ();
 
   printf ("%d passed, %d failed\n", pass_count, fail_count);
