@@ -1,0 +1,42 @@
+/*
+ * `containerd-shim-jshim-v2 ... start`: find or launch the jshim daemon of
+ * the container's group and report its ttrpc address.
+ */
+#ifndef JSHIM_SHIM_START_H
+#define JSHIM_SHIM_START_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "shim_args.h"
+
+#define JSHIM_SHIM_SOCKET_DIR "/run/containerd/s"
+#define JSHIM_SHIM_STATE_DIR "/run/jshim"
+#define JSHIM_DAEMON_DEFAULT "/usr/local/bin/jshim-daemon"
+/* Waiting for the daemon's socket: poll period and limit. */
+#define JSHIM_START_POLL_MS 5
+#define JSHIM_START_TIMEOUT_MS 20000
+
+/*
+ * The group's name: 64 hex digits of sha256(ADDRESS "/" NAMESPACE "/" KEY)
+ * into HASH.
+ */
+void jshim_shim_group_hash (const char *address, const char *namespace,
+                            const char *key, char hash[65]);
+
+/*
+ * DIR "/" hash into OUT (SIZE bytes).  Returns 0, or -1 with ERR when it
+ * does not fit or is too long for a Unix socket address.
+ */
+int jshim_shim_socket_path (const char *dir, const char *address,
+                            const char *namespace, const char *key,
+                            char *out, size_t size, jshim_error_t *err);
+
+/*
+ * The start action, run in the bundle (the current directory).  On
+ * success writes BUNDLE/address, prints the address to stdout and returns
+ * 0; otherwise returns -1 with ERR (nothing printed).
+ */
+int jshim_shim_start (const jshim_shim_args_t *args, jshim_error_t *err);
+
+#endif /* JSHIM_SHIM_START_H */
