@@ -13,12 +13,15 @@ import io.jshim.daemon.sys.ChildSignals;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.task.TaskService;
+import io.jshim.daemon.ttrpc.SameUser;
+import io.jshim.daemon.ttrpc.TtrpcServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +38,8 @@ public final class ShimDaemon implements AutoCloseable {
   /** Reported by Connect. */
   public static final String VERSION = "jshim 0.1.0";
   private static final Logger log = LoggerFactory.getLogger(ShimDaemon.class);
+  // containerd 2.x asks for the v3 name; its methods and messages are v2's
+  private static final Map<String, String> TTRPC_ALIASES = Map.of("containerd.task.v3.Task", "containerd.task.v2.Task");
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,6 +47,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final Reaper reaper;
   private final ForkGate gate;
   private final ShimServer server;
+  private final Optional<TtrpcServer> ttrpc;
   private final ScheduledExecutorService oomPoller;
   private final IoLoop ioLoop;
 
@@ -68,12 +74,26 @@ public final class ShimDaemon implements AutoCloseable {
       server = ShimServer.start(config.socket(), tasks, () -> snapshot(tasks), posix.geteuid(), config.allowedUids(),
           posix.getpid(), VERSION);
     } catch (IOException | RuntimeException e) {
-      reaper.close();
-      completions.shutdownNow();
-      oomPoller.shutdownNow();
-      ioLoop.close();
+      stopWorkers();
       throw e;
     }
+    try {
+      ttrpc = config.ttrpcSocket().isEmpty() ? Optional.empty() : Optional.of(TtrpcServer.start(
+          config.ttrpcSocket().get(), server.inProcessChannel(), TTRPC_ALIASES,
+          new SameUser(posix.geteuid(), posix.getegid())));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      stopWorkers();
+      throw e;
+    }
+  }
+
+  // undoes the constructor's work up to the servers, when a server cannot start
+  private void stopWorkers() {
+    reaper.close();
+    completions.shutdownNow();
+    oomPoller.shutdownNow();
+    ioLoop.close();
   }
 
   /** Starts a daemon; it serves until {@link #awaitShutdown()} returns. */
@@ -84,6 +104,11 @@ public final class ShimDaemon implements AutoCloseable {
   /** The socket the daemon serves. */
   public Path socket() {
     return server.socket();
+  }
+
+  /** The ttrpc socket, when the daemon serves one. */
+  public Optional<Path> ttrpcSocket() {
+    return ttrpc.map(TtrpcServer::socket);
   }
 
   /** The fork gate's counters. */
@@ -103,6 +128,7 @@ public final class ShimDaemon implements AutoCloseable {
       return;
     }
     stopped.countDown();
+    ttrpc.ifPresent(TtrpcServer::close);
     server.close();
     reaper.close();
     oomPoller.shutdownNow();

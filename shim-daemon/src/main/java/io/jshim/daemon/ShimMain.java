@@ -4,6 +4,7 @@ import io.jshim.daemon.config.ShimConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -42,6 +43,11 @@ public final class ShimMain implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Path logRoot;
 
+  @Option(names = "--ttrpc-socket", paramLabel = "PATH",
+      description = "Also serve the task API over ttrpc (for containerd) on this Unix socket (absolute path); "
+          + "only peers with the daemon's own uid and gid may connect. Default: no ttrpc endpoint.")
+  Path ttrpcSocket;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ShimMain()).execute(args));
   }
@@ -49,7 +55,8 @@ public final class ShimMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
-        Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath());
+        Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath(),
+        Optional.ofNullable(ttrpcSocket).map(Path::toAbsolutePath));
     ShimDaemon daemon;
     try {
       daemon = ShimDaemon.start(config);

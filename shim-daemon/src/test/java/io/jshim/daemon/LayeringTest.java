@@ -33,9 +33,18 @@ class LayeringTest {
   }
 
   @Test
-  void onlyServer_touchesProtoAndGrpc() {
-    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.server..")
+  void onlyServerAndTtrpc_touchProtoAndGrpc() {
+    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.server..", "io.jshim.daemon.ttrpc..")
         .should().dependOnClassesThat().resideInAnyPackage("io.jshim.proto..", "io.grpc..")
+        .check(classes);
+  }
+
+  @Test
+  void ttrpc_knowsOnlyProtoGrpcNettyErrorAndConfig() {
+    classes().that().resideInAPackage("io.jshim.daemon.ttrpc..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.jshim.daemon.ttrpc..",
+            "io.jshim.proto..", "io.grpc..", "com.google.protobuf..", "com.google.rpc..", "io.netty..",
+            "io.jshim.daemon.error..", "io.jshim.daemon.config..", "org.slf4j..")
         .check(classes);
   }
 
