@@ -11,6 +11,7 @@ import io.jshim.proto.ttrpc.Request;
 import io.jshim.proto.ttrpc.Response;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +126,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.warn("closing a ttrpc connection: {}", cause.toString());
+    if (cause instanceof IOException) {
+      // a peer that hangs up mid-read is ordinary (containerd closes connections to dead shims)
+      log.debug("closing a ttrpc connection: {}", cause.toString());
+    } else {
+      log.warn("closing a ttrpc connection: {}", cause.toString());
+    }
     ctx.close();
   }
 }
