@@ -2,6 +2,8 @@ package io.jshim.daemon;
 
 import io.jshim.daemon.cgroup.Cgroups;
 import io.jshim.daemon.config.ShimConfig;
+import io.jshim.daemon.events.EventForwarder;
+import io.jshim.daemon.events.TtrpcTransport;
 import io.jshim.daemon.io.IoLoop;
 import io.jshim.daemon.mount.KernelRootfsMounter;
 import io.jshim.daemon.proc.ProcFs;
@@ -15,12 +17,16 @@ import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.task.TaskEvents;
 import io.jshim.daemon.task.TaskService;
+import io.jshim.daemon.ttrpc.SameUser;
+import io.jshim.daemon.ttrpc.TtrpcServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +43,11 @@ public final class ShimDaemon implements AutoCloseable {
   /** Reported by Connect. */
   public static final String VERSION = "jshim 0.1.0";
   private static final Logger log = LoggerFactory.getLogger(ShimDaemon.class);
+  /** containerd's own shims: 5 s per Forward, retries after 1 s, 2 s, ... */
+  private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration EVENT_BACK_OFF = Duration.ofSeconds(1);
+  // containerd 2.x asks for the v3 name; its methods and messages are v2's
+  private static final Map<String, String> TTRPC_ALIASES = Map.of("containerd.task.v3.Task", "containerd.task.v2.Task");
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -44,8 +55,10 @@ public final class ShimDaemon implements AutoCloseable {
   private final Reaper reaper;
   private final ForkGate gate;
   private final ShimServer server;
+  private final Optional<TtrpcServer> ttrpc;
   private final ScheduledExecutorService oomPoller;
   private final IoLoop ioLoop;
+  private final Optional<EventForwarder> events;
 
   private ShimDaemon(ShimConfig config) throws IOException {
     Posix posix = JnrPosix.load();
@@ -61,8 +74,13 @@ public final class ShimDaemon implements AutoCloseable {
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
     ioLoop = IoLoop.start(posix);
+    events = config.events().map(target -> {
+      log.info("task events go to containerd at {} (namespace {})", target.address(), target.namespace());
+      return new EventForwarder(new TtrpcTransport(target.address()), target.namespace(), Clock.systemUTC(),
+          EVENT_TIMEOUT, EVENT_BACK_OFF);
+    });
     TaskService tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups, new KernelRootfsMounter(posix),
-        config.logRoot(), Clock.systemUTC(), TaskEvents.NONE, stopped::countDown);
+        config.logRoot(), Clock.systemUTC(), events.map(TaskEvents.class::cast).orElse(TaskEvents.NONE), stopped::countDown);
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));
     oomPoller.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);
@@ -70,12 +88,26 @@ public final class ShimDaemon implements AutoCloseable {
       server = ShimServer.start(config.socket(), tasks, () -> snapshot(tasks), posix.geteuid(), config.allowedUids(),
           posix.getpid(), VERSION);
     } catch (IOException | RuntimeException e) {
-      reaper.close();
-      completions.shutdownNow();
-      oomPoller.shutdownNow();
-      ioLoop.close();
+      stopWorkers();
       throw e;
     }
+    try {
+      ttrpc = config.ttrpcSocket().isEmpty() ? Optional.empty() : Optional.of(TtrpcServer.start(
+          config.ttrpcSocket().get(), server.inProcessChannel(), TTRPC_ALIASES,
+          new SameUser(posix.geteuid(), posix.getegid())));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      stopWorkers();
+      throw e;
+    }
+  }
+
+  // undoes the constructor's work up to the servers, when a server cannot start
+  private void stopWorkers() {
+    reaper.close();
+    completions.shutdownNow();
+    oomPoller.shutdownNow();
+    ioLoop.close();
   }
 
   /** Starts a daemon; it serves until {@link #awaitShutdown()} returns. */
@@ -86,6 +118,11 @@ public final class ShimDaemon implements AutoCloseable {
   /** The socket the daemon serves. */
   public Path socket() {
     return server.socket();
+  }
+
+  /** The ttrpc socket, when the daemon serves one. */
+  public Optional<Path> ttrpcSocket() {
+    return ttrpc.map(TtrpcServer::socket);
   }
 
   /** The fork gate's counters. */
@@ -105,6 +142,9 @@ public final class ShimDaemon implements AutoCloseable {
       return;
     }
     stopped.countDown();
+    ttrpc.ifPresent(TtrpcServer::close);
+    // what happened before the stop still reaches containerd, within a bound
+    events.ifPresent(e -> e.close(Duration.ofSeconds(5)));
     server.close();
     reaper.close();
     oomPoller.shutdownNow();

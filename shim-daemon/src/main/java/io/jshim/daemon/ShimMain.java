@@ -4,6 +4,7 @@ import io.jshim.daemon.config.ShimConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -42,14 +43,41 @@ public final class ShimMain implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Path logRoot;
 
+  @Option(names = "--ttrpc-socket", paramLabel = "PATH",
+      description = "Also serve the task API over ttrpc (for containerd) on this Unix socket (absolute path); "
+          + "only peers with the daemon's own uid and gid may connect. Default: no ttrpc endpoint.")
+  Path ttrpcSocket;
+
+  @Option(names = "--events-address", paramLabel = "PATH", defaultValue = "${env:TTRPC_ADDRESS}",
+      description = "containerd's ttrpc socket, where task events go (default: $TTRPC_ADDRESS, which containerd "
+          + "sets for its shims; none: no events).")
+  Path eventsAddress;
+
+  @Option(names = "--namespace", paramLabel = "NS", defaultValue = "${env:JSHIM_NAMESPACE}",
+      description = "containerd's namespace of the tasks, named in every event (default: $JSHIM_NAMESPACE, which "
+          + "containerd-shim-jshim-v2 sets).")
+  String namespace;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ShimMain()).execute(args));
+  }
+
+  private Optional<ShimConfig.EventTarget> events() {
+    if (eventsAddress == null || eventsAddress.toString().isEmpty()) {
+      return Optional.empty();
+    }
+    if (namespace == null || namespace.isEmpty()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--events-address " + eventsAddress
+          + " needs --namespace (or $JSHIM_NAMESPACE): every event names containerd's namespace");
+    }
+    return Optional.of(new ShimConfig.EventTarget(eventsAddress.toAbsolutePath(), namespace));
   }
 
   @Override
   public Integer call() throws Exception {
     ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
-        Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath());
+        Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath(),
+        Optional.ofNullable(ttrpcSocket).map(Path::toAbsolutePath), events());
     ShimDaemon daemon;
     try {
       daemon = ShimDaemon.start(config);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +45,13 @@ public final class DaemonFixture implements AutoCloseable {
   public static DaemonFixture start(Path dir, Set<Integer> extraUids) throws IOException {
     ShimConfig config = new ShimConfig(dir.resolve("run/jshim.sock"), dir.resolve("state"), Privileged.helper(),
         extraUids, Duration.ofSeconds(10), dir.resolve("logs"));
+    return new DaemonFixture(dir, ShimDaemon.start(config));
+  }
+
+  /** A daemon that also serves ttrpc on {@code run/jshim-ttrpc.sock}. */
+  public static DaemonFixture startWithTtrpc(Path dir) throws IOException {
+    ShimConfig config = new ShimConfig(dir.resolve("run/jshim.sock"), dir.resolve("state"), Privileged.helper(),
+        Set.of(), Duration.ofSeconds(10), dir.resolve("logs"), Optional.of(dir.resolve("run/jshim-ttrpc.sock")));
     return new DaemonFixture(dir, ShimDaemon.start(config));
   }
 

@@ -40,7 +40,8 @@ class LayeringTest {
 
   @Test
   void onlyTheProtocolAdapters_touchProtoAndGrpc() {
-    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.server..", "io.jshim.daemon.events..")
+    noClasses().that().resideOutsideOfPackages("io.jshim.daemon.server..", "io.jshim.daemon.ttrpc..",
+            "io.jshim.daemon.events..")
         .should().dependOnClassesThat().resideInAnyPackage("io.jshim.proto..", "io.grpc..")
         .check(classes);
   }
@@ -50,6 +51,15 @@ class LayeringTest {
     noClasses().that().resideInAPackage("io.jshim.daemon.events..")
         .should().dependOnClassesThat().resideInAnyPackage("io.jshim.daemon.sys..", "io.jshim.daemon.spawn..",
             "io.jshim.daemon.server..", "io.grpc..", "jnr..")
+        .check(classes);
+  }
+
+  @Test
+  void ttrpc_knowsOnlyProtoGrpcNettyErrorAndConfig() {
+    classes().that().resideInAPackage("io.jshim.daemon.ttrpc..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.jshim.daemon.ttrpc..",
+            "io.jshim.proto..", "io.grpc..", "com.google.protobuf..", "com.google.rpc..", "io.netty..",
+            "io.jshim.daemon.error..", "io.jshim.daemon.config..", "org.slf4j..")
         .check(classes);
   }
 

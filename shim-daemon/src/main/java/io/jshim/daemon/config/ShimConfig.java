@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,9 +16,28 @@ import java.util.Set;
  * @param allowedUids peer uids allowed besides root and the daemon's own uid
  * @param spawnTimeout how long the helper may take for each step of a spawn
  * @param logRoot the directory container logs must be inside ({@code io.jshim.log.path} annotations)
+ * @param ttrpcSocket where to serve the task API over ttrpc for containerd, if at all
+ * @param events where to send task events (containerd's ttrpc socket and namespace), if anywhere
  */
 public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
-    Path logRoot) {
+    Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events) {
+
+  /**
+   * containerd's side of the events.
+   *
+   * @param address containerd's ttrpc socket ({@code TTRPC_ADDRESS})
+   * @param namespace containerd's namespace of this daemon's tasks
+   */
+  public record EventTarget(Path address, String namespace) {
+    public EventTarget {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(namespace, "namespace");
+      if (namespace.isEmpty()) {
+        throw new IllegalArgumentException("namespace: empty (expected: containerd's namespace of the tasks)");
+      }
+    }
+  }
+
   public ShimConfig {
     Objects.requireNonNull(socket, "socket");
     Objects.requireNonNull(stateDir, "stateDir");
@@ -28,12 +48,34 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
     if (!logRoot.isAbsolute()) {
       throw new IllegalArgumentException("logRoot: " + logRoot + " (expected: an absolute directory path)");
     }
+    requireSocketPath("socket", socket);
+    Objects.requireNonNull(ttrpcSocket, "ttrpcSocket");
+    Objects.requireNonNull(events, "events");
+    ttrpcSocket.ifPresent(path -> requireSocketPath("ttrpcSocket", path));
+    if (ttrpcSocket.filter(socket::equals).isPresent()) {
+      throw new IllegalArgumentException("ttrpcSocket: " + socket + " (expected: a path other than the gRPC socket's)");
+    }
+  }
+
+  /** Without a ttrpc endpoint. */
+  public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
+      Path logRoot) {
+    this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, Optional.empty(), Optional.empty());
+  }
+
+  /** Without events. */
+  public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
+      Path logRoot, Optional<Path> ttrpcSocket) {
+    this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, ttrpcSocket, Optional.empty());
+  }
+
+  private static void requireSocketPath(String name, Path socket) {
     if (!socket.isAbsolute()) {
-      throw new IllegalArgumentException("socket: " + socket + " (expected: an absolute filesystem path)");
+      throw new IllegalArgumentException(name + ": " + socket + " (expected: an absolute filesystem path)");
     }
     // sun_path holds 108 bytes including the terminating NUL
     if (socket.toString().getBytes(StandardCharsets.UTF_8).length > 107) {
-      throw new IllegalArgumentException("socket: " + socket + " (expected: at most 107 bytes)");
+      throw new IllegalArgumentException(name + ": " + socket + " (expected: at most 107 bytes)");
     }
   }
 }

@@ -1,7 +1,10 @@
 package io.jshim.daemon.server;
 
 import io.grpc.Server;
+import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,19 +31,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server on a filesystem Unix socket (never abstract): the task service, health and
- * reflection, every call checked against the caller's peer credentials.
+ * reflection, every call checked against the caller's peer credentials. Beside it, an in-process server
+ * with the same service objects and no peer check, for transports that check their peers themselves
+ * (the ttrpc endpoint).
  */
 public final class ShimServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShimServer.class);
 
   private final Server server;
+  private final Server inProcess;
+  private final ManagedChannel inProcessChannel;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final HealthStatusManager health;
   private final Path socket;
 
-  private ShimServer(Server server, EventLoopGroup boss, EventLoopGroup workers, HealthStatusManager health, Path socket) {
+  private ShimServer(Server server, Server inProcess, ManagedChannel inProcessChannel, EventLoopGroup boss,
+      EventLoopGroup workers, HealthStatusManager health, Path socket) {
     this.server = server;
+    this.inProcess = inProcess;
+    this.inProcessChannel = inProcessChannel;
     this.boss = boss;
     this.workers = workers;
     this.health = health;
@@ -62,28 +72,49 @@ public final class ShimServer implements AutoCloseable {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     PeerCredentialsInterceptor peers = new PeerCredentialsInterceptor(ownUid, extraUids);
+    TaskGrpcService taskService = new TaskGrpcService(tasks, shimPid, version);
+    DaemonStatusService statusService = new DaemonStatusService(status, shimPid, version);
+    ContainerLogsService logsService = new ContainerLogsService(tasks);
     Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .protocolNegotiator(new PeerCredentialsNegotiator())
         .channelType(EpollServerDomainSocketChannel.class)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
-        .addService(ServerInterceptors.intercept(new TaskGrpcService(tasks, shimPid, version), peers))
-        .addService(ServerInterceptors.intercept(new DaemonStatusService(status, shimPid, version), peers))
-        .addService(ServerInterceptors.intercept(new ContainerLogsService(tasks), peers))
+        .addService(ServerInterceptors.intercept(taskService, peers))
+        .addService(ServerInterceptors.intercept(statusService, peers))
+        .addService(ServerInterceptors.intercept(logsService, peers))
         .addService(ServerInterceptors.intercept(health.getHealthService(), peers))
         .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), peers))
+        .build();
+    String name = InProcessServerBuilder.generateName();
+    // the default executor, never a direct one: a blocking handler must not stall the caller's event loop
+    Server inProcess = InProcessServerBuilder.forName(name)
+        .addService(taskService)
+        .addService(statusService)
+        .addService(logsService)
         .build();
     try {
       server.start();
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+      inProcess.start();
     } catch (IOException | RuntimeException e) {
       server.shutdownNow();
+      inProcess.shutdownNow();
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
     log.info("serving containerd.task.v2.Task on unix://{}", socket);
-    return new ShimServer(server, boss, workers, health, socket);
+    ManagedChannel inProcessChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    return new ShimServer(server, inProcess, inProcessChannel, boss, workers, health, socket);
+  }
+
+  /**
+   * A channel to the same task, status and logs services without the peer-credential check: only for
+   * transports inside the daemon that admit their peers themselves.
+   */
+  public io.grpc.Channel inProcessChannel() {
+    return inProcessChannel;
   }
 
   /** The socket path. */
@@ -95,6 +126,8 @@ public final class ShimServer implements AutoCloseable {
   @Override
   public void close() {
     health.enterTerminalState();
+    inProcessChannel.shutdownNow();
+    inProcess.shutdownNow();
     server.shutdown();
     try {
       if (!server.awaitTermination(2, TimeUnit.SECONDS)) {

@@ -46,6 +46,11 @@ public final class JnrPosix implements Posix {
   }
 
   @Override
+  public int getegid() {
+    return posix.getegid();
+  }
+
+  @Override
   public void setChildSubreaper() {
     if (libc.prctl(LinuxLibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
       throw new SysException("prctl(PR_SET_CHILD_SUBREAPER)", errno());

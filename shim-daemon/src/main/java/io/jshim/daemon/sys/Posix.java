@@ -24,6 +24,8 @@ public interface Posix {
 
   int geteuid();
 
+  int getegid();
+
   /** Marks this process a child subreaper, so orphaned descendants are re-parented to it. */
   void setChildSubreaper();
 

@@ -58,6 +58,11 @@ final class FakePosix implements Posix {
   }
 
   @Override
+  public int getegid() {
+    return 0;
+  }
+
+  @Override
   public void setChildSubreaper() {}
 
   @Override
