@@ -24,7 +24,7 @@ class TtrpcFrameCodecTest {
     assertThat(wire.getByte(9)).isEqualTo((byte) 2);
     channel.writeInbound(wire);
 
-    assertThat((Object) channel.readInbound()).isEqualTo(frame);
+    assertThat(channel.<Object>readInbound()).isEqualTo(frame);
   }
 
   @Test
@@ -33,11 +33,11 @@ class TtrpcFrameCodecTest {
     ByteBuf wire = encode(3, new byte[] {1, 2, 3, 4});
 
     channel.writeInbound(wire.readRetainedSlice(6));
-    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(channel.<Object>readInbound()).isNull();
     channel.writeInbound(wire.readRetainedSlice(wire.readableBytes()));
     wire.release();
 
-    assertThat((Object) channel.readInbound()).isEqualTo(new Frame(3, Frame.REQUEST, 0, new byte[] {1, 2, 3, 4}));
+    assertThat(channel.<Object>readInbound()).isEqualTo(new Frame(3, Frame.REQUEST, 0, new byte[] {1, 2, 3, 4}));
   }
 
   @Test
@@ -54,9 +54,9 @@ class TtrpcFrameCodecTest {
     big.release();
     channel.writeInbound(encode(7, new byte[] {9}));
 
-    assertThat((Object) channel.readInbound()).isEqualTo(new OversizedFrame(5, Frame.REQUEST, size));
-    assertThat((Object) channel.readInbound()).isEqualTo(new Frame(7, Frame.REQUEST, 0, new byte[] {9}));
-    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(channel.<Object>readInbound()).isEqualTo(new OversizedFrame(5, Frame.REQUEST, size));
+    assertThat(channel.<Object>readInbound()).isEqualTo(new Frame(7, Frame.REQUEST, 0, new byte[] {9}));
+    assertThat(channel.<Object>readInbound()).isNull();
   }
 
   @Test
