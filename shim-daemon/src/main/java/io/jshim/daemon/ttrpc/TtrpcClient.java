@@ -89,6 +89,9 @@ public final class TtrpcClient implements AutoCloseable {
       return result;
     }
     streams.open(streamId, result);
+    if (result.isDone()) {
+      return result;
+    }
     if (!timeout.isZero()) {
       ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> streams.fail(streamId,
           Status.DEADLINE_EXCEEDED.withDescription("no answer from " + service + "/" + method + " within " + timeout)),
