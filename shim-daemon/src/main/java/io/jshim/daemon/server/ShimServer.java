@@ -16,16 +16,13 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.jshim.daemon.task.TaskService;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import io.jshim.daemon.config.SocketPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +64,7 @@ public final class ShimServer implements AutoCloseable {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException("netty epoll is unavailable: " + Epoll.unavailabilityCause());
     }
-    prepareSocketPath(socket);
+    SocketPaths.prepare(socket, "socket");
     HealthStatusManager health = new HealthStatusManager();
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
@@ -146,27 +143,4 @@ public final class ShimServer implements AutoCloseable {
     }
   }
 
-  private static void prepareSocketPath(Path socket) throws IOException {
-    Path dir = socket.getParent();
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (isLive(socket)) {
-      throw new IllegalStateException("socket " + socket + " is in use by a live server (expected: a free path; stop that daemon first)");
-    }
-    log.info("removing stale socket {}", socket);
-    Files.delete(socket);
-  }
-
-  private static boolean isLive(Path socket) {
-    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      probe.connect(UnixDomainSocketAddress.of(socket));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }

@@ -16,15 +16,12 @@ import io.netty.channel.unix.PeerCredentials;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import io.jshim.daemon.config.SocketPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +60,7 @@ public final class TtrpcServer implements AutoCloseable {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException("netty epoll is unavailable: " + Epoll.unavailabilityCause());
     }
-    prepareSocketPath(socket);
+    SocketPaths.prepare(socket, "ttrpc socket");
     Map<String, String> aliases = Map.copyOf(serviceAliases);
     // calls are asynchronous end to end: one thread only frames bytes
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jshim-ttrpc", true),
@@ -134,28 +131,5 @@ public final class TtrpcServer implements AutoCloseable {
   }
 
   // the same rules as the gRPC socket's (ShimServer), which this package may not import
-  private static void prepareSocketPath(Path socket) throws IOException {
-    Path dir = socket.getParent();
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (isLive(socket)) {
-      throw new IllegalStateException("ttrpc socket " + socket
-          + " is in use by a live server (expected: a free path; stop that daemon first)");
-    }
-    log.info("removing stale ttrpc socket {}", socket);
-    Files.delete(socket);
-  }
 
-  private static boolean isLive(Path socket) {
-    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      probe.connect(UnixDomainSocketAddress.of(socket));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }
