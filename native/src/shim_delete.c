@@ -4,10 +4,20 @@
  */
 #include "shim_delete.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shim_start.h"
 
 static size_t
 put_varint (uint8_t *buf, uint64_t v)
@@ -91,16 +101,211 @@ jshim_delete_unmount_rootfs (const char *bundle, jshim_error_t *err)
                      "64 unmounts", path);
 }
 
-int
-jshim_delete_cleanup_container (const char *bundle, const char *namespace,
-                                const char *id, jshim_error_t *err)
+/* A task id that names one directory entry: no '/', not "." or "..". */
+static bool
+safe_id (const char *id)
 {
-  /* Later: find the container's cgroup (from BUNDLE/config.json or the
-     daemon's state dir), kill what is left in it and remove it, and drop
-     the container from the daemon's state.  Nothing of that exists yet. */
-  (void) bundle;
-  (void) namespace;
-  (void) id;
+  return id != NULL && *id != '\0' && strchr (id, '/') == NULL
+         && strcmp (id, ".") != 0 && strcmp (id, "..") != 0;
+}
+
+/* Field 22 of /proc/PID/stat (start time in clock ticks), or -1. */
+static long long
+start_time_of (long pid)
+{
+  char path[64], buf[1024], *p;
+  int fd, field;
+  ssize_t n;
+
+  snprintf (path, sizeof (path), "/proc/%ld/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read (fd, buf, sizeof (buf) - 1);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* the command name may hold spaces and ')': fields start after the
+     last ')' */
+  p = strrchr (buf, ')');
+  if (p == NULL)
+    return -1;
+  /* p + 1 is the space before field 3; each step moves to the next one */
+  for (field = 2; field < 22 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  return p == NULL ? -1 : strtoll (p + 1, NULL, 10);
+}
+
+/* Writes VALUE to DIR/NAME if that file exists (a freezer knob). */
+static void
+write_knob (const char *dir, const char *name, const char *value)
+{
+  char path[PATH_MAX];
+  int fd;
+
+  if (snprintf (path, sizeof (path), "%s/%s", dir, name)
+      >= (int) sizeof (path))
+    return;
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  if (write (fd, value, strlen (value)) < 0)
+    {
+      /* best effort: a cgroup being removed refuses writes */
+    }
+  close (fd);
+}
+
+/* SIGKILL to every pid in DIR/cgroup.procs; the number signalled, or -1
+   when the file cannot be read (the cgroup is gone). */
+static int
+kill_cgroup_once (const char *dir)
+{
+  char path[PATH_MAX];
+  FILE *f;
+  long pid;
+  int n = 0;
+
+  if (snprintf (path, sizeof (path), "%s/cgroup.procs", dir)
+      >= (int) sizeof (path))
+    return -1;
+  f = fopen (path, "re");
+  if (f == NULL)
+    return -1;
+  while (fscanf (f, "%ld", &pid) == 1)
+    if (pid > 0 && kill ((pid_t) pid, SIGKILL) == 0)
+      n++;
+  fclose (f);
+  return n;
+}
+
+static void
+pause_ms (long ms)
+{
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+  while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
+    ;
+}
+
+/* Kills what is in DIR until it is empty (bounded), then removes DIR. */
+static int
+clean_cgroup (const char *dir, jshim_error_t *err)
+{
+  int i;
+
+  /* a frozen process only dies once thawed (v1 freezer, v2 cgroup.freeze) */
+  write_knob (dir, "freezer.state", "THAWED");
+  write_knob (dir, "cgroup.freeze", "0");
+  for (i = 0; i < JSHIM_DELETE_KILL_ROUNDS; i++)
+    {
+      int n = kill_cgroup_once (dir);
+
+      if (n < 0 && errno == ENOENT)
+        return 0;
+      /* nothing signalled: empty, or only dying processes the kernel has
+         not let go of yet (rmdir says EBUSY) */
+      if (n <= 0 && (rmdir (dir) == 0 || errno == ENOENT))
+        return 0;
+      pause_ms (JSHIM_DELETE_KILL_PAUSE_MS);
+    }
+  if (rmdir (dir) == 0 || errno == ENOENT)
+    return 0;
+  return jshim_fail_sys (err, 0, errno, "remove cgroup %s (processes still "
+                         "inside after %d rounds of SIGKILL)", dir,
+                         JSHIM_DELETE_KILL_ROUNDS);
+}
+
+/* Every file in DIR (no subdirectories are made there), then DIR. */
+static void
+remove_task_dir (const char *dir)
+{
+  DIR *d = opendir (dir);
+  struct dirent *e;
+
+  if (d == NULL)
+    return;
+  while ((e = readdir (d)) != NULL)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0)
+      unlinkat (dirfd (d), e->d_name, 0);
+  closedir (d);
+  rmdir (dir);
+}
+
+int
+jshim_delete_cleanup_file (const char *task_dir, jshim_error_t *err)
+{
+  char path[PATH_MAX], line[PATH_MAX + 16];
+  FILE *f;
+  long pid = 0;
+  long long start = -1;
+  bool cgroups = false;
+  int ret = 0;
+
   jshim_error_clear (err);
-  return 0;
+  if (snprintf (path, sizeof (path), "%s/cleanup", task_dir)
+      >= (int) sizeof (path))
+    return jshim_fail (err, 0, ENAMETOOLONG, "%s/cleanup: too long", task_dir);
+  f = fopen (path, "re");
+  if (f == NULL)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return jshim_fail_sys (err, 0, errno, "open %s", path);
+    }
+  while (fgets (line, sizeof (line), f) != NULL)
+    {
+      size_t len = strlen (line);
+
+      if (len > 0 && line[len - 1] == '\n')
+        line[--len] = '\0';
+      if (strncmp (line, "init ", 5) == 0)
+        {
+          if (sscanf (line + 5, "%ld %lld", &pid, &start) != 2)
+            pid = 0;
+        }
+      else if (strncmp (line, "cgroup /", 8) == 0)
+        {
+          cgroups = true;
+          if (clean_cgroup (line + 7, err) < 0)
+            ret = -1;
+        }
+    }
+  fclose (f);
+  /* no cgroup (a daemon that is not root): the init alone, if the pid
+     still names it; in its own pid namespace that takes every process */
+  if (!cgroups && pid > 0 && start >= 0 && start_time_of (pid) == start)
+    kill ((pid_t) pid, SIGKILL);
+  if (ret == 0)
+    remove_task_dir (task_dir);
+  return ret;
+}
+
+int
+jshim_delete_cleanup_container (const jshim_shim_args_t *args,
+                                const char *bundle, jshim_error_t *err)
+{
+  char config[PATH_MAX], state_dir[PATH_MAX], task_dir[PATH_MAX], hash[65];
+
+  jshim_error_clear (err);
+  if (!safe_id (args->id))
+    return jshim_fail (err, 0, EINVAL, "container id \"%s\" cannot name a "
+                       "state directory (expected: no '/', not . or ..)",
+                       args->id ? args->id : "");
+  if (snprintf (config, sizeof (config), "%s/config.json", bundle)
+      >= (int) sizeof (config))
+    return jshim_fail (err, 0, ENAMETOOLONG, "%s/config.json: too long",
+                       bundle);
+  /* no config: not a container start ever saw, so nothing was recorded */
+  if (access (config, F_OK) < 0 && errno == ENOENT)
+    return 0;
+  if (jshim_shim_group_of (config, args, hash, err) < 0
+      || jshim_shim_state_dir (hash, state_dir, sizeof (state_dir), err) < 0)
+    return -1;
+  if (snprintf (task_dir, sizeof (task_dir), "%s/tasks/%s", state_dir,
+                args->id) >= (int) sizeof (task_dir))
+    return jshim_fail (err, 0, ENAMETOOLONG, "%s/tasks/%s: too long",
+                       state_dir, args->id);
+  return jshim_delete_cleanup_file (task_dir, err);
 }

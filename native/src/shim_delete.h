@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "shim_args.h"
 
 /* Room for the largest encoded DeleteResponse: two uint32 varint fields
    (1 + 5 bytes each) and a Timestamp (tag, length, 1 + 10 seconds,
@@ -32,12 +33,28 @@ size_t jshim_delete_response_encode (uint32_t pid, uint32_t exit_status,
  */
 int jshim_delete_unmount_rootfs (const char *bundle, jshim_error_t *err);
 
+/* Killing what is left in a cgroup: rounds of SIGKILL, and the pause
+   between them while the kernel lets the processes go. */
+#define JSHIM_DELETE_KILL_ROUNDS 100
+#define JSHIM_DELETE_KILL_PAUSE_MS 20
+
 /*
- * Daemon-side cleanup of container ID of namespace NAMESPACE (placeholder:
- * does nothing yet; killing the processes left in the container's cgroup
- * goes here).  Returns 0, or -1 with ERR.
+ * What the daemon recorded for the task in TASK_DIR/cleanup (lines
+ * "init PID STARTTIME" and "cgroup DIR"): every process of each cgroup is
+ * killed (thawed first) and the cgroup removed; without cgroups the init
+ * process is killed if PID still has STARTTIME.  Then TASK_DIR is removed.
+ * No cleanup file: nothing to do.  Returns 0, or -1 with ERR (TASK_DIR is
+ * then kept).
  */
-int jshim_delete_cleanup_container (const char *bundle, const char *namespace,
-                                    const char *id, jshim_error_t *err);
+int jshim_delete_cleanup_file (const char *task_dir, jshim_error_t *err);
+
+/*
+ * The cleanup of container ARGS->id after its daemon died: the task
+ * directory is STATE_DIR/tasks/ID, STATE_DIR that of the container's group
+ * (from BUNDLE/config.json, as start computes it).  Returns 0, or -1 with
+ * ERR.
+ */
+int jshim_delete_cleanup_container (const jshim_shim_args_t *args,
+                                    const char *bundle, jshim_error_t *err);
 
 #endif /* JSHIM_SHIM_DELETE_H */

@@ -67,8 +67,7 @@ do_delete (const jshim_shim_args_t *args)
     }
   /* Failures of the cleanup steps are warnings (containerd logs stderr
      as cleanup warnings); the response is still given. */
-  if (jshim_delete_cleanup_container (bundle, args->namespace, args->id,
-                                      &err) < 0)
+  if (jshim_delete_cleanup_container (args, bundle, &err) < 0)
     fprintf (stderr, "%s: delete: warning: %s\n", PROG, one_line (&err));
   if (jshim_delete_unmount_rootfs (bundle, &err) < 0)
     fprintf (stderr, "%s: delete: warning: %s\n", PROG, one_line (&err));

@@ -73,10 +73,45 @@ jshim_shim_socket_path (const char *dir, const char *address,
   return 0;
 }
 
+int
+jshim_shim_state_dir (const char *hash, char *out, size_t size,
+                      jshim_error_t *err)
+{
+  const char *base = getenv ("JSHIM_SHIM_STATE_DIR");
+
+  if (base == NULL || *base == '\0')
+    base = JSHIM_SHIM_STATE_DIR;
+  if (snprintf (out, size, "%s/%s", base, hash) >= (int) size)
+    return jshim_fail (err, 0, ENAMETOOLONG, "state dir %s/%s: too long",
+                       base, hash);
+  return 0;
+}
+
+int
+jshim_shim_group_of (const char *config_path, const jshim_shim_args_t *args,
+                     char hash[65], jshim_error_t *err)
+{
+  char *config = NULL, *key = NULL;
+  size_t len = 0;
+
+  if (jshim_read_file (config_path, &config, &len, err) < 0)
+    return -1;
+  if (jshim_group_key (config, len, args->namespace, &key, err) < 0)
+    {
+      free (config);
+      return -1;
+    }
+  jshim_shim_group_hash (args->address, args->namespace, key, hash);
+  free (config);
+  free (key);
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
 
-static int
-read_file (const char *path, char **data, size_t *len, jshim_error_t *err)
+int
+jshim_read_file (const char *path, char **data, size_t *len,
+                 jshim_error_t *err)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   char *buf = NULL;
@@ -204,31 +239,17 @@ write_address (const char *address, jshim_error_t *err)
 }
 
 /*
- * The daemon's stdout and stderr: ./log if it is the FIFO (or a file)
- * containerd made, else STATE_DIR/daemon.log.  LOG_NAME gets the path.
+ * The daemon's stdout and stderr: STATE_DIR/daemon.log, appended to.  Not
+ * the bundle's log FIFO that containerd reads: one daemon outlives the
+ * container whose start launched it, and containerd closes that FIFO when
+ * the container goes.  LOG_NAME gets the path.
  */
 static int
-open_daemon_log (const char *bundle, const char *state_dir, char *log_name,
-                 size_t size, jshim_error_t *err)
+open_daemon_log (const char *state_dir, char *log_name, size_t size,
+                 jshim_error_t *err)
 {
-  struct stat st;
-  int fd, flags;
+  int fd;
 
-  if (snprintf (log_name, size, "%s/log", bundle) < (int) size
-      && stat ("log", &st) == 0 && (S_ISFIFO (st.st_mode) || S_ISREG (st.st_mode)))
-    {
-      /* O_NONBLOCK: a FIFO without a reader gives ENXIO instead of
-         blocking. */
-      fd = open ("log", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
-                 | (S_ISREG (st.st_mode) ? O_APPEND : 0));
-      if (fd >= 0)
-        {
-          flags = fcntl (fd, F_GETFL);
-          if (flags >= 0 && fcntl (fd, F_SETFL, flags & ~O_NONBLOCK) == 0)
-            return fd;
-          close (fd);
-        }
-    }
   if (snprintf (log_name, size, "%s/daemon.log", state_dir) >= (int) size)
     return jshim_fail (err, 0, ENAMETOOLONG, "%s/daemon.log: too long",
                        state_dir);
@@ -333,11 +354,10 @@ elapsed_ms (const struct timespec *since)
 }
 
 static int
-launch_daemon (const jshim_shim_args_t *args, const char *bundle,
+launch_daemon (const jshim_shim_args_t *args,
                const char *socket_path, const char *hash, jshim_error_t *err)
 {
   const char *daemon = getenv ("JSHIM_DAEMON");
-  const char *state_base = getenv ("JSHIM_SHIM_STATE_DIR");
   char state_dir[PATH_MAX], grpc_path[PATH_MAX], log_name[PATH_MAX];
   char *env_ns = NULL, *env_addr = NULL, **envp = NULL;
   char *argv[9];
@@ -349,12 +369,8 @@ launch_daemon (const jshim_shim_args_t *args, const char *bundle,
 
   if (daemon == NULL || *daemon == '\0')
     daemon = JSHIM_DAEMON_DEFAULT;
-  if (state_base == NULL || *state_base == '\0')
-    state_base = JSHIM_SHIM_STATE_DIR;
-  if (snprintf (state_dir, sizeof (state_dir), "%s/%s", state_base, hash)
-      >= (int) sizeof (state_dir))
-    return jshim_fail (err, 0, ENAMETOOLONG, "state dir %s/%s: too long",
-                       state_base, hash);
+  if (jshim_shim_state_dir (hash, state_dir, sizeof (state_dir), err) < 0)
+    return -1;
   if (snprintf (grpc_path, sizeof (grpc_path), "%s.grpc", socket_path)
       >= (int) sizeof (grpc_path))
     return jshim_fail (err, 0, ENAMETOOLONG, "%s.grpc: too long",
@@ -391,8 +407,7 @@ launch_daemon (const jshim_shim_args_t *args, const char *bundle,
       jshim_fail_sys (err, 0, errno, "open /dev/null");
       goto out;
     }
-  logfd = open_daemon_log (bundle, state_dir, log_name, sizeof (log_name),
-                           err);
+  logfd = open_daemon_log (state_dir, log_name, sizeof (log_name), err);
   if (logfd < 0)
     goto out;
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
@@ -501,7 +516,7 @@ jshim_shim_start (const jshim_shim_args_t *args, jshim_error_t *err)
   if (getcwd (bundle, sizeof (bundle)) == NULL)
     return jshim_fail_sys (err, 0, errno, "getcwd (the bundle)");
 
-  if (read_file ("config.json", &config, &config_len, err) < 0)
+  if (jshim_read_file ("config.json", &config, &config_len, err) < 0)
     goto out;
   if (jshim_group_key (config, config_len, args->namespace, &key, err) < 0)
     goto out;
@@ -544,7 +559,7 @@ jshim_shim_start (const jshim_shim_args_t *args, jshim_error_t *err)
           jshim_fail_sys (err, 0, errno, "connect %s", socket_path);
           goto out;
         }
-      if (launch_daemon (args, bundle, socket_path, hash, err) < 0)
+      if (launch_daemon (args, socket_path, hash, err) < 0)
         goto out;
     }
 

@@ -33,6 +33,25 @@ int jshim_shim_socket_path (const char *dir, const char *address,
                             char *out, size_t size, jshim_error_t *err);
 
 /*
+ * The group hash of the container whose OCI config is CONFIG_PATH (its
+ * group key, with ARGS' address and namespace).  Returns 0, or -1 with ERR.
+ */
+int jshim_shim_group_of (const char *config_path,
+                         const jshim_shim_args_t *args, char hash[65],
+                         jshim_error_t *err);
+
+/*
+ * The daemon state directory of the group HASH: $JSHIM_SHIM_STATE_DIR (or
+ * JSHIM_SHIM_STATE_DIR) "/" HASH into OUT.  Returns 0, or -1 with ERR.
+ */
+int jshim_shim_state_dir (const char *hash, char *out, size_t size,
+                          jshim_error_t *err);
+
+/* The whole file at PATH (at most 64 MiB) into a malloc'd *DATA. */
+int jshim_read_file (const char *path, char **data, size_t *len,
+                     jshim_error_t *err);
+
+/*
  * The start action, run in the bundle (the current directory).  On
  * success writes BUNDLE/address, prints the address to stdout and returns
  * 0; otherwise returns -1 with ERR (nothing printed).

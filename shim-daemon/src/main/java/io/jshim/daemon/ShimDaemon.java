@@ -11,6 +11,7 @@ import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.server.DaemonSnapshot;
 import io.jshim.daemon.server.ShimServer;
 import io.jshim.daemon.spawn.ForkGate;
+import io.jshim.daemon.state.FileTaskStore;
 import io.jshim.daemon.spawn.NativeSpawner;
 import io.jshim.daemon.sys.ChildSignals;
 import io.jshim.daemon.sys.JnrPosix;
@@ -80,7 +81,8 @@ public final class ShimDaemon implements AutoCloseable {
           EVENT_TIMEOUT, EVENT_BACK_OFF);
     });
     TaskService tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups, new KernelRootfsMounter(posix),
-        config.logRoot(), Clock.systemUTC(), events.map(TaskEvents.class::cast).orElse(TaskEvents.NONE), stopped::countDown);
+        config.logRoot(), Clock.systemUTC(), events.map(TaskEvents.class::cast).orElse(TaskEvents.NONE),
+        FileTaskStore.in(config.stateDir()), stopped::countDown);
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));
     oomPoller.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);

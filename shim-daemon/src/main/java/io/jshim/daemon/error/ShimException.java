@@ -49,6 +49,10 @@ public class ShimException extends RuntimeException {
     return new ShimException(ErrorKind.UNIMPLEMENTED, message);
   }
 
+  public static ShimException unavailable(String message, Throwable cause) {
+    return new ShimException(ErrorKind.UNAVAILABLE, message, cause);
+  }
+
   public static ShimException internal(String message, Throwable cause) {
     return new ShimException(ErrorKind.INTERNAL, message, cause);
   }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 
 /** Reads process facts from /proc: parents, pid namespaces, descendants. */
@@ -46,6 +47,21 @@ public final class ProcFs {
       return Optional.of(Integer.parseInt(fields[1]));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * The start time of {@code pid} in clock ticks since boot ({@code /proc/PID/stat} field 22): with the pid it
+   * names one process for good, as a pid alone does not once the process is gone and its pid reused.
+   */
+  public OptionalLong startTime(int pid) {
+    try {
+      String stat = Files.readString(proc.resolve(pid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields[0] is field 3 (state)
+      return OptionalLong.of(Long.parseLong(fields[19]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
     }
   }
 

@@ -46,11 +46,12 @@ final class ShimProcess {
   }
 
   /**
-   * Called under the process's lock, in this order, when the process starts and when its exit is published.
-   * Implementations only queue.
+   * {@code started} and {@code exited} are called under the process's lock, in this order, when the process starts
+   * and when its exit is published; they only queue. {@code reaped} is called the moment the exit is known, before
+   * the settle step, on a completion thread (it may write to disk).
    */
-  record Hooks(IntConsumer started, Consumer<ExitStatus> exited) {
-    static final Hooks NONE = new Hooks(pid -> { }, exit -> { });
+  record Hooks(IntConsumer started, Consumer<ExitStatus> reaped, Consumer<ExitStatus> exited) {
+    static final Hooks NONE = new Hooks(pid -> { }, exit -> { }, exit -> { });
   }
 
   int pid() {
@@ -137,6 +138,11 @@ final class ShimProcess {
       if (state instanceof ProcessState.Created) {
         held.abandon();
       }
+    }
+    try {
+      hooks.reaped().accept(exit);
+    } catch (RuntimeException e) {
+      // recording the exit failed (logged there): it is still published
     }
     CompletionStage<?> settled;
     try {

@@ -39,6 +39,10 @@ final class Task {
   private final List<RootfsMount> rootfsMounts;
   private final boolean terminal;
   private ShimProcess init;
+  private long initStartTime;
+  private final Object recordLock = new Object();
+  private volatile ExitStatus initReaped;
+  private boolean forgotten;
   private final Object freezerLock = new Object();
   private final Object oomLock = new Object();
   private final Object execLock = new Object();
@@ -60,9 +64,58 @@ final class Task {
     this.cgroup = cgroup;
   }
 
-  /** Set once, right after the init process is spawned and before the task is published. */
-  void setInit(ShimProcess init) {
+  /**
+   * Set once, right after the init process is spawned and before the task is published.
+   *
+   * @param startTime the init's start time in clock ticks since boot (with its pid, its identity on disk)
+   */
+  void setInit(ShimProcess init, long startTime) {
     this.init = init;
+    this.initStartTime = startTime;
+  }
+
+  /** Called the moment the init process is reaped, before its exit is published. */
+  void initReaped(ExitStatus exit) {
+    initReaped = exit;
+  }
+
+  /**
+   * Writes the task's current record. Serialized and built inside the lock, so a late writer never puts back an
+   * older phase (a start recorded after the exit it raced with still writes the exit); nothing is written once
+   * the task has been forgotten.
+   */
+  void persist(TaskStore store) {
+    synchronized (recordLock) {
+      if (!forgotten) {
+        store.save(record());
+      }
+    }
+  }
+
+  /** Removes the task's record for good. */
+  void forget(TaskStore store) {
+    synchronized (recordLock) {
+      forgotten = true;
+      store.remove(id);
+    }
+  }
+
+  private TaskRecord record() {
+    ExitStatus reaped = initReaped;
+    ProcessState state = init.state();
+    TaskRecord.ProcessRecord process;
+    if (reaped != null) {
+      process = new TaskRecord.ProcessRecord(init.pid(), initStartTime, TaskRecord.Phase.STOPPED, Optional.of(reaped));
+    } else if (state instanceof ProcessState.Stopped stopped) {
+      process = new TaskRecord.ProcessRecord(init.pid(), initStartTime, TaskRecord.Phase.STOPPED,
+          Optional.of(stopped.exit()));
+    } else {
+      process = new TaskRecord.ProcessRecord(init.pid(), initStartTime,
+          state instanceof ProcessState.Created ? TaskRecord.Phase.CREATED : TaskRecord.Phase.RUNNING, Optional.empty());
+    }
+    return new TaskRecord(id, bundle, stdio, terminal, namespaces.created(), rootfs, cgroup.map(Cgroup::path),
+        cgroup.map(c -> c.procsDirs().stream().map(Path::toString).toList()).orElse(List.of()),
+        !rootfsMounts.isEmpty(), process);
   }
 
   String id() {

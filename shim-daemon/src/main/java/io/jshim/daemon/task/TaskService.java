@@ -59,6 +59,7 @@ public final class TaskService {
   private final ContainerLogs logs;
   private final TaskEvents events;
   private final RootfsMounter mounter;
+  private final TaskStore store;
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
@@ -67,11 +68,13 @@ public final class TaskService {
    * @param mounter mounts the rootfs list of a Create
    * @param logRoot the directory container logs must be inside
    * @param events told of every task event (containerd's topics), in order
+   * @param store where each task's record is kept from Create to Delete
    * @param onShutdown called when a Shutdown finds no task left
    */
   public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
-      RootfsMounter mounter, Path logRoot, Clock clock, TaskEvents events, Runnable onShutdown) {
+      RootfsMounter mounter, Path logRoot, Clock clock, TaskEvents events, TaskStore store, Runnable onShutdown) {
     this.mounter = Objects.requireNonNull(mounter, "mounter");
+    this.store = Objects.requireNonNull(store, "store");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
     this.launcher = new ProcessLauncher(Objects.requireNonNull(spawner, "spawner"), reaper,
         Objects.requireNonNull(ioLoop, "ioLoop"));
@@ -138,11 +141,24 @@ public final class TaskService {
           containerLog, spec.rootfs());
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
-      task.setInit(launcher.launch(spec.stdio(), terminal, init.consoleSize(), containerLog.map(LogSink.class::cast),
+      ShimProcess initProcess = launcher.launch(spec.stdio(), terminal, init.consoleSize(),
+          containerLog.map(LogSink.class::cast),
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
               config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal),
           io -> settleInit(task, io), new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.Started(id, pid)),
-              exit -> events.publish(new TaskEvent.Exited(id, id, exit)))));
+              exit -> {
+                task.initReaped(exit);
+                persistQuietly(task);
+              },
+              exit -> events.publish(new TaskEvent.Exited(id, id, exit))));
+      // held before execve, so unreaped: /proc/PID is this process
+      task.setInit(initProcess, proc.startTime(initProcess.pid()).orElse(0L));
+      try {
+        task.persist(store);
+      } catch (RuntimeException e) {
+        initProcess.delete();
+        throw e;
+      }
       registry.install(task);
       events.publish(new TaskEvent.Created(id, spec.bundle(), spec.stdio(), terminal, task.init().pid()));
       log.info("created task {} with pid {}", id, task.init().pid());
@@ -151,6 +167,15 @@ public final class TaskService {
       cgroup.ifPresent(this::destroyQuietly);
       containerLog.ifPresent(logs::close);
       throw e;
+    }
+  }
+
+  // after the fact (a start, an exit): the change happened, a record that cannot be written is only logged
+  private void persistQuietly(Task task) {
+    try {
+      task.persist(store);
+    } catch (RuntimeException e) {
+      log.error("task {}: {}", task.id(), e.getMessage());
     }
   }
 
@@ -256,7 +281,7 @@ public final class TaskService {
             Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal()),
         io -> io.drained(DRAIN_IDLE),
         new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.ExecStarted(task.id(), exec.id(), pid)),
-            exit -> events.publish(new TaskEvent.Exited(task.id(), exec.id(), exit))))));
+            exit -> { }, exit -> events.publish(new TaskEvent.Exited(task.id(), exec.id(), exit))))));
     log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.get().pid());
     return spawned.get();
   }
@@ -302,6 +327,7 @@ public final class TaskService {
     Task task = registry.get(TaskIds.validate(id));
     if (execId.isEmpty()) {
       task.init().start();
+      persistQuietly(task);
       return task.init().pid();
     }
     ExecProcess exec = task.exec(TaskIds.validate(execId, "exec_id"));
@@ -363,6 +389,7 @@ public final class TaskService {
       if (!task.rootfsMounts().isEmpty()) {
         unmountQuietly(id, task.rootfsTarget());
       }
+      task.forget(store);
       registry.remove(id);
       events.publish(new TaskEvent.Deleted(id, id, exit));
       log.info("deleted task {} (exit status {})", id, exit.status());

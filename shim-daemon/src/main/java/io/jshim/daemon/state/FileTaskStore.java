@@ -1,0 +1,155 @@
+package io.jshim.daemon.state;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.task.TaskRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Task records as files: {@code <state-dir>/tasks/<id>/task.json} (the whole record) and
+ * {@code <state-dir>/tasks/<id>/cleanup} (plain lines {@code init PID STARTTIME} and {@code cgroup DIR}, which
+ * {@code containerd-shim-jshim-v2 delete} reads to kill what is left of a task whose daemon died). Each file is
+ * replaced atomically: written to a temporary file, synced, renamed over the old one, and the directory synced.
+ */
+public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
+  private static final Logger log = LoggerFactory.getLogger(FileTaskStore.class);
+  static final String RECORD = "task.json";
+  static final String CLEANUP = "cleanup";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path tasks;
+
+  private FileTaskStore(Path tasks) {
+    this.tasks = tasks;
+  }
+
+  /** A store in {@code stateDir/tasks}, created 0700 if missing. */
+  public static FileTaskStore in(Path stateDir) throws IOException {
+    Path tasks = stateDir.resolve("tasks");
+    if (!Files.isDirectory(tasks)) {
+      Files.createDirectories(tasks, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    return new FileTaskStore(tasks);
+  }
+
+  @Override
+  public void save(TaskRecord record) {
+    Path dir = dirOf(record.id());
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      replace(dir, CLEANUP, cleanupLines(record).getBytes(StandardCharsets.UTF_8));
+      replace(dir, RECORD, JSON.writeValueAsBytes(StoredTask.of(record)));
+      syncDirectory(dir);
+    } catch (IOException e) {
+      throw ShimException.unavailable("cannot record task " + record.id() + " in " + dir + ": " + e.getMessage()
+          + " (expected: a writable state directory with free space)", e);
+    }
+  }
+
+  static String cleanupLines(TaskRecord record) {
+    StringBuilder out = new StringBuilder("# what containerd-shim-jshim-v2 delete kills when the daemon is gone\n");
+    out.append("init ").append(record.init().pid()).append(' ').append(record.init().startTime()).append('\n');
+    record.cgroupDirs().forEach(dir -> out.append("cgroup ").append(dir).append('\n'));
+    return out.toString();
+  }
+
+  @Override
+  public void remove(String id) {
+    Path dir = dirOf(id);
+    try {
+      Files.deleteIfExists(dir.resolve(RECORD));
+      Files.deleteIfExists(dir.resolve(CLEANUP));
+      try (DirectoryStream<Path> left = Files.newDirectoryStream(dir)) {
+        // temporary files of a write that a crash interrupted
+        for (Path file : left) {
+          Files.deleteIfExists(file);
+        }
+      }
+      Files.deleteIfExists(dir);
+    } catch (NoSuchFileException e) {
+      // already gone
+    } catch (IOException e) {
+      log.warn("task {}: cannot remove its record {}: {}", id, dir, e.getMessage());
+    }
+  }
+
+  @Override
+  public List<TaskRecord> load() {
+    List<TaskRecord> records = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tasks)) {
+      for (Path dir : dirs) {
+        Path file = dir.resolve(RECORD);
+        try {
+          TaskRecord record = JSON.readValue(file.toFile(), StoredTask.class).toRecord();
+          if (!record.id().equals(dir.getFileName().toString())) {
+            throw new IllegalArgumentException("id " + record.id() + " in the directory of " + dir.getFileName());
+          }
+          records.add(record);
+        } catch (IOException | RuntimeException e) {
+          log.error("task record {} is unreadable, skipped (left in place): {}", file, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      log.error("cannot list task records in {}: {}", tasks, e.getMessage());
+    }
+    return records;
+  }
+
+  private Path dirOf(String id) {
+    Objects.requireNonNull(id, "id");
+    Path dir = tasks.resolve(id);
+    if (!dir.getParent().equals(tasks)) {
+      throw new IllegalArgumentException("task id " + id + " is not a single path element");
+    }
+    return dir;
+  }
+
+  private static void replace(Path dir, String name, byte[] content) throws IOException {
+    Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+    try {
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+        out.force(true);
+      }
+      Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+  }
+
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "task records in " + tasks;
+  }
+}
