@@ -2,6 +2,7 @@ package io.jshim.daemon;
 
 import io.jshim.daemon.sys.Posix;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class SystemdNotifier {
   /** The environment variable systemd sets for a {@code Type=notify} service. */
   public static final String ENV = "NOTIFY_SOCKET";
+  /** The pid systemd started, set beside {@link #ENV}. */
+  public static final String EXEC_PID_ENV = "SYSTEMD_EXEC_PID";
   private static final Logger log = LoggerFactory.getLogger(SystemdNotifier.class);
 
   private final Posix posix;
@@ -30,9 +33,22 @@ public final class SystemdNotifier {
     this.socket = Objects.requireNonNull(socket, "socket").filter(s -> !s.isEmpty());
   }
 
-  /** The socket named by {@code $NOTIFY_SOCKET}, if it is set and not empty. */
-  public static Optional<String> socketFromEnvironment() {
-    return Optional.ofNullable(System.getenv(ENV)).filter(s -> !s.isEmpty());
+  /**
+   * The socket named by {@code $NOTIFY_SOCKET}, if it is set, not empty and meant for this process. systemd
+   * also sets {@code $SYSTEMD_EXEC_PID} to the pid it started; when that is another pid, the variables were
+   * inherited from an ancestor service (containerd-shim-jshim-v2 passes containerd's environment on), and a
+   * READY from here would be refused, or worse taken as that service's. Without {@code $SYSTEMD_EXEC_PID}
+   * (systemd before 248) the socket is used.
+   */
+  public static Optional<String> socketFromEnvironment(Map<String, String> env, long pid) {
+    Optional<String> socket = Optional.ofNullable(env.get(ENV)).filter(s -> !s.isEmpty());
+    String execPid = env.get(EXEC_PID_ENV);
+    if (socket.isPresent() && execPid != null && !execPid.equals(Long.toString(pid))) {
+      log.info("not notifying systemd at {}: {}={} is not this process ({}), the variables were inherited",
+          socket.get(), EXEC_PID_ENV, execPid, pid);
+      return Optional.empty();
+    }
+    return socket;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.jshim.daemon.sys.TestSys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -83,5 +84,30 @@ class SystemdNotifierTest {
   @Test
   void ready_relativeSocket_returnsFalseWithoutThrowing() {
     assertThat(new SystemdNotifier(posix, Optional.of("notify.sock")).ready(1)).isFalse();
+  }
+
+  @Test
+  void socketFromEnvironment_execPidIsThisProcess_usesTheSocket() {
+    Map<String, String> env = Map.of("NOTIFY_SOCKET", "/run/systemd/notify", "SYSTEMD_EXEC_PID", "123");
+
+    assertThat(SystemdNotifier.socketFromEnvironment(env, 123)).contains("/run/systemd/notify");
+  }
+
+  @Test
+  void socketFromEnvironment_execPidIsAnotherProcess_ignoresTheInheritedSocket() {
+    Map<String, String> env = Map.of("NOTIFY_SOCKET", "/run/systemd/notify", "SYSTEMD_EXEC_PID", "99");
+
+    assertThat(SystemdNotifier.socketFromEnvironment(env, 123)).isEmpty();
+  }
+
+  @Test
+  void socketFromEnvironment_noExecPid_usesTheSocket() {
+    assertThat(SystemdNotifier.socketFromEnvironment(Map.of("NOTIFY_SOCKET", "@notify"), 123)).contains("@notify");
+  }
+
+  @Test
+  void socketFromEnvironment_unsetOrEmpty_isEmpty() {
+    assertThat(SystemdNotifier.socketFromEnvironment(Map.of(), 1)).isEmpty();
+    assertThat(SystemdNotifier.socketFromEnvironment(Map.of("NOTIFY_SOCKET", ""), 1)).isEmpty();
   }
 }
