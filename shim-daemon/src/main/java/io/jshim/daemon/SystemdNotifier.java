@@ -52,8 +52,8 @@ public final class SystemdNotifier {
   }
 
   /**
-   * Reports that the daemon serves: {@code READY=1} with {@code MAINPID}, so systemd knows the pid even
-   * when a launcher script started it.
+   * Reports that the daemon serves: {@code READY=1} with {@code MAINPID}, the pid systemd is to watch (the
+   * pid it started, since the launcher execs the JVM).
    *
    * @return whether the message was sent (false without a socket, or after a logged failure)
    */
