@@ -60,9 +60,11 @@ public final class ShimDaemon implements AutoCloseable {
   private final ScheduledExecutorService oomPoller;
   private final IoLoop ioLoop;
   private final Optional<EventForwarder> events;
+  private final SystemdNotifier systemd;
 
   private ShimDaemon(ShimConfig config) throws IOException {
     Posix posix = JnrPosix.load();
+    systemd = new SystemdNotifier(posix, config.notifySocket());
     // before any child exists, so that orphans of our containers come back to us
     posix.setChildSubreaper();
     createPrivateDir(config.stateDir());
@@ -102,6 +104,8 @@ public final class ShimDaemon implements AutoCloseable {
       stopWorkers();
       throw e;
     }
+    // only now: systemd orders the units after this one on READY, and they expect the sockets to accept
+    systemd.ready(posix.getpid());
   }
 
   // undoes the constructor's work up to the servers, when a server cannot start
@@ -143,6 +147,7 @@ public final class ShimDaemon implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    systemd.stopping();
     stopped.countDown();
     ttrpc.ifPresent(TtrpcServer::close);
     // what happened before the stop still reaches containerd, within a bound

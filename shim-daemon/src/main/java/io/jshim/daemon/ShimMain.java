@@ -77,7 +77,8 @@ public final class ShimMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
         Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath(),
-        Optional.ofNullable(ttrpcSocket).map(Path::toAbsolutePath), events());
+        Optional.ofNullable(ttrpcSocket).map(Path::toAbsolutePath), events(),
+        SystemdNotifier.socketFromEnvironment(System.getenv(), ProcessHandle.current().pid()));
     ShimDaemon daemon;
     try {
       daemon = ShimDaemon.start(config);

@@ -18,9 +18,12 @@ import java.util.Set;
  * @param logRoot the directory container logs must be inside ({@code io.jshim.log.path} annotations)
  * @param ttrpcSocket where to serve the task API over ttrpc for containerd, if at all
  * @param events where to send task events (containerd's ttrpc socket and namespace), if anywhere
+ * @param notifySocket systemd's notification socket ({@code $NOTIFY_SOCKET}: a path, or '@' and an abstract
+ *     name), if the daemon runs as a {@code Type=notify} service; checked only when used, since a bad one must
+ *     not stop the daemon
  */
 public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
-    Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events) {
+    Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events, Optional<String> notifySocket) {
 
   /**
    * containerd's side of the events.
@@ -51,6 +54,7 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
     requireSocketPath("socket", socket);
     Objects.requireNonNull(ttrpcSocket, "ttrpcSocket");
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(notifySocket, "notifySocket");
     ttrpcSocket.ifPresent(path -> requireSocketPath("ttrpcSocket", path));
     if (ttrpcSocket.filter(socket::equals).isPresent()) {
       throw new IllegalArgumentException("ttrpcSocket: " + socket + " (expected: a path other than the gRPC socket's)");
@@ -60,13 +64,19 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
   /** Without a ttrpc endpoint. */
   public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
       Path logRoot) {
-    this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, Optional.empty(), Optional.empty());
+    this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, Optional.empty());
   }
 
   /** Without events. */
   public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
       Path logRoot, Optional<Path> ttrpcSocket) {
     this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, ttrpcSocket, Optional.empty());
+  }
+
+  /** Not under systemd's notify protocol. */
+  public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
+      Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events) {
+    this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, ttrpcSocket, events, Optional.empty());
   }
 
   private static void requireSocketPath(String name, Path socket) {

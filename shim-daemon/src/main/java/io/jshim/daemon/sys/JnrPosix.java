@@ -96,6 +96,34 @@ public final class JnrPosix implements Posix {
   }
 
   @Override
+  public int datagramSocket() {
+    int fd = libc.socket(LinuxLibC.AF_UNIX, LinuxLibC.SOCK_DGRAM | LinuxLibC.SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw new SysException("socket(AF_UNIX, SOCK_DGRAM)", errno());
+    }
+    return fd;
+  }
+
+  @Override
+  public void sendTo(int fd, String address, byte[] data) {
+    UnixAddress to = UnixAddress.of(runtime, address);
+    while (true) {
+      long sent = libc.sendto(fd, data, data.length, LinuxLibC.MSG_NOSIGNAL, to.memory(), to.length());
+      if (sent == data.length) {
+        return;
+      }
+      if (sent >= 0) {
+        // a datagram goes whole or not at all; anything else is a kernel surprise worth naming
+        throw new SysException("sendto " + address + " sent " + sent + " of " + data.length + " bytes", Errnos.EIO);
+      }
+      int err = errno();
+      if (err != Errnos.EINTR) {
+        throw new SysException("sendto " + address, err);
+      }
+    }
+  }
+
+  @Override
   public int open(String path, int flags, int mode) {
     int fd = posix.open(path, flags | LinuxLibC.O_CLOEXEC, mode);
     if (fd < 0) {

@@ -12,6 +12,7 @@ public interface LinuxLibC {
   int F_DUPFD_CLOEXEC = 1030;
   int AF_UNIX = 1;
   int SOCK_STREAM = 1;
+  int SOCK_DGRAM = 2;
   int SOCK_CLOEXEC = 02000000;
   int O_CLOEXEC = 02000000;
   int P_ALL = 0;
@@ -33,6 +34,7 @@ public interface LinuxLibC {
   int EFD_CLOEXEC = 02000000;
   int EFD_NONBLOCK = 04000;
   int MSG_CMSG_CLOEXEC = 0x40000000;
+  int MSG_NOSIGNAL = 0x4000;
   int SOL_SOCKET = 1;
   int SCM_RIGHTS = 1;
   /** ioctl request numbers of asm-generic, which x86_64 and aarch64 share. */
@@ -46,6 +48,10 @@ public interface LinuxLibC {
   int fcntl(int fd, int cmd, int arg);
 
   int socketpair(int domain, int type, int protocol, int[] sv);
+
+  int socket(int domain, int type, int protocol);
+
+  long sendto(int fd, @In byte[] buf, long len, int flags, Pointer destAddr, int addrlen);
 
   int waitid(int idtype, int id, Pointer infop, int options);
 

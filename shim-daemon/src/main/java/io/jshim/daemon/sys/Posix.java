@@ -43,6 +43,19 @@ public interface Posix {
   /** A connected AF_UNIX stream socket pair, both ends close-on-exec. */
   int[] socketPair();
 
+  /** A new, unbound AF_UNIX datagram socket, close-on-exec. */
+  int datagramSocket();
+
+  /**
+   * Sends {@code data} as one datagram from the socket {@code fd} to the AF_UNIX socket at {@code address};
+   * blocks while the receiver's queue is full.
+   *
+   * @param address an absolute filesystem path, or {@code '@'} followed by a name in the abstract namespace
+   * @throws IllegalArgumentException when {@code address} is neither, holds a NUL byte or is too long
+   * @throws SysException with the errno of sendto(2), e.g. ENOENT or ECONNREFUSED when nothing listens there
+   */
+  void sendTo(int fd, String address, byte[] data);
+
   /** open(2) with O_CLOEXEC added. */
   int open(String path, int flags, int mode);
 

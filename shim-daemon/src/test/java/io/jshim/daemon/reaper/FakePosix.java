@@ -81,6 +81,16 @@ final class FakePosix implements Posix {
   }
 
   @Override
+  public int datagramSocket() {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
+  public void sendTo(int fd, String address, byte[] data) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
   public int open(String path, int flags, int mode) {
     throw new UnsupportedOperationException("no fds in the fake");
   }

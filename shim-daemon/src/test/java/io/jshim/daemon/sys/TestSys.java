@@ -7,7 +7,7 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
-/** System calls only tests need: FIFOs, ptys, sending fds, and looking at fd flags. */
+/** System calls only tests need: FIFOs, ptys, sending fds, binding datagram sockets, and looking at fd flags. */
 public final class TestSys {
   private static final int O_NOCTTY = 0400;
   private static final int F_GETFD = 1;
@@ -25,6 +25,8 @@ public final class TestSys {
     long sendmsg(int fd, Pointer msg, int flags);
 
     int fcntl(int fd, int cmd, int arg);
+
+    int bind(int fd, Pointer addr, int addrlen);
   }
 
   private static final TestLibC LIBC = LibraryLoader.create(TestLibC.class).load("c");
@@ -93,6 +95,21 @@ public final class TestSys {
     if (sent != data.length) {
       throw new SysException("sendmsg fd " + socket, sent < 0 ? errno() : Errnos.EINVAL);
     }
+  }
+
+  /**
+   * A close-on-exec AF_UNIX datagram socket bound to {@code address} (a path, or '@' and an abstract name),
+   * standing in for systemd's notification socket.
+   */
+  public static int bindDatagram(Posix posix, String address) {
+    UnixAddress at = UnixAddress.of(RUNTIME, address);
+    int fd = posix.datagramSocket();
+    if (LIBC.bind(fd, at.memory(), at.length()) != 0) {
+      int err = errno();
+      posix.closeQuietly(fd);
+      throw new SysException("bind " + address, err);
+    }
+    return fd;
   }
 
   /** Whether {@code fd} is open. */
