@@ -360,7 +360,7 @@ launch_daemon (const jshim_shim_args_t *args,
   const char *daemon = getenv ("JSHIM_DAEMON");
   char state_dir[PATH_MAX], grpc_path[PATH_MAX], log_name[PATH_MAX];
   char *env_ns = NULL, *env_addr = NULL, **envp = NULL;
-  char *argv[9];
+  char *argv[10];
   int nullfd = -1, logfd = -1, pipefd[2] = { -1, -1 }, e = 0, status;
   int ret = -1;
   ssize_t r;
@@ -399,7 +399,9 @@ launch_daemon (const jshim_shim_args_t *args,
   argv[4] = (char *) socket_path;
   argv[5] = (char *) "--state-dir";
   argv[6] = state_dir;
-  argv[7] = NULL;
+  argv[7] = (char *) "--idle-shutdown-delay";
+  argv[8] = (char *) JSHIM_IDLE_SHUTDOWN_MS;
+  argv[9] = NULL;
 
   nullfd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   if (nullfd < 0)

@@ -16,6 +16,10 @@
 /* Waiting for the daemon's socket: poll period and limit. */
 #define JSHIM_START_POLL_MS 5
 #define JSHIM_START_TIMEOUT_MS 20000
+/* The daemon's --idle-shutdown-delay: containerd sends Shutdown after each
+   container's Delete; the next container within this time finds the
+   daemon still up instead of paying a JVM start. */
+#define JSHIM_IDLE_SHUTDOWN_MS "30000"
 
 /*
  * The group's name: 64 hex digits of sha256(ADDRESS "/" NAMESPACE "/" KEY)

@@ -1166,8 +1166,8 @@ test_start_launches_daemon (void)
   snprintf (info, sizeof (info), "%s/info.%d", rec_dir, (int) pid);
   text = read_text (info);
   snprintf (line, sizeof (line), "argv --socket %s.grpc --ttrpc-socket %s "
-            "--state-dir %s/%s\n", want + 7, want + 7, state_dir,
-            want + 7 + strlen (sock_dir) + 1);
+            "--state-dir %s/%s --idle-shutdown-delay 30000\n", want + 7,
+            want + 7, state_dir, want + 7 + strlen (sock_dir) + 1);
   CHECK_CONTAINS (text, line);
   CHECK_CONTAINS (text, "JSHIM_NAMESPACE=default\n");
   CHECK_CONTAINS (text, "JSHIM_CONTAINERD_ADDRESS="

@@ -57,10 +57,12 @@ public final class ShimDaemon implements AutoCloseable {
   private final ForkGate gate;
   private final ShimServer server;
   private final Optional<TtrpcServer> ttrpc;
-  private final ScheduledExecutorService oomPoller;
+  private final ScheduledExecutorService timers;
   private final IoLoop ioLoop;
   private final Optional<EventForwarder> events;
   private final SystemdNotifier systemd;
+  private final TaskService tasks;
+  private final Duration idleShutdownDelay;
 
   private ShimDaemon(ShimConfig config) throws IOException {
     Posix posix = JnrPosix.load();
@@ -82,12 +84,13 @@ public final class ShimDaemon implements AutoCloseable {
       return new EventForwarder(new TtrpcTransport(target.address()), target.namespace(), Clock.systemUTC(),
           EVENT_TIMEOUT, EVENT_BACK_OFF);
     });
-    TaskService tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups, new KernelRootfsMounter(posix),
+    idleShutdownDelay = config.idleShutdownDelay();
+    tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups, new KernelRootfsMounter(posix),
         config.logRoot(), Clock.systemUTC(), events.map(TaskEvents.class::cast).orElse(TaskEvents.NONE),
-        FileTaskStore.in(config.stateDir()), stopped::countDown);
+        FileTaskStore.in(config.stateDir()), this::stopWhenIdle);
+    timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-timer"));
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
-    oomPoller = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-oom"));
-    oomPoller.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);
     try {
       server = ShimServer.start(config.socket(), tasks, () -> snapshot(tasks), posix.geteuid(), config.allowedUids(),
           posix.getpid(), VERSION);
@@ -108,11 +111,28 @@ public final class ShimDaemon implements AutoCloseable {
     systemd.ready(posix.getpid());
   }
 
+  // a Shutdown found no task: stop, after the idle delay if no task was created meanwhile
+  private void stopWhenIdle() {
+    if (idleShutdownDelay.isZero()) {
+      stopped.countDown();
+      return;
+    }
+    log.info("no task left: stopping in {} ms unless one is created", idleShutdownDelay.toMillis());
+    timers.schedule(() -> {
+      if (tasks.taskCount() == 0) {
+        log.info("still no task after {} ms: stopping", idleShutdownDelay.toMillis());
+        stopped.countDown();
+      } else {
+        log.info("staying up: {} task(s) created since the Shutdown", tasks.taskCount());
+      }
+    }, idleShutdownDelay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   // undoes the constructor's work up to the servers, when a server cannot start
   private void stopWorkers() {
     reaper.close();
     completions.shutdownNow();
-    oomPoller.shutdownNow();
+    timers.shutdownNow();
     ioLoop.close();
   }
 
@@ -154,7 +174,7 @@ public final class ShimDaemon implements AutoCloseable {
     events.ifPresent(e -> e.close(Duration.ofSeconds(5)));
     server.close();
     reaper.close();
-    oomPoller.shutdownNow();
+    timers.shutdownNow();
     ioLoop.close();
     completions.shutdown();
     try {

@@ -58,6 +58,11 @@ public final class ShimMain implements Callable<Integer> {
           + "containerd-shim-jshim-v2 sets).")
   String namespace;
 
+  @Option(names = "--idle-shutdown-delay", paramLabel = "MILLIS", defaultValue = "0",
+      description = "After a Shutdown that found no task, wait this long and stop only if still no task exists "
+          + "(default: ${DEFAULT-VALUE}, stop at once; containerd-shim-jshim-v2 starts grouped daemons with 30000).")
+  long idleShutdownDelayMillis;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ShimMain()).execute(args));
   }
@@ -78,7 +83,8 @@ public final class ShimMain implements Callable<Integer> {
     ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
         Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath(),
         Optional.ofNullable(ttrpcSocket).map(Path::toAbsolutePath), events(),
-        SystemdNotifier.socketFromEnvironment(System.getenv(), ProcessHandle.current().pid()));
+        SystemdNotifier.socketFromEnvironment(System.getenv(), ProcessHandle.current().pid()),
+        Duration.ofMillis(idleShutdownDelayMillis));
     ShimDaemon daemon;
     try {
       daemon = ShimDaemon.start(config);

@@ -21,9 +21,12 @@ import java.util.Set;
  * @param notifySocket systemd's notification socket ({@code $NOTIFY_SOCKET}: a path, or '@' and an abstract
  *     name), if the daemon runs as a {@code Type=notify} service; checked only when used, since a bad one must
  *     not stop the daemon
+ * @param idleShutdownDelay how long a Shutdown that found no task waits before the daemon stops; a Create in
+ *     that time keeps it running (a grouped daemon then serves the next container without a new JVM start)
  */
 public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
-    Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events, Optional<String> notifySocket) {
+    Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events, Optional<String> notifySocket,
+    Duration idleShutdownDelay) {
 
   /**
    * containerd's side of the events.
@@ -55,6 +58,10 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
     Objects.requireNonNull(ttrpcSocket, "ttrpcSocket");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(notifySocket, "notifySocket");
+    Objects.requireNonNull(idleShutdownDelay, "idleShutdownDelay");
+    if (idleShutdownDelay.isNegative()) {
+      throw new IllegalArgumentException("idleShutdownDelay: " + idleShutdownDelay + " (expected: zero or more)");
+    }
     ttrpcSocket.ifPresent(path -> requireSocketPath("ttrpcSocket", path));
     if (ttrpcSocket.filter(socket::equals).isPresent()) {
       throw new IllegalArgumentException("ttrpcSocket: " + socket + " (expected: a path other than the gRPC socket's)");
@@ -77,6 +84,13 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
   public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
       Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events) {
     this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, ttrpcSocket, events, Optional.empty());
+  }
+
+  /** Stops at once on a Shutdown that finds no task. */
+  public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
+      Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events, Optional<String> notifySocket) {
+    this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, ttrpcSocket, events, notifySocket,
+        Duration.ZERO);
   }
 
   private static void requireSocketPath(String name, Path socket) {

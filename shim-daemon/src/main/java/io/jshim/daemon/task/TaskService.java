@@ -399,8 +399,9 @@ public final class TaskService {
 
   /** Sets the window size of a process's terminal. */
   public void resizePty(String id, String execId, int cols, int rows) {
-    if (cols <= 0 || rows <= 0 || cols > 0xffff || rows > 0xffff) {
-      throw ShimException.invalidArgument("window size " + cols + "x" + rows + " (expected: width and height 1..65535)");
+    // 0 is allowed: the kernel takes it as "size unknown", and ctr sends 0x0 when its own terminal reports that
+    if (cols < 0 || rows < 0 || cols > 0xffff || rows > 0xffff) {
+      throw ShimException.invalidArgument("window size " + cols + "x" + rows + " (expected: width and height 0..65535)");
     }
     spawnedProcess(id, execId, "resize the terminal of").io().resize(cols, rows);
   }
