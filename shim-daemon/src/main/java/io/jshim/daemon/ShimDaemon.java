@@ -17,6 +17,7 @@ import io.jshim.daemon.sys.ChildSignals;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.task.TaskEvents;
+import io.jshim.daemon.task.TaskRecord;
 import io.jshim.daemon.task.TaskService;
 import io.jshim.daemon.ttrpc.SameUser;
 import io.jshim.daemon.ttrpc.TtrpcServer;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -85,9 +87,15 @@ public final class ShimDaemon implements AutoCloseable {
           EVENT_TIMEOUT, EVENT_BACK_OFF);
     });
     idleShutdownDelay = config.idleShutdownDelay();
+    FileTaskStore store = FileTaskStore.in(config.stateDir());
     tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups, new KernelRootfsMounter(posix),
         config.logRoot(), Clock.systemUTC(), events.map(TaskEvents.class::cast).orElse(TaskEvents.NONE),
-        FileTaskStore.in(config.stateDir()), this::stopWhenIdle);
+        store, this::stopWhenIdle);
+    List<TaskRecord> records = store.load();
+    if (!records.isEmpty()) {
+      // before serving: a client that reconnects finds every task it knew
+      log.info("restored {} of {} recorded task(s) from {}", tasks.restore(records), records.size(), store);
+    }
     timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-timer"));
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     timers.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);

@@ -65,6 +65,18 @@ public final class Cgroups {
     };
   }
 
+  /**
+   * The existing cgroup of {@code cgroupsPath}, which a daemon created before it was restarted: nothing is
+   * created or written; {@link Cgroup#destroy} removes its directories.
+   */
+  public Cgroup reopen(String cgroupsPath) {
+    CgroupsPath path = CgroupsPath.parse(Objects.requireNonNull(cgroupsPath, "cgroupsPath"));
+    return switch (layout.mode()) {
+      case V1 -> V1Cgroup.reopen(layout.hierarchies(), path, timeouts);
+      case V2 -> V2Cgroup.reopen(layout.hierarchies().get(0), path, timeouts);
+    };
+  }
+
   /** The hierarchies a container joins, for tests. */
   List<Hierarchy> hierarchies() {
     return layout.hierarchies();

@@ -50,6 +50,23 @@ final class V1Cgroup implements Cgroup {
   }
 
   /**
+   * The cgroup of {@code path} as a daemon made it before a restart: its directories that still exist are the
+   * container's own (destroy removes them); nothing is created or written.
+   */
+  static V1Cgroup reopen(List<Hierarchy> hierarchies, CgroupsPath path, Timeouts timeouts) {
+    List<Node> nodes = new ArrayList<>();
+    List<Path> existing = new ArrayList<>();
+    for (Hierarchy hierarchy : hierarchies) {
+      Path dir = hierarchy.dirFor(path);
+      nodes.add(new Node(hierarchy, dir));
+      if (java.nio.file.Files.isDirectory(dir)) {
+        existing.add(dir);
+      }
+    }
+    return new V1Cgroup(path, nodes, existing, timeouts);
+  }
+
+  /**
    * A new v1 cpuset starts with no cpus and no memory nodes, and no task may join it until both are set, so
    * every level below the mount point that is still empty gets its parent's.
    */

@@ -36,6 +36,13 @@ final class V2Cgroup implements Cgroup {
     }
   }
 
+  /** The cgroup of {@code path} as a daemon made it before a restart (see {@link V1Cgroup#reopen}). */
+  static V2Cgroup reopen(Hierarchy hierarchy, CgroupsPath path, Timeouts timeouts) {
+    Path dir = hierarchy.dirFor(path);
+    return new V2Cgroup(path, hierarchy, dir,
+        java.nio.file.Files.isDirectory(dir) ? List.of(dir) : List.of(), timeouts);
+  }
+
   @Override
   public String path() {
     return path.toString();

@@ -4,20 +4,37 @@ import io.jshim.daemon.sys.Posix;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A child process the reaper watches: its exit future, and the only safe way to signal it.
+ * A process the reaper watches: its exit future, and the only safe way to signal it.
  *
- * <p>The reaper reaps a watched pid while holding this object's monitor, and {@link #signal} checks
- * under the same monitor, so a signal can never reach a pid that has been reaped and perhaps reused.
+ * <p>Normally a child of ours: the reaper reaps a watched pid while holding this object's monitor, and
+ * {@link #signal} checks under the same monitor, so a signal can never reach a pid that has been reaped and
+ * perhaps reused. An <em>adopted</em> process (one a previous daemon spawned, found again after a restart) is
+ * not our child: it is held by a pidfd, signalled through it, and its exit status is unknown.
  */
 public final class Child {
   private final int pid;
   private final Posix posix;
+  private final int pidfd;
   private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
   private boolean reaped;
 
   Child(int pid, Posix posix) {
+    this(pid, posix, -1);
+  }
+
+  Child(int pid, Posix posix, int pidfd) {
     this.pid = pid;
     this.posix = posix;
+    this.pidfd = pidfd;
+  }
+
+  /** True for a process found again after a restart: not our child, its exit status is unknown. */
+  public boolean adopted() {
+    return pidfd >= 0;
+  }
+
+  int pidfd() {
+    return pidfd;
   }
 
   /** The process id. */
@@ -39,6 +56,9 @@ public final class Child {
     if (reaped) {
       return false;
     }
+    if (pidfd >= 0) {
+      return posix.pidfdSignal(pidfd, signal);
+    }
     // until reaped, the pid is ours (at worst a zombie), so it cannot name another process
     return posix.kill(pid, signal);
   }
@@ -47,10 +67,11 @@ public final class Child {
    * Runs {@code action} while the process is certain not to be reaped, so that its pid (and its
    * {@code /proc/PID} entries) cannot name another process meanwhile. The reaper waits for the action.
    *
-   * @return false if the process had already been reaped (the action did not run)
+   * @return false if the process had already been reaped, or is adopted (the action did not run)
    */
   public synchronized boolean whileUnreaped(Runnable action) {
-    if (reaped) {
+    // an adopted process's parent may reap it at any moment: its pid is never certain
+    if (reaped || pidfd >= 0) {
       return false;
     }
     action.run();

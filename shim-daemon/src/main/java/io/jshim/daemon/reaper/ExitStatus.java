@@ -8,6 +8,12 @@ import java.util.Objects;
  * it (the shell's and containerd's convention).
  */
 public record ExitStatus(int pid, int status, Instant exitedAt) {
+  /**
+   * The status of a process whose exit went to another parent (one a previous daemon spawned): containerd's
+   * shims report 255 when they cannot know.
+   */
+  public static final int UNKNOWN = 255;
+
   public ExitStatus {
     Objects.requireNonNull(exitedAt, "exitedAt");
     if (status < 0 || status > 255) {

@@ -4,9 +4,13 @@ import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.sys.SysException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
@@ -35,6 +39,7 @@ public final class Reaper implements AutoCloseable {
   private final Object lock = new Object();
   private final Map<Integer, Child> watched = new HashMap<>();
   private final Map<Integer, ExitStatus> unclaimed = new HashMap<>();
+  private final List<Child> adopted = new ArrayList<>();
   private final AtomicLong reapedCount = new AtomicLong();
   private final AtomicLong orphanCount = new AtomicLong();
   private final Thread thread;
@@ -93,6 +98,47 @@ public final class Reaper implements AutoCloseable {
     return child != null ? child.signal(signal) : posix.kill(pid, signal);
   }
 
+  /**
+   * Watches a process that is not our child (a container a previous daemon spawned): through a pidfd, its exit
+   * is noticed within {@link #SAFETY_SWEEP}, with the status unknown ({@link ExitStatus#UNKNOWN}). The caller
+   * checks that the pid still names the process it means after this returns (pid plus start time).
+   *
+   * @return empty when no process has that pid any more
+   */
+  public Optional<Child> adopt(int pid) {
+    OptionalInt pidfd = posix.pidfdOpen(pid);
+    if (pidfd.isEmpty()) {
+      return Optional.empty();
+    }
+    Child child = new Child(pid, posix, pidfd.getAsInt());
+    synchronized (lock) {
+      adopted.add(child);
+    }
+    wakeUp();
+    return Optional.of(child);
+  }
+
+  /** A process that exited before this daemon watched it: a child already reaped, whose exit is {@code exit}. */
+  public Child exited(int pid, ExitStatus exit) {
+    Child child = new Child(pid, posix);
+    child.markReaped();
+    complete(child, exit);
+    return child;
+  }
+
+  /** Stops watching an adopted process (it was not the one meant) and closes its pidfd. */
+  public void release(Child child) {
+    synchronized (lock) {
+      if (!adopted.remove(child)) {
+        return;
+      }
+    }
+    synchronized (child) {
+      child.markReaped();
+    }
+    posix.closeQuietly(child.pidfd());
+  }
+
   /** Number of processes reaped so far. */
   public long reapedCount() {
     return reapedCount.get();
@@ -141,6 +187,7 @@ public final class Reaper implements AutoCloseable {
         wakeups.tryAcquire(SAFETY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         wakeups.drainPermits();
         reapAll();
+        checkAdopted();
       } catch (InterruptedException e) {
         if (closed) {
           return;
@@ -159,6 +206,26 @@ public final class Reaper implements AutoCloseable {
         return;
       }
       reapOne(next.getAsInt());
+    }
+  }
+
+  private void checkAdopted() {
+    List<Child> exited = new ArrayList<>();
+    synchronized (lock) {
+      for (Iterator<Child> it = adopted.iterator(); it.hasNext(); ) {
+        Child child = it.next();
+        if (posix.pidfdExited(child.pidfd())) {
+          it.remove();
+          exited.add(child);
+        }
+      }
+    }
+    for (Child child : exited) {
+      synchronized (child) {
+        child.markReaped();
+      }
+      posix.closeQuietly(child.pidfd());
+      complete(child, new ExitStatus(child.pid(), ExitStatus.UNKNOWN, clock.instant()));
     }
   }
 

@@ -381,4 +381,47 @@ public final class JnrPosix implements Posix {
   private int errno() {
     return posix.errno();
   }
+
+  @Override
+  public OptionalInt pidfdOpen(int pid) {
+    if (pid <= 0) {
+      throw new IllegalArgumentException("pid: " + pid + " (expected: > 0)");
+    }
+    // pidfds are close-on-exec from birth
+    long fd = libc.syscall(LinuxLibC.SYS_PIDFD_OPEN, pid, 0, 0, 0);
+    if (fd >= 0) {
+      return OptionalInt.of((int) fd);
+    }
+    if (errno() == Errnos.ESRCH) {
+      return OptionalInt.empty();
+    }
+    throw new SysException("pidfd_open " + pid, errno());
+  }
+
+  @Override
+  public boolean pidfdSignal(int pidfd, int signal) {
+    if (libc.syscall(LinuxLibC.SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0) == 0) {
+      return true;
+    }
+    if (errno() == Errnos.ESRCH) {
+      return false;
+    }
+    throw new SysException("pidfd_send_signal " + pidfd + " with signal " + signal, errno());
+  }
+
+  @Override
+  public boolean pidfdExited(int pidfd) {
+    Pointer pollfd = Memory.allocateDirect(runtime, 8, true);
+    pollfd.putInt(0, pidfd);
+    pollfd.putShort(4, LinuxLibC.POLLIN);
+    while (true) {
+      int ready = libc.poll(pollfd, 1, 0);
+      if (ready >= 0) {
+        return ready > 0;
+      }
+      if (errno() != Errnos.EINTR) {
+        throw new SysException("poll pidfd " + pidfd, errno());
+      }
+    }
+  }
 }

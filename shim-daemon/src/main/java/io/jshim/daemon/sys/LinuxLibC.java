@@ -85,4 +85,11 @@ public interface LinuxLibC {
   int mount(String source, String target, String filesystemtype, long mountflags, String data);
 
   int umount2(String target, int flags);
+
+  /** syscall(2) for the calls glibc 2.36 has no wrapper for here (pidfd_open, pidfd_send_signal). */
+  long syscall(long number, long arg1, long arg2, long arg3, long arg4);
+
+  /** The same numbers on every architecture since Linux 5.1 / 5.3. */
+  long SYS_PIDFD_SEND_SIGNAL = 424;
+  long SYS_PIDFD_OPEN = 434;
 }

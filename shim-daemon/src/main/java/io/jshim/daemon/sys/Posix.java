@@ -162,4 +162,22 @@ public interface Posix {
    * @throws SysException with errno EINVAL when {@code target} is not a mount point, or another errno
    */
   void unmount(String target, int flags);
+
+  /**
+   * pidfd_open(2): a close-on-exec descriptor that names the process {@code pid} for good, even once its pid is
+   * reused; works for processes that are not our children.
+   *
+   * @return empty when no process has that pid (ESRCH)
+   */
+  OptionalInt pidfdOpen(int pid);
+
+  /**
+   * pidfd_send_signal(2).
+   *
+   * @return false when the process has exited (ESRCH)
+   */
+  boolean pidfdSignal(int pidfd, int signal);
+
+  /** Whether the process of {@code pidfd} has exited (the pidfd polls readable); does not wait. */
+  boolean pidfdExited(int pidfd);
 }

@@ -46,6 +46,42 @@ final class ShimProcess {
   }
 
   /**
+   * A process a previous daemon spawned, taken back after a restart: running (or held, if it had not been started:
+   * the hold died with that daemon, so Start is refused and Delete kills it), or already exited if {@code child}
+   * says so.
+   */
+  static ShimProcess restored(Child child, ProcessIo io, boolean started,
+      Function<ExitStatus, CompletionStage<?>> settle, Hooks hooks) {
+    ShimProcess process = new ShimProcess(new LostHold(child.pid()), child, io, settle, hooks);
+    if (started) {
+      synchronized (process.lock) {
+        if (process.state instanceof ProcessState.Created) {
+          process.state = new ProcessState.Running(child.pid());
+        }
+      }
+    }
+    return process;
+  }
+
+  /** The hold of a process whose spawning daemon died: nothing to release any more. */
+  private record LostHold(int pid) implements HeldProcess {
+    @Override
+    public void release() {
+      throw ShimException.failedPrecondition("cannot start process " + pid + ": it was created by a daemon that has "
+          + "since been restarted, and its hold before execve went with it (expected: delete it and create again)");
+    }
+
+    @Override
+    public java.util.OptionalInt takeConsole() {
+      return java.util.OptionalInt.empty();
+    }
+
+    @Override
+    public void abandon() {
+    }
+  }
+
+  /**
    * {@code started} and {@code exited} are called under the process's lock, in this order, when the process starts
    * and when its exit is published; they only queue. {@code reaped} is called the moment the exit is known, before
    * the settle step, on a completion thread (it may write to disk).

@@ -36,7 +36,8 @@ final class Task {
   private final Optional<String> rootfs;
   private final Optional<Cgroup> cgroup;
   private final Optional<ContainerLog> containerLog;
-  private final List<RootfsMount> rootfsMounts;
+  private final boolean rootfsMounted;
+  private final boolean restored;
   private final boolean terminal;
   private ShimProcess init;
   private long initStartTime;
@@ -52,9 +53,10 @@ final class Task {
   private volatile long oomKills;
 
   Task(String id, Path bundle, StdioPaths stdio, boolean terminal, Namespaces namespaces, Optional<String> rootfs,
-      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog, List<RootfsMount> rootfsMounts) {
+      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog, boolean rootfsMounted, boolean restored) {
     this.containerLog = containerLog;
-    this.rootfsMounts = List.copyOf(rootfsMounts);
+    this.rootfsMounted = rootfsMounted;
+    this.restored = restored;
     this.id = id;
     this.bundle = bundle;
     this.stdio = stdio;
@@ -115,7 +117,7 @@ final class Task {
     }
     return new TaskRecord(id, bundle, stdio, terminal, namespaces.created(), rootfs, cgroup.map(Cgroup::path),
         cgroup.map(c -> c.procsDirs().stream().map(Path::toString).toList()).orElse(List.of()),
-        !rootfsMounts.isEmpty(), process);
+        rootfsMounted, process);
   }
 
   String id() {
@@ -130,9 +132,14 @@ final class Task {
     return containerLog;
   }
 
-  /** The mounts jshim put on {@code <bundle>/rootfs} at Create; empty when the bundle brought its own root. */
-  List<RootfsMount> rootfsMounts() {
-    return rootfsMounts;
+  /** Whether jshim mounted the Create's rootfs list on {@code <bundle>/rootfs} (and unmounts it at Delete). */
+  boolean rootfsMounted() {
+    return rootfsMounted;
+  }
+
+  /** Whether this task was found again after a daemon restart (its init is not our child). */
+  boolean restored() {
+    return restored;
   }
 
   /** Where the rootfs mounts are. */

@@ -11,12 +11,15 @@ import io.jshim.daemon.io.ContainerLog;
 import io.jshim.daemon.io.LogSpec;
 import io.jshim.daemon.io.LogSink;
 import io.jshim.daemon.io.ProcessIo;
+import io.jshim.daemon.io.StdioPaths;
 import io.jshim.daemon.io.IoLoop;
 import io.jshim.daemon.proc.ProcFs;
+import io.jshim.daemon.reaper.Child;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.spawn.Filesystem;
 import io.jshim.daemon.spawn.LinuxSetup;
+import io.jshim.daemon.spawn.Namespaces;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
 import java.nio.file.Path;
@@ -60,6 +63,8 @@ public final class TaskService {
   private final TaskEvents events;
   private final RootfsMounter mounter;
   private final TaskStore store;
+  private final Clock clock;
+  private final IoLoop ioLoop;
   private final BundleReader bundles = new BundleReader();
   private final TaskRegistry registry = new TaskRegistry();
 
@@ -75,6 +80,8 @@ public final class TaskService {
       RootfsMounter mounter, Path logRoot, Clock clock, TaskEvents events, TaskStore store, Runnable onShutdown) {
     this.mounter = Objects.requireNonNull(mounter, "mounter");
     this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.ioLoop = Objects.requireNonNull(ioLoop, "ioLoop");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
     this.launcher = new ProcessLauncher(Objects.requireNonNull(spawner, "spawner"), reaper,
         Objects.requireNonNull(ioLoop, "ioLoop"));
@@ -138,19 +145,14 @@ public final class TaskService {
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
       Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup,
-          containerLog, spec.rootfs());
+          containerLog, !spec.rootfs().isEmpty(), false);
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
       ShimProcess initProcess = launcher.launch(spec.stdio(), terminal, init.consoleSize(),
           containerLog.map(LogSink.class::cast),
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
               config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal),
-          io -> settleInit(task, io), new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.Started(id, pid)),
-              exit -> {
-                task.initReaped(exit);
-                persistQuietly(task);
-              },
-              exit -> events.publish(new TaskEvent.Exited(id, id, exit))));
+          io -> settleInit(task, io), initHooks(task));
       // held before execve, so unreaped: /proc/PID is this process
       task.setInit(initProcess, proc.startTime(initProcess.pid()).orElse(0L));
       try {
@@ -168,6 +170,85 @@ public final class TaskService {
       containerLog.ifPresent(logs::close);
       throw e;
     }
+  }
+
+  private ShimProcess.Hooks initHooks(Task task) {
+    String id = task.id();
+    return new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.Started(id, pid)),
+        exit -> {
+          task.initReaped(exit);
+          persistQuietly(task);
+        },
+        exit -> events.publish(new TaskEvent.Exited(id, id, exit)));
+  }
+
+  /**
+   * Takes back the tasks a previous daemon recorded (at start, before serving): an exited init reports its
+   * recorded exit; a running one is found again by pid and start time and watched through a pidfd, its exit
+   * status unknown ({@link ExitStatus#UNKNOWN}) since it is not our child; one that is gone without a recorded
+   * exit is reported exited with that status now. Their stdio pumps, terminals and container logs are not
+   * restored (they died with the previous daemon); a FIFO the process writes itself keeps working.
+   *
+   * @return how many tasks were restored
+   */
+  public int restore(List<TaskRecord> records) {
+    int restored = 0;
+    for (TaskRecord record : records) {
+      try {
+        restore(record);
+        restored++;
+      } catch (RuntimeException e) {
+        log.error("task {}: not restored: {}", record.id(), e.getMessage());
+      }
+    }
+    return restored;
+  }
+
+  private void restore(TaskRecord record) {
+    String id = TaskIds.validate(record.id());
+    registry.reserve(id);
+    try {
+      Optional<Cgroup> cgroup = record.cgroupsPath().flatMap(path -> cgroups.map(c -> c.reopen(path)));
+      List<String> dirs = cgroupDirs(cgroup);
+      if (cgroup.isPresent() && !dirs.equals(record.cgroupDirs())) {
+        log.warn("task {}: its cgroup resolves to {} now, recorded {}: managed without it", id, dirs,
+            record.cgroupDirs());
+        cgroup = Optional.empty();
+      }
+      Task task = new Task(id, record.bundle(), record.stdio(), record.terminal(),
+          Namespaces.create(record.namespaces()), record.rootfs(), cgroup, Optional.empty(), record.rootfsMounted(),
+          true);
+      TaskRecord.ProcessRecord init = record.init();
+      Child child = init.exit().map(exit -> reaper.exited(init.pid(), exit))
+          .or(() -> adoptIfSame(init.pid(), init.startTime()))
+          .orElseGet(() -> {
+            log.warn("task {}: init {} ended while no daemon watched it; its exit status is unknown", id, init.pid());
+            return reaper.exited(init.pid(), new ExitStatus(init.pid(), ExitStatus.UNKNOWN, clock.instant()));
+          });
+      ProcessIo io = ProcessIo.open(StdioPaths.none(), false, Optional.empty(), ioLoop);
+      io.close();
+      task.setInit(ShimProcess.restored(child, io, init.phase() != TaskRecord.Phase.CREATED,
+          exit -> settleInit(task, io), initHooks(task)), init.startTime());
+      registry.install(task);
+      log.info("restored task {} (init {}, {})", id, init.pid(), child.adopted() ? "running, adopted"
+          : init.exit().isPresent() ? "exited with " + init.exit().get().status() : "gone");
+    } catch (RuntimeException e) {
+      registry.remove(id);
+      throw e;
+    }
+  }
+
+  // the pid still names the recorded process, before and after its pidfd was opened
+  private Optional<Child> adoptIfSame(int pid, long startTime) {
+    if (proc.startTime(pid).orElse(-1) != startTime) {
+      return Optional.empty();
+    }
+    Optional<Child> child = reaper.adopt(pid);
+    if (child.isPresent() && proc.startTime(pid).orElse(-1) != startTime) {
+      reaper.release(child.get());
+      return Optional.empty();
+    }
+    return child;
   }
 
   // after the fact (a start, an exit): the change happened, a record that cannot be written is only logged
@@ -261,6 +342,11 @@ public final class TaskService {
    */
   public void exec(String id, ExecRequest request) {
     Task task = registry.get(TaskIds.validate(id));
+    if (task.restored()) {
+      throw ShimException.failedPrecondition("cannot exec in task " + id + ": it was restored after a daemon "
+          + "restart, and its init is no longer our child, so its namespaces cannot be joined safely (expected: a "
+          + "task this daemon created)");
+    }
     String execId = TaskIds.validate(request.execId(), "exec_id");
     ProcessConfig config = ProcessReader.read(request.process());
     boolean terminal = request.terminal() || config.terminal();
@@ -386,7 +472,7 @@ public final class TaskService {
       task.containerLog().ifPresent(logs::close);
       // execs that nobody deleted go with their task
       task.startedExecs().forEach(p -> p.io().close());
-      if (!task.rootfsMounts().isEmpty()) {
+      if (task.rootfsMounted()) {
         unmountQuietly(id, task.rootfsTarget());
       }
       task.forget(store);

@@ -157,4 +157,45 @@ final class FakePosix implements Posix {
   public void unmount(String target, int flags) {
     throw new UnsupportedOperationException("no mounts in the fake");
   }
+
+  // pidfds of adopted processes: fd -> pid; an adopted pid in goneAdopted has exited
+  private final Map<Integer, Integer> pidfds = new HashMap<>();
+  private final java.util.Set<Integer> goneAdopted = new java.util.HashSet<>();
+  private final java.util.Set<Integer> notThere = new java.util.HashSet<>();
+  private int nextFd = 100;
+
+  /** The adopted process {@code pid} exits (its pidfd turns readable). */
+  synchronized void adoptedExits(int pid) {
+    goneAdopted.add(pid);
+  }
+
+  /** No process has {@code pid}: pidfd_open fails with ESRCH. */
+  synchronized void noSuchProcess(int pid) {
+    notThere.add(pid);
+  }
+
+  @Override
+  public synchronized OptionalInt pidfdOpen(int pid) {
+    if (notThere.contains(pid)) {
+      return OptionalInt.empty();
+    }
+    int fd = nextFd++;
+    pidfds.put(fd, pid);
+    return OptionalInt.of(fd);
+  }
+
+  @Override
+  public synchronized boolean pidfdSignal(int pidfd, int signal) {
+    int pid = pidfds.get(pidfd);
+    if (goneAdopted.contains(pid)) {
+      return false;
+    }
+    kills.add("pidfd:" + pid + ":" + signal);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean pidfdExited(int pidfd) {
+    return goneAdopted.contains(pidfds.get(pidfd));
+  }
 }

@@ -41,6 +41,46 @@ class ReaperTest {
   }
 
   @Test
+  @Timeout(10)
+  void adopt_processExitsLater_exitCompletesWithUnknownStatus() throws Exception {
+    Child child = reaper.adopt(300).orElseThrow();
+    assertThat(child.adopted()).isTrue();
+    assertThat(child.signal(15)).isTrue();
+    assertThat(posix.kills()).containsExactly("pidfd:300:15");
+
+    posix.adoptedExits(300);
+    reaper.wakeUp();
+
+    assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(300, ExitStatus.UNKNOWN, NOW));
+    assertThat(child.signal(9)).as("never signalled once gone").isFalse();
+  }
+
+  @Test
+  void adopt_noSuchProcess_isEmpty() {
+    posix.noSuchProcess(301);
+
+    assertThat(reaper.adopt(301)).isEmpty();
+  }
+
+  @Test
+  void adopt_adoptedProcess_cannotBePinnedForAnAction() {
+    Child child = reaper.adopt(302).orElseThrow();
+
+    assertThat(child.whileUnreaped(() -> { throw new AssertionError("must not run"); })).isFalse();
+  }
+
+  @Test
+  @Timeout(10)
+  void exited_recordedExit_completesAtOnceWithIt() throws Exception {
+    ExitStatus recorded = new ExitStatus(303, 4, NOW.minusSeconds(60));
+
+    Child child = reaper.exited(303, recorded);
+
+    assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(recorded);
+    assertThat(child.signal(9)).isFalse();
+  }
+
+  @Test
   void reap_unknownPidWithNoWindowOpen_isDroppedAsOrphan() throws Exception {
     posix.exit(200, 0);
     reaper.wakeUp();

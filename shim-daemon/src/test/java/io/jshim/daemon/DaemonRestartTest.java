@@ -1,0 +1,204 @@
+package io.jshim.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.jshim.proto.task.v2.CreateTaskRequest;
+import io.jshim.proto.task.v2.DeleteRequest;
+import io.jshim.proto.task.v2.ExecProcessRequest;
+import io.jshim.proto.task.v2.KillRequest;
+import io.jshim.proto.task.v2.StartRequest;
+import io.jshim.proto.task.v2.StateRequest;
+import io.jshim.proto.task.v2.StateResponse;
+import io.jshim.proto.task.v2.TaskGrpc;
+import io.jshim.proto.task.v2.WaitRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A daemon SIGKILLed with tasks in every phase, and a new daemon on the same state directory: what it finds again
+ * (see README, "What survives a restart").
+ */
+@Tag("privileged")
+@Timeout(120)
+class DaemonRestartTest {
+  private static final int UNKNOWN = 255;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void restart_afterSigkill_exitedRunningGoneAndHeldTasksAreFoundAgain() throws Exception {
+    Privileged.assumeRoot();
+    Files.createDirectories(dir.resolve("logs"));
+    Process first = startDaemonProcess();
+    int runningPid;
+    ManagedChannel channel = channel();
+    try {
+      TaskGrpc.TaskBlockingStub tasks = TaskGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+      create(tasks, "exited", "exit", "3");
+      tasks.start(StartRequest.newBuilder().setId("exited").build());
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("exited").build()).getExitStatus()).isEqualTo(3);
+      create(tasks, "running", "sleep", "600");
+      runningPid = tasks.start(StartRequest.newBuilder().setId("running").build()).getPid();
+      create(tasks, "gone", "sleep", "1");
+      int gonePid = tasks.start(StartRequest.newBuilder().setId("gone").build()).getPid();
+      create(tasks, "held", "exit", "0");
+      first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      // "gone" ends while no daemon watches it
+      awaitGone(gonePid);
+    } finally {
+      channel.shutdownNow();
+    }
+    assertThat(ProcessHandle.of(runningPid)).as("a container outlives its daemon").isPresent();
+
+    try (DaemonFixture second = DaemonFixture.start(dir)) {
+      TaskGrpc.TaskBlockingStub tasks = second.stub();
+      StateResponse exited = state(tasks, "exited");
+      assertThat(exited.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.STOPPED);
+      assertThat(exited.getExitStatus()).as("the exit recorded when it was reaped").isEqualTo(3);
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("exited").build()).getExitStatus()).isEqualTo(3);
+      assertThat(tasks.delete(DeleteRequest.newBuilder().setId("exited").build()).getExitStatus()).isEqualTo(3);
+
+      StateResponse gone = awaitState(tasks, "gone", io.jshim.proto.types.task.Status.STOPPED);
+      assertThat(gone.getExitStatus()).as("exited while no daemon watched: unknown").isEqualTo(UNKNOWN);
+      tasks.delete(DeleteRequest.newBuilder().setId("gone").build());
+
+      StateResponse running = state(tasks, "running");
+      assertThat(running.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
+      assertThat(running.getPid()).isEqualTo(runningPid);
+      assertThatThrownBy(() -> tasks.exec(ExecProcessRequest.newBuilder().setId("running").setExecId("e")
+          .setSpec(com.google.protobuf.Any.newBuilder()
+          .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+          .setValue(com.google.protobuf.ByteString.copyFromUtf8("{\"args\": [\"/bin/true\"], \"cwd\": \"/\"}")))
+          .build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getDescription()).contains("restored after a daemon restart");
+          });
+      tasks.kill(KillRequest.newBuilder().setId("running").setSignal(9).build());
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("running").build()).getExitStatus())
+          .as("adopted: its status went to another parent").isEqualTo(UNKNOWN);
+      awaitGone(runningPid);
+      tasks.delete(DeleteRequest.newBuilder().setId("running").build());
+
+      // a held process waits for its daemon's go: it ends when that daemon dies
+      StateResponse held = awaitState(tasks, "held", io.jshim.proto.types.task.Status.STOPPED);
+      assertThat(held.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.STOPPED);
+      assertThat(held.getExitStatus()).isEqualTo(UNKNOWN);
+      assertThatThrownBy(() -> tasks.start(StartRequest.newBuilder().setId("held").build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+      tasks.delete(DeleteRequest.newBuilder().setId("held").build());
+
+      try (Stream<Path> left = Files.list(dir.resolve("state/tasks"))) {
+        assertThat(left).as("every record removed with its task").isEmpty();
+      }
+      assertThat(cgroupDirs()).as("every task cgroup removed").isEmpty();
+    }
+  }
+
+  @Test
+  void restart_recordsAreReadable_taskJsonHasTheExit() throws Exception {
+    Privileged.assumeRoot();
+    try (DaemonFixture daemon = DaemonFixture.start(dir)) {
+      TaskGrpc.TaskBlockingStub tasks = daemon.stub();
+      Path bundle = daemon.bundle(Privileged.testbin().toString(), "exit", "4").namespaces("pid").write();
+      tasks.create(CreateTaskRequest.newBuilder().setId("rec").setBundle(bundle.toString()).build());
+      String created = Files.readString(dir.resolve("state/tasks/rec/task.json"));
+      assertThat(created).contains("\"phase\" : \"created\"").doesNotContain("exitStatus");
+      assertThat(Files.readString(dir.resolve("state/tasks/rec/cleanup"))).containsPattern("(?m)^init \\d+ \\d+$");
+      tasks.start(StartRequest.newBuilder().setId("rec").build());
+      tasks.wait(WaitRequest.newBuilder().setId("rec").build());
+      String exited = Files.readString(dir.resolve("state/tasks/rec/task.json"));
+      assertThat(exited).contains("\"phase\" : \"stopped\"").contains("\"exitStatus\" : 4").contains("exitedAt");
+      tasks.delete(DeleteRequest.newBuilder().setId("rec").build());
+      assertThat(dir.resolve("state/tasks/rec")).doesNotExist();
+    }
+  }
+
+  private Process startDaemonProcess() throws IOException, InterruptedException {
+    Path socket = dir.resolve("run/jshim.sock");
+    Process daemon = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.jshim.daemon.ShimMain", "--socket", socket.toString(),
+        "--state-dir", dir.resolve("state").toString(), "--helper", Privileged.helper().toString(),
+        "--log-root", dir.resolve("logs").toString()))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("first-daemon.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(socket)) {
+      if (!daemon.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("the first daemon did not come up; see " + dir.resolve("first-daemon.log"));
+      }
+      Thread.sleep(50);
+    }
+    return daemon;
+  }
+
+  private ManagedChannel channel() {
+    return Grpc.newChannelBuilder("unix://" + dir.resolve("run/jshim.sock"), InsecureChannelCredentials.create()).build();
+  }
+
+  private void create(TaskGrpc.TaskBlockingStub tasks, String id, String... args) throws IOException {
+    List<String> argv = Stream.concat(Stream.of(Privileged.testbin().toString()), Stream.of(args)).toList();
+    Path bundle = new DaemonFixture.BundleBuilder(dir.resolve("bundle-" + id), argv).namespaces("pid").write();
+    tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build());
+  }
+
+  private static StateResponse state(TaskGrpc.TaskBlockingStub tasks, String id) {
+    return tasks.state(StateRequest.newBuilder().setId(id).build());
+  }
+
+  private static StateResponse awaitState(TaskGrpc.TaskBlockingStub tasks, String id, io.jshim.proto.types.task.Status want)
+      throws InterruptedException {
+    StateResponse state = state(tasks, id);
+    for (int i = 0; i < 100 && state.getStatus() != want; i++) {
+      Thread.sleep(50);
+      state = state(tasks, id);
+    }
+    return state;
+  }
+
+  // gone, or a zombie whose new parent has not reaped it yet
+  private static void awaitGone(int pid) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      if (ProcessHandle.of(pid).isEmpty() || zombie(pid)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("process " + pid + " is still running");
+  }
+
+  private static boolean zombie(int pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static List<Path> cgroupDirs() throws IOException {
+    Path pids = Path.of("/sys/fs/cgroup/pids");
+    if (!Files.isDirectory(pids)) {
+      return List.of();
+    }
+    try (Stream<Path> all = Files.walk(pids)) {
+      return all.filter(p -> Stream.of("exited", "running", "gone", "held")
+          .anyMatch(id -> p.endsWith(Path.of("jshim", id)))).toList();
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.jshim.daemon.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jshim.daemon.error.ErrorKind;
+import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.io.StdioPaths;
+import io.jshim.daemon.reaper.ExitStatus;
+import io.jshim.daemon.spawn.Namespace;
+import io.jshim.daemon.task.TaskRecord;
+import io.jshim.daemon.task.TaskRecord.Phase;
+import io.jshim.daemon.task.TaskRecord.ProcessRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileTaskStoreTest {
+  private static final Instant AT = Instant.parse("2026-11-22T09:00:00.123456789Z");
+
+  @TempDir
+  Path dir;
+
+  private static TaskRecord record(String id, ProcessRecord init) {
+    return new TaskRecord(id, Path.of("/run/bundles/" + id), new StdioPaths("/fifo/in", "/fifo/out", ""), false,
+        Set.of(Namespace.PID, Namespace.MOUNT), Optional.of("rootfs"), Optional.of("jshim/" + id),
+        List.of("/sys/fs/cgroup/pids/jshim/" + id, "/sys/fs/cgroup/memory/jshim/" + id), true, init);
+  }
+
+  @Test
+  void saveThenLoad_runningAndExitedRecords_roundTripExactly() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    TaskRecord running = record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty()));
+    TaskRecord exited = record("b", new ProcessRecord(101, 5001, Phase.STOPPED,
+        Optional.of(new ExitStatus(101, 137, AT))));
+
+    store.save(running);
+    store.save(exited);
+
+    assertThat(FileTaskStore.in(dir).load()).containsExactlyInAnyOrder(running, exited);
+  }
+
+  @Test
+  void save_twice_replacesTheRecordAndLeavesNoTemporaryFile() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    store.save(record("a", new ProcessRecord(100, 5000, Phase.CREATED, Optional.empty())));
+    TaskRecord later = record("a", new ProcessRecord(100, 5000, Phase.STOPPED,
+        Optional.of(new ExitStatus(100, 3, AT))));
+
+    store.save(later);
+
+    assertThat(store.load()).containsExactly(later);
+    try (Stream<Path> files = Files.list(dir.resolve("tasks/a"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("task.json", "cleanup");
+    }
+  }
+
+  @Test
+  void save_cleanupFile_listsInitAndEveryCgroupDirectory() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+
+    store.save(record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty())));
+
+    assertThat(Files.readAllLines(dir.resolve("tasks/a/cleanup"))).contains("init 100 5000",
+        "cgroup /sys/fs/cgroup/pids/jshim/a", "cgroup /sys/fs/cgroup/memory/jshim/a");
+  }
+
+  @Test
+  void in_newStateDir_tasksDirectoryIsPrivate() throws Exception {
+    FileTaskStore.in(dir);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tasks"))))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void remove_recordWithLeftoverTemporaryFile_removesTheWholeDirectory() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    store.save(record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty())));
+    Files.writeString(dir.resolve("tasks/a/.task.json123.tmp"), "{");
+
+    store.remove("a");
+    store.remove("a");
+
+    assertThat(dir.resolve("tasks/a")).doesNotExist();
+    assertThat(store.load()).isEmpty();
+  }
+
+  @Test
+  void load_brokenAndForeignRecords_areSkippedAndLeftInPlace() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    TaskRecord good = record("good", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty()));
+    store.save(good);
+    Files.createDirectories(dir.resolve("tasks/broken"));
+    Files.writeString(dir.resolve("tasks/broken/task.json"), "{\"version\": 1, \"id\": ");
+    store.save(record("moved", new ProcessRecord(102, 5002, Phase.RUNNING, Optional.empty())));
+    Files.move(dir.resolve("tasks/moved"), dir.resolve("tasks/elsewhere"));
+    Files.createDirectories(dir.resolve("tasks/future"));
+    Files.writeString(dir.resolve("tasks/future/task.json"), "{\"version\": 99, \"id\": \"future\"}");
+
+    assertThat(store.load()).containsExactly(good);
+    assertThat(dir.resolve("tasks/broken/task.json")).exists();
+  }
+
+  @Test
+  void save_unwritableStateDir_failsUnavailableNamingTheTask() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    // a file where the task's directory would go
+    Files.writeString(dir.resolve("tasks/blocked"), "");
+
+    assertThatThrownBy(() -> store.save(record("blocked", new ProcessRecord(1, 1, Phase.CREATED, Optional.empty()))))
+        .isInstanceOfSatisfying(ShimException.class, e -> {
+          assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+          assertThat(e.getMessage()).contains("cannot record task blocked").contains("expected: a writable state");
+        });
+  }
+
+  @Test
+  void processRecord_exitWithoutStoppedPhase_isRefused() {
+    assertThatThrownBy(() -> new ProcessRecord(1, 1, Phase.RUNNING, Optional.of(new ExitStatus(1, 0, AT))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: an exit exactly when stopped");
+  }
+}
