@@ -130,6 +130,54 @@ class DaemonRestartTest {
     }
   }
 
+  @Test
+  void create_stateDiskFull_failsUnavailableAndEarlierRecordsStayIntact() throws Exception {
+    Privileged.assumeRoot();
+    Path state = Files.createDirectories(dir.resolve("state"));
+    mount(state);
+    try (DaemonFixture daemon = DaemonFixture.start(dir)) {
+      TaskGrpc.TaskBlockingStub tasks = daemon.stub();
+      Path bundle = daemon.bundle(Privileged.testbin().toString(), "exit", "0").namespaces("pid").write();
+      tasks.create(CreateTaskRequest.newBuilder().setId("before").setBundle(bundle.toString()).build());
+      String before = Files.readString(state.resolve("tasks/before/task.json"));
+      fill(state.resolve("filler"));
+
+      assertThatThrownBy(() -> tasks.create(CreateTaskRequest.newBuilder().setId("after")
+          .setBundle(bundle.toString()).build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e.getStatus().getDescription()).contains("cannot record task after")
+                .contains("expected: a writable state directory with free space");
+          });
+      assertThat(state.resolve("tasks/after")).doesNotExist();
+      assertThat(Files.readString(state.resolve("tasks/before/task.json"))).isEqualTo(before);
+      // the daemon goes on: the earlier task still runs to its end
+      tasks.start(StartRequest.newBuilder().setId("before").build());
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("before").build()).getExitStatus()).isZero();
+      tasks.delete(DeleteRequest.newBuilder().setId("before").build());
+      assertThat(cgroupDirs()).isEmpty();
+    } finally {
+      new ProcessBuilder("umount", "-l", state.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  private static void mount(Path state) throws IOException, InterruptedException {
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", state.toString())
+        .inheritIO().start();
+    assertThat(mount.waitFor()).as("mount a small tmpfs").isZero();
+  }
+
+  private static void fill(Path file) {
+    byte[] block = new byte[4096];
+    try (var out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (IOException full) {
+      assertThat(full.getMessage()).contains("No space left");
+    }
+  }
+
   private Process startDaemonProcess() throws IOException, InterruptedException {
     Path socket = dir.resolve("run/jshim.sock");
     Process daemon = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -197,7 +245,7 @@ class DaemonRestartTest {
       return List.of();
     }
     try (Stream<Path> all = Files.walk(pids)) {
-      return all.filter(p -> Stream.of("exited", "running", "gone", "held")
+      return all.filter(p -> Stream.of("exited", "running", "gone", "held", "before", "after")
           .anyMatch(id -> p.endsWith(Path.of("jshim", id)))).toList();
     }
   }

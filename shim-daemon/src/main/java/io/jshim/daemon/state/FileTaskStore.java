@@ -62,6 +62,10 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
       replace(dir, RECORD, JSON.writeValueAsBytes(StoredTask.of(record)));
       syncDirectory(dir);
     } catch (IOException e) {
+      if (!Files.exists(dir.resolve(RECORD))) {
+        // a first record that could not be written: no half-made directory stays behind
+        remove(record.id());
+      }
       throw ShimException.unavailable("cannot record task " + record.id() + " in " + dir + ": " + e.getMessage()
           + " (expected: a writable state directory with free space)", e);
     }

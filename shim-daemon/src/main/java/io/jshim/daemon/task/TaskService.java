@@ -51,6 +51,8 @@ public final class TaskService {
    * open forever, or nobody reads a full FIFO.
    */
   private static final Duration DRAIN_IDLE = Duration.ofSeconds(2);
+  private static final Duration CGROUP_EMPTY_POLL = Duration.ofMillis(10);
+  private static final int CGROUP_EMPTY_POLLS = 200;
   /** Where containerd expects a shim to mount the rootfs list, relative to the bundle. */
   static final String ROOTFS_DIR = "rootfs";
 
@@ -158,6 +160,8 @@ public final class TaskService {
       try {
         task.persist(store);
       } catch (RuntimeException e) {
+        // no record may appear later for a task that never was (its exit would try to write one)
+        task.forget(store);
         initProcess.delete();
         throw e;
       }
@@ -296,7 +300,14 @@ public final class TaskService {
       for (int pid : cgroup.pids()) {
         reaper.signal(pid, SIGKILL);
       }
+      // a killed process leaves its cgroup only once it has died
+      for (int i = 0; i < CGROUP_EMPTY_POLLS && !cgroup.pids().isEmpty(); i++) {
+        Thread.sleep(CGROUP_EMPTY_POLL.toMillis());
+      }
       cgroup.destroy();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("cgroup {} left behind: interrupted while its processes died", cgroup.path());
     } catch (RuntimeException e) {
       log.warn("cgroup {} left behind: {}", cgroup.path(), e.getMessage());
     }
