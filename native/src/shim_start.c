@@ -307,10 +307,53 @@ close_from (int first)
   }
 }
 
+/* oom_score_adj of process PID ("self" or a number), or INT_MIN. */
+static int
+oom_score_adj_of (const char *pid)
+{
+  char path[64];
+  FILE *f;
+  int v;
+
+  snprintf (path, sizeof (path), "/proc/%s/oom_score_adj", pid);
+  f = fopen (path, "re");
+  if (f == NULL)
+    return INT_MIN;
+  if (fscanf (f, "%d", &v) != 1)
+    v = INT_MIN;
+  fclose (f);
+  return v;
+}
+
+/*
+ * containerd's score + 1 for the daemon, as containerd's own shims do: under
+ * memory pressure the kernel kills the shim before containerd.  Best effort
+ * (an unprivileged start cannot lower its score): nothing is reported.
+ */
+static void
+set_daemon_oom_score (int caller_score)
+{
+  char value[16];
+  int fd, n;
+
+  if (caller_score == INT_MIN)
+    return;
+  n = snprintf (value, sizeof (value), "%d",
+                caller_score < 1000 ? caller_score + 1 : 1000);
+  fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  if (write (fd, value, (size_t) n) < 0)
+    {
+      /* best effort, see above */
+    }
+  close (fd);
+}
+
 /* Child side of the launch; never returns. ERRFD gets errno on failure. */
 static void __attribute__ ((noreturn))
 exec_daemon (char **argv, char **envp, const char *state_dir, int nullfd,
-             int logfd, int errfd)
+             int logfd, int errfd, int caller_score)
 {
   sigset_t none;
   int e, sig, report;
@@ -335,6 +378,7 @@ exec_daemon (char **argv, char **envp, const char *state_dir, int nullfd,
   sigprocmask (SIG_SETMASK, &none, NULL);
   if (chdir (state_dir) < 0)
     goto fail;
+  set_daemon_oom_score (caller_score);
   execve (argv[0], argv, envp);
 fail:
   e = errno;
@@ -362,6 +406,7 @@ launch_daemon (const jshim_shim_args_t *args,
   char *env_ns = NULL, *env_addr = NULL, **envp = NULL;
   char *argv[10];
   int nullfd = -1, logfd = -1, pipefd[2] = { -1, -1 }, e = 0, status;
+  int caller_score;
   int ret = -1;
   ssize_t r;
   pid_t pid;
@@ -418,6 +463,13 @@ launch_daemon (const jshim_shim_args_t *args,
       goto out;
     }
 
+  {
+    char ppid[16];
+
+    /* start's parent is containerd */
+    snprintf (ppid, sizeof (ppid), "%d", (int) getppid ());
+    caller_score = oom_score_adj_of (ppid);
+  }
   pid = fork ();
   if (pid < 0)
     {
@@ -425,7 +477,8 @@ launch_daemon (const jshim_shim_args_t *args,
       goto out;
     }
   if (pid == 0)
-    exec_daemon (argv, envp, state_dir, nullfd, logfd, pipefd[1]);
+    exec_daemon (argv, envp, state_dir, nullfd, logfd, pipefd[1],
+                 caller_score);
 
   close (pipefd[1]);
   pipefd[1] = -1;

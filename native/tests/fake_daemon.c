@@ -48,6 +48,18 @@ record (const char *dir, int argc, char **argv, const char *ttrpc)
            getenv ("JSHIM_CONTAINERD_ADDRESS")
                ? getenv ("JSHIM_CONTAINERD_ADDRESS") : "");
   fprintf (f, "session_leader=%d\n", getsid (0) == getpid ());
+  {
+    FILE *adj = fopen ("/proc/self/oom_score_adj", "re");
+    int v = 0;
+
+    if (adj != NULL)
+      {
+        if (fscanf (adj, "%d", &v) != 1)
+          v = 0;
+        fclose (adj);
+      }
+    fprintf (f, "oom_score_adj=%d\n", v);
+  }
   fprintf (f, "fds");
   d = opendir ("/proc/self/fd");
   if (d != NULL)

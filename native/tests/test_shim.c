@@ -1173,6 +1173,21 @@ test_start_launches_daemon (void)
   CHECK_CONTAINS (text, "JSHIM_CONTAINERD_ADDRESS="
                   "/run/containerd/containerd.sock\n");
   CHECK_CONTAINS (text, "session_leader=1\n");
+  /* containerd's (here: this test's, start's parent) oom_score_adj + 1 */
+  {
+    FILE *adj = fopen ("/proc/self/oom_score_adj", "re");
+    int mine = 0;
+
+    if (adj != NULL)
+      {
+        if (fscanf (adj, "%d", &mine) != 1)
+          mine = 0;
+        fclose (adj);
+      }
+    snprintf (line, sizeof (line), "oom_score_adj=%d\n",
+              mine < 1000 ? mine + 1 : 1000);
+    CHECK_CONTAINS (text, line);
+  }
   CHECK_CONTAINS (text, "fds 0 1 2\n");
   CHECK_CONTAINS (text, "fd0=/dev/null\n");
   snprintf (line, sizeof (line), "fd1=%s/%s/daemon.log\n", state_dir,
