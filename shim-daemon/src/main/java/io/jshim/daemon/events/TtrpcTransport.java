@@ -23,6 +23,11 @@ public final class TtrpcTransport implements EventForwarder.Transport, AutoClose
 
   @Override
   public synchronized void forward(byte[] forwardRequest, Duration timeout) throws Exception {
+    if (client != null && !client.isOpen()) {
+      // containerd restarted since the last event: dial the new one now rather than fail and wait for a retry
+      client.close();
+      client = null;
+    }
     if (client == null) {
       client = TtrpcClient.connect(address);
     }

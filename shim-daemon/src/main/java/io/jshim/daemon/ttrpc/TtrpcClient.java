@@ -107,6 +107,11 @@ public final class TtrpcClient implements AutoCloseable {
     return result;
   }
 
+  /** False once the server has closed the connection (or {@link #close()} was called). */
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
   /** Closes the connection; calls still waiting fail with UNAVAILABLE. */
   @Override
   public void close() {
