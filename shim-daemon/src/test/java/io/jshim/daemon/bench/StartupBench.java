@@ -118,7 +118,7 @@ public final class StartupBench {
       System.out.println();
     }
     System.out.printf("%n%d start-ups per variant (medians), %d container runs; settle %d ms before each memory reading.%n",
-        runs, containerRuns, settleMs);
+        runs, counts.isEmpty() ? 0 : containerRuns, settleMs);
   }
 
   /** The daemon's PSS growth per container, in KiB, after {@code counts} (cumulative) containers run. */
