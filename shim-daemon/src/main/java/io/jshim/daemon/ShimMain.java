@@ -1,6 +1,8 @@
 package io.jshim.daemon;
 
 import io.jshim.daemon.config.ShimConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +65,11 @@ public final class ShimMain implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}, stop at once; containerd-shim-jshim-v2 starts grouped daemons with 30000).")
   long idleShutdownDelayMillis;
 
+  @Option(names = "--oom-score-adj", paramLabel = "N",
+      description = "Write N (-1000..1000) to /proc/self/oom_score_adj at start; containers whose config sets no "
+          + "process.oomScoreAdj inherit it. Default: leave it as inherited.")
+  Integer oomScoreAdj;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ShimMain()).execute(args));
   }
@@ -80,6 +87,19 @@ public final class ShimMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (oomScoreAdj != null) {
+      if (oomScoreAdj < -1000 || oomScoreAdj > 1000) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--oom-score-adj " + oomScoreAdj + " is out of range -1000..1000");
+      }
+      try {
+        Files.writeString(Path.of("/proc/self/oom_score_adj"), oomScoreAdj.toString());
+      } catch (IOException e) {
+        log.error("cannot start: --oom-score-adj {}: cannot write /proc/self/oom_score_adj ({}; lowering it needs "
+            + "CAP_SYS_RESOURCE)", oomScoreAdj, e.getMessage());
+        return 1;
+      }
+    }
     ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
         Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath(),
         Optional.ofNullable(ttrpcSocket).map(Path::toAbsolutePath), events(),
