@@ -55,6 +55,7 @@ class BadInputTest {
   private TaskGrpc.TaskBlockingStub tasks;
   private Path bundle;
   private List<String> scratchBefore;
+  private Set<String> cgroupsBefore;
 
   @BeforeEach
   void startDaemon() throws Exception {
@@ -66,6 +67,7 @@ class BadInputTest {
     tasks.create(CreateTaskRequest.newBuilder().setId(KEEPER).setBundle(sleeper.toString()).build());
     tasks.start(StartRequest.newBuilder().setId(KEEPER).build());
     scratchBefore = scratch();
+    cgroupsBefore = Leftovers.taskCgroups(daemon.pid());
   }
 
   @AfterEach
@@ -76,6 +78,9 @@ class BadInputTest {
     try {
       assertThat(daemon.isAlive()).as("daemon alive, log in " + daemon.log()).isTrue();
       assertThat(Lifecycles.once(daemon.stub(), "after", bundle)).as("a lifecycle after the bad input").isZero();
+      List<String> deleted = deleteTasksMadeByFuzzing();
+      assertThat(Leftovers.taskCgroups(daemon.pid())).as("cgroups of the tasks fuzzing made, after their Delete")
+          .noneMatch(c -> deleted.contains(Path.of(c).getFileName().toString()));
       tasks.kill(KillRequest.newBuilder().setId(KEEPER).setSignal(9).build());
       tasks.wait(WaitRequest.newBuilder().setId(KEEPER).build());
       tasks.delete(DeleteRequest.newBuilder().setId(KEEPER).build());
@@ -210,6 +215,31 @@ class BadInputTest {
 
     assertRefused(t -> t.create(CreateTaskRequest.newBuilder().setId("linked").setBundle(linked.toString()).build()),
         Set.of(Status.Code.INVALID_ARGUMENT), "config.json");
+  }
+
+  // a fuzzed Create may succeed: its tasks are found by their cgroups (named by id), stopped and deleted
+  private List<String> deleteTasksMadeByFuzzing() throws Exception {
+    List<String> deleted = new ArrayList<>();
+    for (String cgroup : Leftovers.taskCgroups(daemon.pid())) {
+      String id = Path.of(cgroup).getFileName().toString();
+      if (cgroupsBefore.contains(cgroup) || id.equals(KEEPER) || deleted.contains(id)) {
+        continue;
+      }
+      try {
+        tasks.kill(KillRequest.newBuilder().setId(id).setSignal(9).setAll(true).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          continue; // another daemon's task in a hierarchy shared with it
+        }
+      }
+      tasks.wait(WaitRequest.newBuilder().setId(id).build());
+      tasks.delete(DeleteRequest.newBuilder().setId(id).build());
+      deleted.add(id);
+    }
+    if (!deleted.isEmpty()) {
+      System.out.println("BadInputTest: tasks the fuzzed requests created, now deleted: " + deleted);
+    }
+    return deleted;
   }
 
   private void assertRefused(Function<TaskGrpc.TaskBlockingStub, ?> call, Set<Status.Code> expected, String named) {

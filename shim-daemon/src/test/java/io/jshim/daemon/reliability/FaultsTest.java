@@ -95,6 +95,18 @@ class FaultsTest {
   }
 
   @Test
+  void delete_childOfTheContainerStillInItsCgroup_childKilledAndCgroupRemoved() throws Exception {
+    start("lingerer", bundle("lingerer", Privileged.testbin().toString(), "orphan", "60"));
+    assertThat(tasks.wait(WaitRequest.newBuilder().setId("lingerer").build()).getExitStatus()).isZero();
+
+    tasks.delete(DeleteRequest.newBuilder().setId("lingerer").build());
+
+    assertThat(Leftovers.taskCgroups(daemon.pid())).as("cgroups of the deleted task")
+        .noneMatch(c -> c.endsWith("/lingerer"));
+    assertLifecycleSucceeds();
+  }
+
+  @Test
   void kill_containerIgnoresSigterm_termDoesNothingAndKillEndsItWith137() throws Exception {
     Path out = dir.resolve("stubborn.out");
     tasks.create(CreateTaskRequest.newBuilder().setId("stubborn").setStdout(out.toString())

@@ -12,6 +12,11 @@ final class StressSize {
     return Integer.getInteger("jshim.stress.lifecycles", 500);
   }
 
+  /** Lifecycles before the load suite's first sample ({@code jshim.stress.warmup}). */
+  static int warmUp() {
+    return Integer.getInteger("jshim.stress.warmup", 200);
+  }
+
   /** Fuzzed messages per RPC method and per kind of input ({@code jshim.stress.fuzz}). */
   static int fuzzPerMethod() {
     return Integer.getInteger("jshim.stress.fuzz", 40);
