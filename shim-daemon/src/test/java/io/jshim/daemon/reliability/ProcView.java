@@ -1,7 +1,6 @@
 package io.jshim.daemon.reliability;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -69,7 +68,7 @@ public record ProcView(long pid) {
         .orElseThrow(() -> new IllegalStateException("no VmRSS for pid " + pid));
   }
 
-  /** The children of this process, each as {@code PID STATE}. */
+  /** The children of this process, with their states. */
   public List<Child> children() throws IOException {
     List<Child> children = new ArrayList<>();
     try (Stream<Path> all = Files.list(Path.of("/proc"))) {
@@ -80,10 +79,8 @@ public record ProcView(long pid) {
         String stat;
         try {
           stat = Files.readString(proc.resolve("stat"));
-        } catch (NoSuchFileException | UncheckedIOException gone) {
-          continue;
         } catch (IOException gone) {
-          continue;
+          continue; // exited and reaped between the listing and the read
         }
         // after the comm in parentheses, which may hold spaces: " STATE PPID ..."
         String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
