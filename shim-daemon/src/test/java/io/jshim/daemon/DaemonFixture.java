@@ -126,7 +126,7 @@ public final class DaemonFixture implements AutoCloseable {
     private final ObjectNode config = JSON.createObjectNode();
     private final ArrayNode namespaces;
 
-    BundleBuilder(Path dir, List<String> args) {
+    public BundleBuilder(Path dir, List<String> args) {
       this.dir = dir;
       config.put("ociVersion", "1.0.2");
       ObjectNode process = config.putObject("process");

@@ -30,6 +30,9 @@ final class Teardown {
    * @param leaves the container's directories, whose processes block the removal
    */
   void remove(List<Path> leaves, List<Path> created) {
+    // a process just killed, or the spawn helper on its way out, is listed until it has exited: give it the
+    // removal timeout to leave (under load a refusal here left about one cgroup in 3000 lifecycles behind)
+    Poll.until("processes to leave " + cgroupsPath, busyTimeout, () -> pids(leaves).isEmpty());
     refuseWhileInhabited(leaves);
     for (int i = created.size() - 1; i >= 0; i--) {
       if (leaves.contains(created.get(i))) {
@@ -39,12 +42,7 @@ final class Teardown {
   }
 
   private void refuseWhileInhabited(List<Path> leaves) {
-    TreeSet<Integer> pids = new TreeSet<>();
-    for (Path leaf : leaves) {
-      for (Path dir : tree(leaf)) {
-        pids.addAll(CgroupFs.procs(dir));
-      }
-    }
+    TreeSet<Integer> pids = pids(leaves);
     if (!pids.isEmpty()) {
       throw ShimException.failedPrecondition("cgroup " + cgroupsPath + " still has processes " + pids
           + " (expected: none; kill them and wait for their exit before removing the cgroup)");
@@ -75,6 +73,16 @@ final class Teardown {
           + CgroupFs.reason(cause) + " (expected: an empty cgroup to be removable within " + busyTimeout.toMillis()
           + " ms)", cause);
     }
+  }
+
+  private static TreeSet<Integer> pids(List<Path> leaves) {
+    TreeSet<Integer> pids = new TreeSet<>();
+    for (Path leaf : leaves) {
+      for (Path dir : tree(leaf)) {
+        pids.addAll(CgroupFs.procs(dir));
+      }
+    }
+    return pids;
   }
 
   /** {@code dir} and every cgroup directory below it, parents first; empty if it is gone. */

@@ -3,6 +3,7 @@ package io.jshim.daemon.server;
 import io.grpc.Server;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -69,9 +70,9 @@ public final class ShimServer implements AutoCloseable {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     PeerCredentialsInterceptor peers = new PeerCredentialsInterceptor(ownUid, extraUids);
-    TaskGrpcService taskService = new TaskGrpcService(tasks, shimPid, version);
-    DaemonStatusService statusService = new DaemonStatusService(status, shimPid, version);
-    ContainerLogsService logsService = new ContainerLogsService(tasks);
+    ServerServiceDefinition taskService = MalformedRequests.refuse(new TaskGrpcService(tasks, shimPid, version));
+    ServerServiceDefinition statusService = MalformedRequests.refuse(new DaemonStatusService(status, shimPid, version));
+    ServerServiceDefinition logsService = MalformedRequests.refuse(new ContainerLogsService(tasks));
     Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .protocolNegotiator(new PeerCredentialsNegotiator())
         .channelType(EpollServerDomainSocketChannel.class)

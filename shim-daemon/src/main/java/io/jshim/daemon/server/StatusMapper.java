@@ -12,7 +12,21 @@ import org.slf4j.LoggerFactory;
 final class StatusMapper {
   private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
 
+  /**
+   * Longest description sent: it travels in a trailer, and a client refuses trailers over 8 KiB (gRPC's default)
+   * with an INTERNAL error of its own, so an error echoing a huge input (a 3 MB bundle path) would lose its reason.
+   * A character is percent-encoded into at most 9 bytes there; 700 characters leave room for the other headers.
+   */
+  static final int MAX_DESCRIPTION = 700;
+
   private StatusMapper() {}
+
+  static String bounded(String description) {
+    if (description == null || description.length() <= MAX_DESCRIPTION) {
+      return description;
+    }
+    return description.substring(0, MAX_DESCRIPTION - 60) + "… (cut, " + description.length() + " characters in all)";
+  }
 
   static StatusRuntimeException toStatus(Throwable failure) {
     Throwable cause = unwrap(failure);
@@ -30,13 +44,13 @@ final class StatusMapper {
       if (status == Status.INTERNAL) {
         log.error("internal error", shim);
       }
-      return status.withDescription(shim.getMessage()).asRuntimeException();
+      return status.withDescription(bounded(shim.getMessage())).asRuntimeException();
     }
     if (cause instanceof StatusRuntimeException already) {
       return already;
     }
     log.error("unexpected failure", cause);
-    return Status.INTERNAL.withDescription(String.valueOf(cause.getMessage())).withCause(cause).asRuntimeException();
+    return Status.INTERNAL.withDescription(bounded(String.valueOf(cause.getMessage()))).withCause(cause).asRuntimeException();
   }
 
   private static Throwable unwrap(Throwable failure) {

@@ -1,6 +1,8 @@
 package io.jshim.daemon.sys;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +15,6 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
-import jnr.posix.SpawnFileAction;
 import jnr.posix.util.DefaultPOSIXHandler;
 
 /** {@link Posix} on jnr-posix plus a few jnr-ffi bindings; the only class family that touches JNR. */
@@ -68,7 +69,6 @@ public final class JnrPosix implements Posix {
 
   @Override
   public int spawn(String path, List<String> argv, List<String> envp, int[] fds) {
-    List<SpawnFileAction> actions = new ArrayList<>(fds.length);
     for (int target = 0; target < fds.length; target++) {
       if (fds[target] < fds.length) {
         // dup2 onto its own number would keep the source's close-on-exec flag, and a low source
@@ -76,14 +76,56 @@ public final class JnrPosix implements Posix {
         throw new IllegalArgumentException(
             "fd " + fds[target] + " for child fd " + target + " (expected: >= " + fds.length + ")");
       }
-      actions.add(SpawnFileAction.dup(fds[target], target));
     }
-    long pid = posix.posix_spawnp(path, actions, argv, envp);
-    if (pid <= 0) {
-      // jnr-posix drops posix_spawn's return code; errno is only a hint
-      throw new SysException("posix_spawn " + path, errno() == 0 ? Errnos.EINVAL : errno());
+    // argv and envp in native memory owned here and kept reachable until posix_spawnp returns: jnr-posix's own
+    // posix_spawnp let a GC free its copies while the vfork-style child still read them (EFAULT, or an argv
+    // cut short: the helper then said "missing program to run", once in ~35000 spawns under load)
+    List<Pointer> keep = new ArrayList<>();
+    Pointer nativeArgv = strings(argv, keep);
+    Pointer nativeEnvp = strings(envp, keep);
+    Pointer nativePath = string(path, keep);
+    Pointer actions = Memory.allocateDirect(runtime, LinuxLibC.SPAWN_FILE_ACTIONS_SIZE, true);
+    int rc = libc.posix_spawn_file_actions_init(actions);
+    if (rc != 0) {
+      throw new SysException("posix_spawn_file_actions_init", rc);
     }
-    return (int) pid;
+    try {
+      for (int target = 0; target < fds.length; target++) {
+        rc = libc.posix_spawn_file_actions_adddup2(actions, fds[target], target);
+        if (rc != 0) {
+          throw new SysException("posix_spawn_file_actions_adddup2", rc);
+        }
+      }
+      int[] pid = new int[1];
+      rc = libc.posix_spawnp(pid, nativePath, actions, null, nativeArgv, nativeEnvp);
+      if (rc != 0) {
+        throw new SysException("posix_spawn " + path, rc);
+      }
+      return pid[0];
+    } finally {
+      libc.posix_spawn_file_actions_destroy(actions);
+      Reference.reachabilityFence(keep);
+      Reference.reachabilityFence(nativeArgv);
+      Reference.reachabilityFence(nativeEnvp);
+      Reference.reachabilityFence(actions);
+    }
+  }
+
+  /** A NULL-terminated array of C strings; the string buffers are added to {@code keep}. */
+  private Pointer strings(List<String> values, List<Pointer> keep) {
+    Pointer array = Memory.allocateDirect(runtime, (values.size() + 1L) * runtime.addressSize(), true);
+    for (int i = 0; i < values.size(); i++) {
+      array.putAddress((long) i * runtime.addressSize(), string(values.get(i), keep).address());
+    }
+    return array;
+  }
+
+  private Pointer string(String value, List<Pointer> keep) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    Pointer string = Memory.allocateDirect(runtime, bytes.length + 1, true);
+    string.put(0, bytes, 0, bytes.length);
+    keep.add(string);
+    return string;
   }
 
   @Override

@@ -41,6 +41,18 @@ public interface LinuxLibC {
   long TIOCGWINSZ = 0x5413;
   long TIOCSWINSZ = 0x5414;
 
+  /** sizeof(posix_spawn_file_actions_t) is 80 on 64-bit glibc; room to spare. */
+  int SPAWN_FILE_ACTIONS_SIZE = 128;
+
+  int posix_spawn_file_actions_init(Pointer actions);
+
+  int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
+
+  int posix_spawn_file_actions_destroy(Pointer actions);
+
+  /** Returns 0 or an errno value; {@code file} a C string, {@code argv} and {@code envp} NULL-terminated arrays of them. */
+  int posix_spawnp(@Out int[] pid, Pointer file, Pointer actions, Pointer attrp, Pointer argv, Pointer envp);
+
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
   int prctl(int option, Pointer arg2, long arg3, long arg4, long arg5);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jshim.daemon.error.ErrorKind;
 import io.jshim.daemon.error.ShimException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -221,6 +222,40 @@ class CgroupFakeV1TreeTest {
     assertThatThrownBy(cgroup::killAll).isInstanceOfSatisfying(ShimException.class, e -> {
       assertThat(e.kind()).isEqualTo(ErrorKind.UNIMPLEMENTED);
       assertThat(e.getMessage()).contains("signal each pid of pids() instead");
+    });
+  }
+
+  @Test
+  void destroy_processLeavesShortlyAfter_waitsAndRemovesTheCgroup() throws Exception {
+    Path pids = tree.v1("pids", "pids", "/");
+    Cgroup cgroup = tree.cgroups().create("/c", CgroupResources.none());
+    file(pids.resolve("c"), "cgroup.procs", "4242\n");
+    // as a just-killed process (or the spawn helper on its way out) leaves the kernel's list a moment later
+    Thread leaver = new Thread(() -> {
+      try {
+        Thread.sleep(200);
+        Files.delete(pids.resolve("c/cgroup.procs"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    leaver.start();
+
+    cgroup.destroy();
+
+    leaver.join();
+    assertThat(pids.resolve("c")).doesNotExist();
+  }
+
+  @Test
+  void destroy_processStaysPastTheTimeout_failedPreconditionNamingIt() {
+    Path pids = tree.v1("pids", "pids", "/");
+    Cgroup cgroup = tree.cgroups().create("/c", CgroupResources.none());
+    file(pids.resolve("c"), "cgroup.procs", "4242\n");
+
+    assertThatThrownBy(cgroup::destroy).isInstanceOfSatisfying(ShimException.class, e -> {
+      assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+      assertThat(e.getMessage()).contains("still has processes [4242]");
     });
   }
 

@@ -26,11 +26,7 @@ final class TestCgroups {
       if (!Files.isDirectory(root)) {
         continue;
       }
-      List<Path> found;
-      try (Stream<Path> walk = Files.find(root, 8, (p, a) -> a.isDirectory() && p.getFileName() != null
-          && p.getFileName().toString().equals(name))) {
-        found = walk.toList();
-      }
+      List<Path> found = find(root, name);
       for (Path top : found) {
         List<Path> dirs;
         try (Stream<Path> walk = Files.walk(top)) {
@@ -41,5 +37,28 @@ final class TestCgroups {
         }
       }
     }
+  }
+
+  // other daemons on the host (tests of other checkouts) add and remove cgroups meanwhile: a vanished one is skipped
+  private static List<Path> find(Path root, String name) throws IOException {
+    List<Path> found = new java.util.ArrayList<>();
+    Files.walkFileTree(root, java.util.Set.of(), 8, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+        if (dir.getFileName() != null && dir.getFileName().toString().equals(name)) {
+          found.add(dir);
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+    return found;
   }
 }

@@ -7,17 +7,13 @@ import io.jshim.daemon.DaemonFixture;
 import io.jshim.daemon.PeerProbe;
 import io.jshim.daemon.Privileged;
 import io.jshim.proto.task.v2.ConnectRequest;
-import java.io.File;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -96,57 +92,10 @@ class SocketSecurityTest {
 
   /** Loosens the modes so that another uid can connect at all; the peer check must still refuse it. */
   private void openSocketToEveryone(Path socket) throws IOException {
-    for (Path p = socket.getParent(); p != null && p.startsWith(dir.getParent()); p = p.getParent()) {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+    PeerProbe.openToEveryone(socket, dir);
   }
 
-  /** Runs {@link PeerProbe} under {@code uid} with a copy of the test classpath that uid can read. */
   private String runProbeAs(int uid, Path socket) throws Exception {
-    Path cp = Files.createDirectories(dir.resolve("cp"));
-    List<String> entries = new ArrayList<>();
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    int n = 0;
-    for (String entry : classpath.split(File.pathSeparator)) {
-      Path source = Path.of(entry);
-      if (!Files.exists(source)) {
-        continue;
-      }
-      Path target = cp.resolve((n++) + "-" + source.getFileName());
-      copyTree(source, target);
-      entries.add(target.toString());
-    }
-    for (Path p = cp; p != null && p.startsWith(dir.getParent()); p = p.getParent()) {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    // test code may use ProcessBuilder: the daemon under test reaps this child too, so only its
-    // output is trusted, never its exit code
-    // netty unpacks its epoll library into the temp dir, which must be writable by that uid
-    Path tmp = Files.createDirectories(dir.resolve("probe-tmp"));
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Process probe = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + tmp, "-cp", String.join(File.pathSeparator, entries),
-        PeerProbe.class.getName(), socket.toString())
-        .redirectErrorStream(true)
-        .start();
-    byte[] out = probe.getInputStream().readAllBytes();
-    probe.waitFor(30, TimeUnit.SECONDS);
-    String text = new String(out, StandardCharsets.UTF_8).trim();
-    return text.lines().filter(l -> l.equals("OK") || l.matches("[A-Z_]+ .*")).reduce((a, b) -> b).orElse(text);
-  }
-
-  private static void copyTree(Path source, Path target) throws IOException {
-    try (var walk = Files.walk(source)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        Path to = target.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-        Files.setPosixFilePermissions(to, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-      }
-    }
+    return PeerProbe.runAs(uid, socket, dir);
   }
 }
