@@ -33,6 +33,8 @@ public final class ExternalDaemon implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // a fixed, pre-touched heap: RSS then changes only with what lives outside the heap (threads, code, native)
         "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=16m",
+        // the JIT and JNR settings bin/jshim-daemon ships: what is measured is what runs in production
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Djnr.ffi.asm.enabled=false",
         "-cp", System.getProperty("java.class.path"), "io.jshim.daemon.ShimMain",
         "--socket", dir.resolve("run/jshim.sock").toString(), "--state-dir", dir.resolve("state").toString(),
         "--helper", Privileged.helper().toString(), "--log-root", dir.resolve("logs").toString()));
