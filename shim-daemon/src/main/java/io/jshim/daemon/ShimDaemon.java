@@ -126,14 +126,25 @@ public final class ShimDaemon implements AutoCloseable {
       return;
     }
     log.info("no task left: stopping in {} ms unless one is created", idleShutdownDelay.toMillis());
-    timers.schedule(() -> {
-      if (tasks.taskCount() == 0) {
-        log.info("still no task after {} ms: stopping", idleShutdownDelay.toMillis());
-        stopped.countDown();
-      } else {
-        log.info("staying up: {} task(s) created since the Shutdown", tasks.taskCount());
-      }
-    }, idleShutdownDelay.toMillis(), TimeUnit.MILLISECONDS);
+    timers.schedule(this::stopIfStillIdle, idleShutdownDelay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void stopIfStillIdle() {
+    if (tasks.taskCount() > 0) {
+      log.info("staying up: {} task(s) created since the Shutdown", tasks.taskCount());
+      return;
+    }
+    int connected = ttrpc.map(TtrpcServer::openConnections).orElse(0);
+    if (connected > 0) {
+      // containerd connects right after start gave it our address, and only then sends Create: a connection
+      // with no task yet is a container on its way
+      log.info("no task, but {} ttrpc client(s) connected: looking again in {} ms", connected,
+          idleShutdownDelay.toMillis());
+      timers.schedule(this::stopIfStillIdle, idleShutdownDelay.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    log.info("still no task after the idle delay: stopping");
+    stopped.countDown();
   }
 
   // undoes the constructor's work up to the servers, when a server cannot start

@@ -112,6 +112,11 @@ public final class TtrpcServer implements AutoCloseable {
     return true;
   }
 
+  /** How many clients are connected now. */
+  public int openConnections() {
+    return connections.size();
+  }
+
   /** The socket path. */
   public Path socket() {
     return socket;
