@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jshim.daemon.config.ShimConfig;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
-import io.jshim.daemon.sys.Received;
 import io.jshim.daemon.sys.TestSys;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,9 +35,7 @@ class DaemonNotifyTest {
   }
 
   private String receive() {
-    byte[] buf = new byte[256];
-    Received received = posix.receive(receiver, buf, 0, buf.length, TIMEOUT);
-    return new String(buf, 0, received.length(), StandardCharsets.UTF_8);
+    return TestSys.receiveText(posix, receiver, TIMEOUT);
   }
 
   private static void assertAccepts(Path socket) throws IOException {

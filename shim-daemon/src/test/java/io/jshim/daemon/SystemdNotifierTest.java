@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
-import io.jshim.daemon.sys.Received;
 import io.jshim.daemon.sys.TestSys;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,9 +30,7 @@ class SystemdNotifierTest {
   }
 
   private String receive() {
-    byte[] buf = new byte[256];
-    Received received = posix.receive(receiver, buf, 0, buf.length, TIMEOUT);
-    return new String(buf, 0, received.length(), StandardCharsets.UTF_8);
+    return TestSys.receiveText(posix, receiver, TIMEOUT);
   }
 
   @Test

@@ -51,8 +51,6 @@ public final class TaskService {
    * open forever, or nobody reads a full FIFO.
    */
   private static final Duration DRAIN_IDLE = Duration.ofSeconds(2);
-  private static final Duration CGROUP_EMPTY_POLL = Duration.ofMillis(10);
-  private static final int CGROUP_EMPTY_POLLS = 200;
   /** Where containerd expects a shim to mount the rootfs list, relative to the bundle. */
   static final String ROOTFS_DIR = "rootfs";
 
@@ -300,14 +298,8 @@ public final class TaskService {
       for (int pid : cgroup.pids()) {
         reaper.signal(pid, SIGKILL);
       }
-      // a killed process leaves its cgroup only once it has died
-      for (int i = 0; i < CGROUP_EMPTY_POLLS && !cgroup.pids().isEmpty(); i++) {
-        Thread.sleep(CGROUP_EMPTY_POLL.toMillis());
-      }
+      // destroy waits for the killed processes to leave before it refuses
       cgroup.destroy();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      log.warn("cgroup {} left behind: interrupted while its processes died", cgroup.path());
     } catch (RuntimeException e) {
       log.warn("cgroup {} left behind: {}", cgroup.path(), e.getMessage());
     }

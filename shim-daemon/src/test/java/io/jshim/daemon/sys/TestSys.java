@@ -112,6 +112,13 @@ public final class TestSys {
     return fd;
   }
 
+  /** The next datagram on {@code fd} as UTF-8 text (at most 256 bytes), waiting up to {@code timeout}. */
+  public static String receiveText(Posix posix, int fd, java.time.Duration timeout) {
+    byte[] buf = new byte[256];
+    Received received = posix.receive(fd, buf, 0, buf.length, timeout);
+    return new String(buf, 0, received.length(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Whether {@code fd} is open. */
   public static boolean isOpen(int fd) {
     return LIBC.fcntl(fd, F_GETFD, 0) >= 0;
