@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -33,6 +34,8 @@ final class ProcessStdio implements AutoCloseable {
   private final InputStream stdinSource;
   private final TerminalSession session;
   private StdinRelay stdinRelay;
+  /** The last resize sent; only assigned inside {@link PtyResizer#update()}, which is synchronized. */
+  private CompletableFuture<Void> resizes = CompletableFuture.completedFuture(null);
 
   private ProcessStdio(PrivateTempDir dir, RunStdio output, RunStdio.Relay terminalOutput, FileChannel stdinFifo,
       Path stdinPath, InputStream stdinSource, TerminalSession session) {
@@ -149,14 +152,20 @@ final class ProcessStdio implements AutoCloseable {
       terminalOutput.release();
     }
     if (session != null) {
-      PtyResizer resizer = new PtyResizer(session::size,
-          (columns, rows) -> client.resizePtyAsync(id, execId, columns, rows).whenComplete((ignored, error) -> {
-            if (error != null && !processGone(error)) {
-              report(err, "cannot resize the terminal", error);
-            }
-          }));
-      resizer.update();
+      PtyResizer resizer = new PtyResizer(session::size, (columns, rows) -> {
+        // Each resize waits for the one before: two calls in flight could reach the daemon in either order and
+        // leave the pty with the older size.
+        resizes = resizes.exceptionally(error -> null)
+            .thenCompose(ignored -> client.resizePtyAsync(id, execId, columns, rows))
+            .whenComplete((ignored, error) -> {
+              if (error != null && !processGone(error)) {
+                report(err, "cannot resize the terminal", error);
+              }
+            });
+      });
+      // The handler goes in before the first size is read, so a resize in between is not missed.
       session.onResize(resizer::update);
+      resizer.update();
     }
     if (stdinFifo != null) {
       stdinRelay = StdinRelay.start(stdinSource, stdinFifo, () -> {
