@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,7 +58,9 @@ static const char usage_text[] =
   "  print TEXT...        print TEXT (\\n \\t \\\\ escapes), no newline added\n"
   "  flood BYTES          write BYTES bytes of 64-byte lines to stdout\n"
   "  read-lines           read stdin to EOF, print lines=N bytes=M\n"
-  "  sigwinch SECONDS     wait for SIGWINCH, print the new ROWS COLS\n";
+  "  sigwinch SECONDS     wait for SIGWINCH, print the new ROWS COLS\n"
+  "  last-thread N SECONDS  end the main thread at once; a second thread\n"
+  "                       exits the process with N after SECONDS\n";
 
 static int
 usage (const char *why)
@@ -712,6 +715,43 @@ cmd_oom_score_adj (void)
   return 0;
 }
 
+struct last_thread
+{
+  double secs;
+  int status;
+};
+
+static void *
+last_thread_run (void *arg)
+{
+  struct last_thread *job = arg;
+
+  sleep_for (job->secs);
+  fflush (stdout);
+  exit (job->status);
+}
+
+/* The main thread ends first: the process's wait status then comes from
+   the thread that exits last, which is what a reaper of a process that is
+   not its child has to get right.  */
+static int
+cmd_last_thread (int status, double secs)
+{
+  static struct last_thread job;
+  pthread_t thread;
+  int err;
+
+  job.secs = secs;
+  job.status = status;
+  err = pthread_create (&thread, NULL, last_thread_run, &job);
+  if (err != 0)
+    {
+      fprintf (stderr, "jshim-testbin: pthread_create: %s\n", strerror (err));
+      return 1;
+    }
+  pthread_exit (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -728,6 +768,13 @@ main (int argc, char **argv)
       if (argc != 3 || parse_int (argv[2], 0, 255, &num) < 0)
         return usage ("exit needs a status 0..255");
       return finish ((int) num);
+    }
+  if (strcmp (cmd, "last-thread") == 0)
+    {
+      if (argc != 4 || parse_int (argv[2], 0, 255, &num) < 0
+          || parse_seconds (argv[3], &secs) < 0)
+        return usage ("last-thread needs a status 0..255 and SECONDS");
+      return finish (cmd_last_thread ((int) num, secs));
     }
   if (strcmp (cmd, "sleep") == 0)
     {

@@ -54,6 +54,9 @@ class DaemonRestartTest {
       assertThat(tasks.wait(WaitRequest.newBuilder().setId("exited").build()).getExitStatus()).isEqualTo(3);
       create(tasks, "running", "sleep", "600");
       runningPid = tasks.start(StartRequest.newBuilder().setId("running").build()).getPid();
+      // ends by itself after the restart, its main thread long gone: the last thread's status is the process's
+      create(tasks, "ending", "last-thread", "4", "6");
+      tasks.start(StartRequest.newBuilder().setId("ending").build());
       create(tasks, "gone", "sleep", "1");
       int gonePid = tasks.start(StartRequest.newBuilder().setId("gone").build()).getPid();
       create(tasks, "held", "exit", "0");
@@ -91,9 +94,15 @@ class DaemonRestartTest {
           });
       tasks.kill(KillRequest.newBuilder().setId("running").setSignal(9).build());
       assertThat(tasks.wait(WaitRequest.newBuilder().setId("running").build()).getExitStatus())
-          .as("adopted: its status went to another parent").isEqualTo(UNKNOWN);
+          .as("adopted: its status from the kernel's exit notice").isEqualTo(128 + 9);
       awaitGone(runningPid);
       tasks.delete(DeleteRequest.newBuilder().setId("running").build());
+
+      boolean endingAdopted = state(tasks, "ending").getStatus() == io.jshim.proto.types.task.Status.RUNNING;
+      int ending = tasks.wait(WaitRequest.newBuilder().setId("ending").build()).getExitStatus();
+      // only if the restart took over 6 s did it end unwatched
+      assertThat(ending).as("adopted while running: %s", endingAdopted).isEqualTo(endingAdopted ? 4 : UNKNOWN);
+      tasks.delete(DeleteRequest.newBuilder().setId("ending").build());
 
       // a held process waits for its daemon's go: it ends when that daemon dies
       StateResponse held = awaitState(tasks, "held", io.jshim.proto.types.task.Status.STOPPED);

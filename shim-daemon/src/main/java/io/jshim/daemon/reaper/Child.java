@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Normally a child of ours: the reaper reaps a watched pid while holding this object's monitor, and
  * {@link #signal} checks under the same monitor, so a signal can never reach a pid that has been reaped and
  * perhaps reused. An <em>adopted</em> process (one a previous daemon spawned, found again after a restart) is
- * not our child: it is held by a pidfd, signalled through it, and its exit status is unknown.
+ * not our child: it is held by a pidfd and signalled through it; its exit status comes from the kernel's exit
+ * notices when those can be read, and is unknown otherwise.
  */
 public final class Child {
   private final int pid;

@@ -4,10 +4,7 @@ import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.sys.SysException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +36,7 @@ public final class Reaper implements AutoCloseable {
   private final Object lock = new Object();
   private final Map<Integer, Child> watched = new HashMap<>();
   private final Map<Integer, ExitStatus> unclaimed = new HashMap<>();
-  private final List<Child> adopted = new ArrayList<>();
+  private final Adoptions adoptions;
   private final AtomicLong reapedCount = new AtomicLong();
   private final AtomicLong orphanCount = new AtomicLong();
   private final Thread thread;
@@ -50,6 +47,7 @@ public final class Reaper implements AutoCloseable {
     this.posix = posix;
     this.completions = completions;
     this.clock = clock;
+    this.adoptions = new Adoptions(posix, clock, this::complete);
     this.thread = new Thread(this::run, "jshim-reaper");
     this.thread.setDaemon(true);
   }
@@ -99,23 +97,16 @@ public final class Reaper implements AutoCloseable {
   }
 
   /**
-   * Watches a process that is not our child (a container a previous daemon spawned): through a pidfd, its exit
-   * is noticed within {@link #SAFETY_SWEEP}, with the status unknown ({@link ExitStatus#UNKNOWN}). The caller
-   * checks that the pid still names the process it means after this returns (pid plus start time).
+   * Watches a process that is not our child (a container a previous daemon spawned) through a pidfd, with its exit
+   * status from the kernel's exit notices ({@link ExitStatus#UNKNOWN} when none arrives, see {@link Adoptions}). The
+   * caller checks that the pid still names the process it means after this returns (pid plus start time).
    *
    * @return empty when no process has that pid any more
    */
   public Optional<Child> adopt(int pid) {
-    OptionalInt pidfd = posix.pidfdOpen(pid);
-    if (pidfd.isEmpty()) {
-      return Optional.empty();
-    }
-    Child child = new Child(pid, posix, pidfd.getAsInt());
-    synchronized (lock) {
-      adopted.add(child);
-    }
+    Optional<Child> child = adoptions.adopt(pid);
     wakeUp();
-    return Optional.of(child);
+    return child;
   }
 
   /** A process that exited before this daemon watched it: a child already reaped, whose exit is {@code exit}. */
@@ -128,15 +119,7 @@ public final class Reaper implements AutoCloseable {
 
   /** Stops watching an adopted process (it was not the one meant) and closes its pidfd. */
   public void release(Child child) {
-    synchronized (lock) {
-      if (!adopted.remove(child)) {
-        return;
-      }
-    }
-    synchronized (child) {
-      child.markReaped();
-    }
-    posix.closeQuietly(child.pidfd());
+    adoptions.release(child);
   }
 
   /** Number of processes reaped so far. */
@@ -179,6 +162,7 @@ public final class Reaper implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt();
+    adoptions.close();
   }
 
   private void run() {
@@ -187,7 +171,7 @@ public final class Reaper implements AutoCloseable {
         wakeups.tryAcquire(SAFETY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         wakeups.drainPermits();
         reapAll();
-        checkAdopted();
+        adoptions.sweep();
       } catch (InterruptedException e) {
         if (closed) {
           return;
@@ -206,26 +190,6 @@ public final class Reaper implements AutoCloseable {
         return;
       }
       reapOne(next.getAsInt());
-    }
-  }
-
-  private void checkAdopted() {
-    List<Child> exited = new ArrayList<>();
-    synchronized (lock) {
-      for (Iterator<Child> it = adopted.iterator(); it.hasNext(); ) {
-        Child child = it.next();
-        if (posix.pidfdExited(child.pidfd())) {
-          it.remove();
-          exited.add(child);
-        }
-      }
-    }
-    for (Child child : exited) {
-      synchronized (child) {
-        child.markReaped();
-      }
-      posix.closeQuietly(child.pidfd());
-      complete(child, new ExitStatus(child.pid(), ExitStatus.UNKNOWN, clock.instant()));
     }
   }
 

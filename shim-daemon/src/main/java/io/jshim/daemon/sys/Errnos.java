@@ -23,6 +23,7 @@ public final class Errnos {
   public static final int EBUSY = 16;
   public static final int ENODEV = 19;
   public static final int EROFS = 30;
+  public static final int ENOBUFS = 105;
 
   private Errnos() {}
 

@@ -466,4 +466,9 @@ public final class JnrPosix implements Posix {
       }
     }
   }
+
+  @Override
+  public ExitNotices exitNotices() {
+    return JnrExitNotices.open(libc, runtime);
+  }
 }

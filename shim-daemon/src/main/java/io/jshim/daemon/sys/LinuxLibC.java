@@ -98,6 +98,14 @@ public interface LinuxLibC {
 
   int umount2(String target, int flags);
 
+  int bind(int fd, Pointer addr, int addrlen);
+
+  int setsockopt(int fd, int level, int optname, Pointer optval, int optlen);
+
+  long send(int fd, Pointer buf, long len, int flags);
+
+  long recv(int fd, Pointer buf, long len, int flags);
+
   /** syscall(2) for the calls glibc 2.36 has no wrapper for here (pidfd_open, pidfd_send_signal). */
   long syscall(long number, long arg1, long arg2, long arg3, long arg4);
 

@@ -180,4 +180,12 @@ public interface Posix {
 
   /** Whether the process of {@code pidfd} has exited (the pidfd polls readable); does not wait. */
   boolean pidfdExited(int pidfd);
+
+  /**
+   * Subscribes to the kernel's thread-exit notices for the whole host.
+   *
+   * @throws SysException when the kernel refuses (no CAP_NET_ADMIN, not the initial network namespace, or no
+   *     process-events connector in the kernel)
+   */
+  ExitNotices exitNotices();
 }

@@ -9,7 +9,13 @@ public final class SysException extends ShimException {
 
   private final int errno;
 
-  SysException(String operation, int errno) {
+  /**
+   * A failure of {@code operation} with {@code errno}; public so that fakes of {@link Posix} fail the same way.
+   *
+   * @param operation the call and its subject, e.g. {@code "open /x"}
+   * @param errno the error number
+   */
+  public SysException(String operation, int errno) {
     this(kindOf(errno), operation, errno);
   }
 

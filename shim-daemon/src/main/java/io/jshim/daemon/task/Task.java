@@ -72,8 +72,10 @@ final class Task {
    * @param startTime the init's start time in clock ticks since boot (with its pid, its identity on disk)
    */
   void setInit(ShimProcess init, long startTime) {
-    this.init = init;
-    this.initStartTime = startTime;
+    synchronized (recordLock) {
+      this.init = init;
+      this.initStartTime = startTime;
+    }
   }
 
   /** Called the moment the init process is reaped, before its exit is published. */
@@ -84,11 +86,12 @@ final class Task {
   /**
    * Writes the task's current record. Serialized and built inside the lock, so a late writer never puts back an
    * older phase (a start recorded after the exit it raced with still writes the exit); nothing is written once
-   * the task has been forgotten.
+   * the task has been forgotten. Before {@link #setInit} it does nothing: a restored init that has already exited
+   * reports it from inside its constructor, and whoever sets the init writes the record after.
    */
   void persist(TaskStore store) {
     synchronized (recordLock) {
-      if (!forgotten) {
+      if (!forgotten && init != null) {
         store.save(record());
       }
     }

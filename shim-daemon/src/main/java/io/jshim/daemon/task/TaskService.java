@@ -187,8 +187,8 @@ public final class TaskService {
   /**
    * Takes back the tasks a previous daemon recorded (at start, before serving): an exited init reports its
    * recorded exit; a running one is found again by pid and start time and watched through a pidfd, its exit
-   * status unknown ({@link ExitStatus#UNKNOWN}) since it is not our child; one that is gone without a recorded
-   * exit is reported exited with that status now. Their stdio pumps, terminals and container logs are not
+   * status read from the kernel's exit notices (see {@code Reaper#adopt}); one that is gone without a recorded
+   * exit is reported exited with {@link ExitStatus#UNKNOWN} now. Their stdio pumps, terminals and container logs are not
    * restored (they died with the previous daemon); a FIFO the process writes itself keeps working.
    *
    * @return how many tasks were restored
@@ -231,6 +231,8 @@ public final class TaskService {
       io.close();
       task.setInit(ShimProcess.restored(child, io, init.phase() != TaskRecord.Phase.CREATED,
           exit -> settleInit(task, io), initHooks(task)), init.startTime());
+      // an exit learnt just now (gone while unwatched) is recorded, so the next restart reports the same
+      persistQuietly(task);
       registry.install(task);
       log.info("restored task {} (init {}, {})", id, init.pid(), child.adopted() ? "running, adopted"
           : init.exit().isPresent() ? "exited with " + init.exit().get().status() : "gone");

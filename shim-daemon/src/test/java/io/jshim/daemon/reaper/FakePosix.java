@@ -1,8 +1,11 @@
 package io.jshim.daemon.reaper;
 
 import io.jshim.daemon.sys.Epoll;
+import io.jshim.daemon.sys.Errnos;
+import io.jshim.daemon.sys.ExitNotices;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.sys.Received;
+import io.jshim.daemon.sys.SysException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -197,5 +200,64 @@ final class FakePosix implements Posix {
   @Override
   public synchronized boolean pidfdExited(int pidfd) {
     return goneAdopted.contains(pidfds.get(pidfd));
+  }
+
+  // exit notices: null until a test offers them, so by default the kernel "refuses" the subscription
+  private java.util.concurrent.BlockingQueue<ExitNotices.Notice> notices;
+  private int subscriptions;
+  private int closedSubscriptions;
+
+  /** Lets {@link #exitNotices()} subscribe; notices then come from {@link #notice}. */
+  synchronized void offerExitNotices() {
+    notices = new java.util.concurrent.LinkedBlockingQueue<>();
+  }
+
+  /** The kernel sends a notice: the thread {@code thread} of process {@code pid} exited with {@code raw}. */
+  void notice(int pid, int thread, int raw) {
+    java.util.concurrent.BlockingQueue<ExitNotices.Notice> queue;
+    synchronized (this) {
+      queue = notices;
+    }
+    queue.add(new ExitNotices.Notice(pid, thread, raw));
+  }
+
+  synchronized int subscriptions() {
+    return subscriptions;
+  }
+
+  synchronized int closedSubscriptions() {
+    return closedSubscriptions;
+  }
+
+  @Override
+  public synchronized ExitNotices exitNotices() {
+    if (notices == null) {
+      throw new SysException("socket(AF_NETLINK, NETLINK_CONNECTOR)", Errnos.EPERM);
+    }
+    subscriptions++;
+    java.util.concurrent.BlockingQueue<ExitNotices.Notice> queue = notices;
+    return new ExitNotices() {
+      @Override
+      public List<Notice> read(Duration timeout) {
+        List<Notice> read = new ArrayList<>();
+        try {
+          Notice first = queue.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          if (first != null) {
+            read.add(first);
+            queue.drainTo(read);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return read;
+      }
+
+      @Override
+      public void close() {
+        synchronized (FakePosix.this) {
+          closedSubscriptions++;
+        }
+      }
+    };
   }
 }

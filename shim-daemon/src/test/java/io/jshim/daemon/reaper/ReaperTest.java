@@ -42,7 +42,69 @@ class ReaperTest {
 
   @Test
   @Timeout(10)
-  void adopt_processExitsLater_exitCompletesWithUnknownStatus() throws Exception {
+  void adopt_noticeArrivesAfterExit_exitCompletesWithTheNoticesStatus() throws Exception {
+    posix.offerExitNotices();
+    Child child = reaper.adopt(310).orElseThrow();
+    posix.notice(310, 311, 0);
+    assertThat(child.exit()).as("a thread's notice while the process runs").isNotDone();
+
+    posix.adoptedExits(310);
+    posix.notice(310, 310, 9);
+
+    assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(310, 128 + 9, NOW));
+    assertThat(child.signal(9)).isFalse();
+    awaitClosedSubscriptions(1);
+    assertThat(posix.subscriptions()).as("one subscription, closed once nothing is adopted").isEqualTo(1);
+  }
+
+  @Test
+  void adopt_threadAndProcessNoticesTogether_lastNoticeDecides() throws Exception {
+    posix.offerExitNotices();
+    Child child = reaper.adopt(320).orElseThrow();
+
+    posix.adoptedExits(320);
+    posix.notice(320, 322, 0);
+    posix.notice(320, 320, 5 << 8);
+
+    assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(320, 5, NOW));
+  }
+
+  @Test
+  void adopt_exitWithoutNotice_completesUnknownAfterTheGrace() throws Exception {
+    posix.offerExitNotices();
+    Child child = reaper.adopt(330).orElseThrow();
+    long start = System.nanoTime();
+
+    posix.adoptedExits(330);
+    reaper.wakeUp();
+
+    assertThat(child.exit().get(8, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(330, ExitStatus.UNKNOWN, NOW));
+    assertThat(System.nanoTime() - start).as("waited for a notice first")
+        .isGreaterThanOrEqualTo(Adoptions.NOTICE_GRACE.toNanos());
+  }
+
+  @Test
+  void adopt_noticeForAnotherPid_isIgnored() throws Exception {
+    posix.offerExitNotices();
+    Child child = reaper.adopt(340).orElseThrow();
+
+    posix.notice(341, 341, 3 << 8);
+    posix.adoptedExits(340);
+    posix.notice(340, 340, 4 << 8);
+
+    assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(340, 4, NOW));
+  }
+
+  private void awaitClosedSubscriptions(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (posix.closedSubscriptions() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(posix.closedSubscriptions()).isEqualTo(count);
+  }
+
+  @Test
+  void adopt_noticesRefused_processExitsLater_exitCompletesWithUnknownStatus() throws Exception {
     Child child = reaper.adopt(300).orElseThrow();
     assertThat(child.adopted()).isTrue();
     assertThat(child.signal(15)).isTrue();
