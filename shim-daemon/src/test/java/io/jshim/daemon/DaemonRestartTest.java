@@ -83,15 +83,18 @@ class DaemonRestartTest {
       StateResponse running = state(tasks, "running");
       assertThat(running.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
       assertThat(running.getPid()).isEqualTo(runningPid);
-      assertThatThrownBy(() -> tasks.exec(ExecProcessRequest.newBuilder().setId("running").setExecId("e")
+      // an exec joins the adopted init's namespaces; it counts only if the init's pidfd is still live afterwards
+      tasks.exec(ExecProcessRequest.newBuilder().setId("running").setExecId("e")
           .setSpec(com.google.protobuf.Any.newBuilder()
           .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
-          .setValue(com.google.protobuf.ByteString.copyFromUtf8("{\"args\": [\"/bin/true\"], \"cwd\": \"/\"}")))
-          .build()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(e.getStatus().getDescription()).contains("restored after a daemon restart");
-          });
+          .setValue(com.google.protobuf.ByteString.copyFromUtf8("{\"args\": [\"" + Privileged.testbin()
+              + "\", \"exit\", \"5\"], \"cwd\": \"/\"}")))
+          .build());
+      int execPid = tasks.start(StartRequest.newBuilder().setId("running").setExecId("e").build()).getPid();
+      assertThat(execPid).isPositive().isNotEqualTo(runningPid);
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("running").setExecId("e").build()).getExitStatus())
+          .as("an exec of a restored task is our child").isEqualTo(5);
+      tasks.delete(DeleteRequest.newBuilder().setId("running").setExecId("e").build());
       tasks.kill(KillRequest.newBuilder().setId("running").setSignal(9).build());
       assertThat(tasks.wait(WaitRequest.newBuilder().setId("running").build()).getExitStatus())
           .as("adopted: its status from the kernel's exit notice").isEqualTo(128 + 9);

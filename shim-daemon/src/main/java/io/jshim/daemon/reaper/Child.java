@@ -79,6 +79,17 @@ public final class Child {
     return true;
   }
 
+  /**
+   * Whether the pid still names this process: a child until it is reaped (a zombie keeps its pid), an adopted process
+   * until its pidfd turns readable. For an adopted process, true means it was there at every moment before the call.
+   */
+  public synchronized boolean pidStillNamesIt() {
+    if (reaped) {
+      return false;
+    }
+    return pidfd < 0 || !posix.pidfdExited(pidfd);
+  }
+
   synchronized void markReaped() {
     reaped = true;
   }

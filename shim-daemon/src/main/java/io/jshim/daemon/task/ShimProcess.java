@@ -7,9 +7,11 @@ import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.spawn.HeldProcess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * One spawned process of a task and its state machine. Transitions happen under {@code lock}; the state is
@@ -129,14 +131,32 @@ final class ShimProcess {
   }
 
   /**
-   * Runs {@code action} while this process is certain not to be reaped, so {@code /proc/PID} names it.
+   * Runs {@code action} while {@code /proc/PID} is certain to be this process's. A child cannot be reaped meanwhile
+   * (the reaper waits). An adopted process can be reaped by its new parent at any moment, so the action runs first
+   * and counts only if the process is still there afterwards: then it was there all along. Otherwise the action's
+   * result goes to {@code undo}.
    *
-   * @throws ShimException FAILED_PRECONDITION if it has already exited
+   * @return what the action returned
+   * @throws ShimException FAILED_PRECONDITION if it has exited
    */
-  void whileAlive(Runnable action) {
-    if (!child.whileUnreaped(action)) {
-      throw ShimException.failedPrecondition("process " + pid() + " has exited (expected: running)");
+  <T> T whileAlive(Supplier<T> action, Consumer<T> undo) {
+    if (child.adopted()) {
+      T result = action.get();
+      if (!child.pidStillNamesIt()) {
+        undo.accept(result);
+        throw exitedMeanwhile();
+      }
+      return result;
     }
+    AtomicReference<T> result = new AtomicReference<>();
+    if (!child.whileUnreaped(() -> result.set(action.get()))) {
+      throw exitedMeanwhile();
+    }
+    return result.get();
+  }
+
+  private ShimException exitedMeanwhile() {
+    return ShimException.failedPrecondition("process " + pid() + " has exited (expected: running)");
   }
 
   /**

@@ -37,7 +37,6 @@ final class Task {
   private final Optional<Cgroup> cgroup;
   private final Optional<ContainerLog> containerLog;
   private final boolean rootfsMounted;
-  private final boolean restored;
   private final boolean terminal;
   private ShimProcess init;
   private long initStartTime;
@@ -53,10 +52,9 @@ final class Task {
   private volatile long oomKills;
 
   Task(String id, Path bundle, StdioPaths stdio, boolean terminal, Namespaces namespaces, Optional<String> rootfs,
-      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog, boolean rootfsMounted, boolean restored) {
+      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog, boolean rootfsMounted) {
     this.containerLog = containerLog;
     this.rootfsMounted = rootfsMounted;
-    this.restored = restored;
     this.id = id;
     this.bundle = bundle;
     this.stdio = stdio;
@@ -138,11 +136,6 @@ final class Task {
   /** Whether jshim mounted the Create's rootfs list on {@code <bundle>/rootfs} (and unmounts it at Delete). */
   boolean rootfsMounted() {
     return rootfsMounted;
-  }
-
-  /** Whether this task was found again after a daemon restart (its init is not our child). */
-  boolean restored() {
-    return restored;
   }
 
   /** Where the rootfs mounts are. */

@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +144,7 @@ public final class TaskService {
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
       Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup,
-          containerLog, !spec.rootfs().isEmpty(), false);
+          containerLog, !spec.rootfs().isEmpty());
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
       ShimProcess initProcess = launcher.launch(spec.stdio(), terminal, init.consoleSize(),
@@ -218,8 +217,7 @@ public final class TaskService {
         cgroup = Optional.empty();
       }
       Task task = new Task(id, record.bundle(), record.stdio(), record.terminal(),
-          Namespaces.create(record.namespaces()), record.rootfs(), cgroup, Optional.empty(), record.rootfsMounted(),
-          true);
+          Namespaces.create(record.namespaces()), record.rootfs(), cgroup, Optional.empty(), record.rootfsMounted());
       TaskRecord.ProcessRecord init = record.init();
       Child child = init.exit().map(exit -> reaper.exited(init.pid(), exit))
           .or(() -> adoptIfSame(init.pid(), init.startTime()))
@@ -347,11 +345,6 @@ public final class TaskService {
    */
   public void exec(String id, ExecRequest request) {
     Task task = registry.get(TaskIds.validate(id));
-    if (task.restored()) {
-      throw ShimException.failedPrecondition("cannot exec in task " + id + ": it was restored after a daemon "
-          + "restart, and its init is no longer our child, so its namespaces cannot be joined safely (expected: a "
-          + "task this daemon created)");
-    }
     String execId = TaskIds.validate(request.execId(), "exec_id");
     ProcessConfig config = ProcessReader.read(request.process());
     boolean terminal = request.terminal() || config.terminal();
@@ -365,16 +358,18 @@ public final class TaskService {
   private ShimProcess spawnExec(Task task, ExecProcess exec) {
     ProcessConfig p = exec.config();
     List<String> cgroupDirs = cgroupDirs(task.cgroup());
-    AtomicReference<ShimProcess> spawned = new AtomicReference<>();
-    // the namespaces are found through /proc/<init pid>: that pid must stay the init's while the helper joins them
-    task.init().whileAlive(() -> spawned.set(launcher.launch(exec.stdio(), exec.terminal(), p.consoleSize(), Optional.empty(),
+    // the namespaces are found through /proc/<init pid>: that pid must be the init's while the helper joins them;
+    // the exec is held before execve, so one that joined another process's namespaces is killed before it runs
+    ShimProcess spawned = task.init().whileAlive(() -> launcher.launch(exec.stdio(), exec.terminal(), p.consoleSize(),
+        Optional.empty(),
         fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
             Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal()),
         io -> io.drained(DRAIN_IDLE),
         new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.ExecStarted(task.id(), exec.id(), pid)),
-            exit -> { }, exit -> events.publish(new TaskEvent.Exited(task.id(), exec.id(), exit))))));
-    log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.get().pid());
-    return spawned.get();
+            exit -> { }, exit -> events.publish(new TaskEvent.Exited(task.id(), exec.id(), exit)))),
+        ShimProcess::delete);
+    log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.pid());
+    return spawned;
   }
 
   /** Freezes every process of a running task (cgroup freezer). */

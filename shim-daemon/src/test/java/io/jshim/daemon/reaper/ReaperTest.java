@@ -118,6 +118,16 @@ class ReaperTest {
   }
 
   @Test
+  void pidStillNamesIt_adoptedProcess_trueUntilItsPidfdTurnsReadable() {
+    Child child = reaper.adopt(350).orElseThrow();
+    assertThat(child.pidStillNamesIt()).isTrue();
+
+    posix.adoptedExits(350);
+
+    assertThat(child.pidStillNamesIt()).as("exited, perhaps reaped by its new parent and the pid reused").isFalse();
+  }
+
+  @Test
   void adopt_noSuchProcess_isEmpty() {
     posix.noSuchProcess(301);
 
