@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -58,7 +59,11 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
       if (!Files.isDirectory(dir)) {
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
-      replace(dir, CLEANUP, cleanupLines(record).getBytes(StandardCharsets.UTF_8));
+      byte[] cleanup = cleanupLines(record).getBytes(StandardCharsets.UTF_8);
+      // the init and its cgroup never change after Create: only the first save writes this file
+      if (!holds(dir.resolve(CLEANUP), cleanup)) {
+        replace(dir, CLEANUP, cleanup);
+      }
       replace(dir, RECORD, JSON.writeValueAsBytes(StoredTask.of(record)));
       syncDirectory(dir);
     } catch (IOException e) {
@@ -143,6 +148,14 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
+    }
+  }
+
+  private static boolean holds(Path file, byte[] content) throws IOException {
+    try {
+      return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 

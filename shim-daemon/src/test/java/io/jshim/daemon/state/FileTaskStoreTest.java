@@ -63,6 +63,20 @@ class FileTaskStoreTest {
   }
 
   @Test
+  void save_laterPhaseOfTheSameInit_leavesTheCleanupFileAsItWas() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    store.save(record("a", new ProcessRecord(100, 5000, Phase.CREATED, Optional.empty())));
+    Object inode = Files.getAttribute(dir.resolve("tasks/a/cleanup"), "unix:ino");
+
+    store.save(record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty())));
+
+    assertThat(Files.getAttribute(dir.resolve("tasks/a/cleanup"), "unix:ino")).as("not replaced").isEqualTo(inode);
+    store.save(record("a", new ProcessRecord(200, 6000, Phase.RUNNING, Optional.empty())));
+    assertThat(Files.readAllLines(dir.resolve("tasks/a/cleanup"))).as("replaced once it differs")
+        .contains("init 200 6000");
+  }
+
+  @Test
   void save_cleanupFile_listsInitAndEveryCgroupDirectory() throws Exception {
     FileTaskStore store = FileTaskStore.in(dir);
 
