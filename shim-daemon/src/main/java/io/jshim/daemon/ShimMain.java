@@ -1,6 +1,8 @@
 package io.jshim.daemon;
 
 import io.jshim.daemon.config.ShimConfig;
+import io.jshim.daemon.server.ShimServer;
+import io.jshim.daemon.sys.JnrPosix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,6 @@ import picocli.CommandLine.Option;
 @Command(name = "jshim-daemon", mixinStandardHelpOptions = true, version = ShimDaemon.VERSION,
     description = "Serve containerd's shim task API over gRPC on a Unix socket.")
 public final class ShimMain implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(ShimMain.class);
 
   @Option(names = "--socket", required = true, paramLabel = "PATH", description = "Unix socket to listen on (absolute path).")
   Path socket;
@@ -70,7 +71,15 @@ public final class ShimMain implements Callable<Integer> {
           + "process.oomScoreAdj inherit it. Default: leave it as inherited.")
   Integer oomScoreAdj;
 
+  // not a static field: class initialisation would start logging before main() starts the native loads
+  private static Logger log() {
+    return LoggerFactory.getLogger(ShimMain.class);
+  }
+
   public static void main(String[] args) {
+    // the native parts load on the second core while the command line and logging start on this one
+    JnrPosix.startLoading();
+    ShimServer.startLoadingTransport();
     System.exit(new CommandLine(new ShimMain()).execute(args));
   }
 
@@ -95,7 +104,7 @@ public final class ShimMain implements Callable<Integer> {
       try {
         Files.writeString(Path.of("/proc/self/oom_score_adj"), oomScoreAdj.toString());
       } catch (IOException e) {
-        log.error("cannot start: --oom-score-adj {}: cannot write /proc/self/oom_score_adj ({}; lowering it needs "
+        log().error("cannot start: --oom-score-adj {}: cannot write /proc/self/oom_score_adj ({}; lowering it needs "
             + "CAP_SYS_RESOURCE)", oomScoreAdj, e.getMessage());
         return 1;
       }
@@ -109,7 +118,7 @@ public final class ShimMain implements Callable<Integer> {
     try {
       daemon = ShimDaemon.start(config);
     } catch (IllegalStateException | IllegalArgumentException e) {
-      log.error("cannot start: {}", e.getMessage());
+      log().error("cannot start: {}", e.getMessage());
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "jshim-shutdown"));

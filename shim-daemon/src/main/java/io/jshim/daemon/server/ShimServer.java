@@ -56,6 +56,16 @@ public final class ShimServer implements AutoCloseable {
   }
 
   /**
+   * Loads Netty's epoll transport (its native library is unpacked and loaded on first use) on a thread of its own,
+   * so that the daemon's other start-up work overlaps it; {@link #start} then finds it loaded.
+   */
+  public static void startLoadingTransport() {
+    Thread thread = new Thread(Epoll::isAvailable, "jshim-netty-load");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
    * Binds {@code socket} (mode 0600; its directory is created 0700 if missing) and starts serving.
    *
    * @throws IllegalStateException if a live server already listens on {@code socket}

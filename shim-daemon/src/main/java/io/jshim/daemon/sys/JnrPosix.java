@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -19,6 +21,8 @@ import jnr.posix.util.DefaultPOSIXHandler;
 
 /** {@link Posix} on jnr-posix plus a few jnr-ffi bindings; the only class family that touches JNR. */
 public final class JnrPosix implements Posix {
+  private static volatile CompletableFuture<JnrPosix> early;
+
   private final POSIX posix;
   private final LinuxLibC libc;
   private final Runtime runtime;
@@ -29,8 +33,48 @@ public final class JnrPosix implements Posix {
     this.runtime = Runtime.getRuntime(libc);
   }
 
-  /** Loads the native bindings; fails loudly instead of falling back to jnr's pure-Java emulation. */
+  /**
+   * Loads the native bindings; fails loudly instead of falling back to jnr's pure-Java emulation. After
+   * {@link #startLoading()}, waits for that load and returns its result.
+   */
   public static JnrPosix load() {
+    CompletableFuture<JnrPosix> started = early;
+    if (started == null) {
+      return loadNow();
+    }
+    try {
+      return started.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts loading the bindings on a thread of its own, for {@link #load()} to pick up: at daemon start-up jnr
+   * (its stub library, jnr-posix's constants) then loads on the second core while logging and the command line
+   * initialise on the first.
+   */
+  public static void startLoading() {
+    CompletableFuture<JnrPosix> loading = new CompletableFuture<>();
+    early = loading;
+    Thread thread = new Thread(() -> {
+      try {
+        loading.complete(loadNow());
+      } catch (RuntimeException | Error e) {
+        loading.completeExceptionally(e);
+      }
+    }, "jshim-jnr-load");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static JnrPosix loadNow() {
     POSIX posix = POSIXFactory.getNativePOSIX(new DefaultPOSIXHandler());
     LinuxLibC libc = LibraryLoader.create(LinuxLibC.class).load("c");
     return new JnrPosix(posix, libc);
