@@ -124,6 +124,49 @@ class DaemonRestartTest {
   }
 
   @Test
+  void restart_withContainerdEvents_exitOfEveryRestoredTaskIsForwarded() throws Exception {
+    Privileged.assumeRoot();
+    Files.createDirectories(dir.resolve("logs"));
+    Process first = startDaemonProcess();
+    int runningPid;
+    ManagedChannel channel = channel();
+    try {
+      TaskGrpc.TaskBlockingStub tasks = TaskGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+      create(tasks, "exited", "exit", "3");
+      tasks.start(StartRequest.newBuilder().setId("exited").build());
+      tasks.wait(WaitRequest.newBuilder().setId("exited").build());
+      create(tasks, "running", "sleep", "600");
+      runningPid = tasks.start(StartRequest.newBuilder().setId("running").build()).getPid();
+      // the exit of "exited" may have reached no containerd: this daemon had none
+      first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    } finally {
+      channel.shutdownNow();
+    }
+
+    try (ContainerdEvents events = ContainerdEvents.start(dir.resolve("run/containerd-events.sock"))) {
+      Process second = startDaemonProcess("--events-address", events.socket().toString(), "--namespace", "restart");
+      channel = channel();
+      try {
+        TaskGrpc.TaskBlockingStub tasks = TaskGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        assertThat(events.awaitExit("exited").getExitStatus()).as("sent again by the restored daemon").isEqualTo(3);
+        assertThat(events.exitOf("running", "running")).as("still running").isEmpty();
+
+        tasks.kill(KillRequest.newBuilder().setId("running").setSignal(9).build());
+
+        assertThat(events.awaitExit("running").getExitStatus()).isEqualTo(128 + 9);
+        assertThat(events.awaitExit("running").getPid()).isEqualTo(runningPid);
+        tasks.delete(DeleteRequest.newBuilder().setId("exited").build());
+        tasks.delete(DeleteRequest.newBuilder().setId("running").build());
+      } finally {
+        channel.shutdownNow();
+        second.destroy();
+        second.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    assertThat(cgroupDirs()).as("every task cgroup removed").isEmpty();
+  }
+
+  @Test
   void restart_recordsAreReadable_taskJsonHasTheExit() throws Exception {
     Privileged.assumeRoot();
     try (DaemonFixture daemon = DaemonFixture.start(dir)) {
@@ -190,13 +233,18 @@ class DaemonRestartTest {
     }
   }
 
-  private Process startDaemonProcess() throws IOException, InterruptedException {
+  private Process startDaemonProcess(String... extraArgs) throws IOException, InterruptedException {
     Path socket = dir.resolve("run/jshim.sock");
-    Process daemon = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    Files.deleteIfExists(socket);
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.jshim.daemon.ShimMain", "--socket", socket.toString(),
         "--state-dir", dir.resolve("state").toString(), "--helper", Privileged.helper().toString(),
-        "--log-root", dir.resolve("logs").toString()))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("first-daemon.log").toFile()).start();
+        "--log-root", dir.resolve("logs").toString()));
+    command.addAll(List.of(extraArgs));
+    Process daemon = new ProcessBuilder(command)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("first-daemon.log").toFile()))
+        .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(socket)) {
       if (!daemon.isAlive() || System.nanoTime() > deadline) {
