@@ -61,27 +61,24 @@ final class Adoptions {
   }
 
   Optional<Child> adopt(int pid) {
+    // one critical section: a sweep in between would find nothing adopted and stop the listener
     synchronized (lock) {
       // subscribed before the process is looked at: an exit after the pidfd shows it alive has its notice
       if (listener == null) {
         listener = Listener.start(this);
       }
-    }
-    OptionalInt pidfd = posix.pidfdOpen(pid);
-    if (pidfd.isEmpty()) {
-      synchronized (lock) {
+      OptionalInt pidfd = posix.pidfdOpen(pid);
+      if (pidfd.isEmpty()) {
         stopListeningIfIdle();
+        return Optional.empty();
       }
-      return Optional.empty();
-    }
-    Child child = new Child(pid, posix, pidfd.getAsInt());
-    synchronized (lock) {
+      Child child = new Child(pid, posix, pidfd.getAsInt());
       if (byPid.putIfAbsent(pid, new Adopted(child)) != null) {
         posix.closeQuietly(pidfd.getAsInt());
         throw new IllegalStateException("pid " + pid + " is already adopted");
       }
+      return Optional.of(child);
     }
-    return Optional.of(child);
   }
 
   void release(Child child) {
