@@ -139,13 +139,6 @@ final class Adoptions {
     }
   }
 
-  /** Number of processes watched. */
-  int size() {
-    synchronized (lock) {
-      return byPid.size();
-    }
-  }
-
   private void onNotices(List<ExitNotices.Notice> notices) {
     synchronized (lock) {
       for (ExitNotices.Notice notice : notices) {
