@@ -46,6 +46,7 @@ class DaemonRestartTest {
     Files.createDirectories(dir.resolve("logs"));
     Process first = startDaemonProcess();
     int runningPid;
+    int longExecPid;
     ManagedChannel channel = channel();
     try {
       TaskGrpc.TaskBlockingStub tasks = TaskGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
@@ -54,6 +55,8 @@ class DaemonRestartTest {
       assertThat(tasks.wait(WaitRequest.newBuilder().setId("exited").build()).getExitStatus()).isEqualTo(3);
       create(tasks, "running", "sleep", "600");
       runningPid = tasks.start(StartRequest.newBuilder().setId("running").build()).getPid();
+      tasks.exec(execRequest("running", "long", "sleep", "600"));
+      longExecPid = tasks.start(StartRequest.newBuilder().setId("running").setExecId("long").build()).getPid();
       // ends by itself after the restart, its main thread long gone: the last thread's status is the process's
       create(tasks, "ending", "last-thread", "4", "6");
       tasks.start(StartRequest.newBuilder().setId("ending").build());
@@ -83,13 +86,19 @@ class DaemonRestartTest {
       StateResponse running = state(tasks, "running");
       assertThat(running.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
       assertThat(running.getPid()).isEqualTo(runningPid);
+      // the exec that ran when the daemon died: adopted like the init, its status from the exit notice
+      StateResponse longExec = tasks.state(StateRequest.newBuilder().setId("running").setExecId("long").build());
+      assertThat(longExec.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
+      assertThat(longExec.getPid()).isEqualTo(longExecPid);
+      tasks.kill(KillRequest.newBuilder().setId("running").setExecId("long").setSignal(9).build());
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("running").setExecId("long").build()).getExitStatus())
+          .isEqualTo(128 + 9);
+      tasks.delete(DeleteRequest.newBuilder().setId("running").setExecId("long").build());
+      assertThat(Files.readString(dir.resolve("state/tasks/running/task.json"))).as("the deleted exec's record goes")
+          .doesNotContain("\"long\"");
+
       // an exec joins the adopted init's namespaces; it counts only if the init's pidfd is still live afterwards
-      tasks.exec(ExecProcessRequest.newBuilder().setId("running").setExecId("e")
-          .setSpec(com.google.protobuf.Any.newBuilder()
-          .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
-          .setValue(com.google.protobuf.ByteString.copyFromUtf8("{\"args\": [\"" + Privileged.testbin()
-              + "\", \"exit\", \"5\"], \"cwd\": \"/\"}")))
-          .build());
+      tasks.exec(execRequest("running", "e", "exit", "5"));
       int execPid = tasks.start(StartRequest.newBuilder().setId("running").setExecId("e").build()).getPid();
       assertThat(execPid).isPositive().isNotEqualTo(runningPid);
       assertThat(tasks.wait(WaitRequest.newBuilder().setId("running").setExecId("e").build()).getExitStatus())
@@ -263,6 +272,16 @@ class DaemonRestartTest {
     List<String> argv = Stream.concat(Stream.of(Privileged.testbin().toString()), Stream.of(args)).toList();
     Path bundle = new DaemonFixture.BundleBuilder(dir.resolve("bundle-" + id), argv).namespaces("pid").write();
     tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build());
+  }
+
+  private static ExecProcessRequest execRequest(String id, String execId, String... args) {
+    String argv = Stream.concat(Stream.of(Privileged.testbin().toString()), Stream.of(args))
+        .map(a -> "\"" + a + "\"").collect(java.util.stream.Collectors.joining(", "));
+    return ExecProcessRequest.newBuilder().setId(id).setExecId(execId)
+        .setSpec(com.google.protobuf.Any.newBuilder()
+            .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+            .setValue(com.google.protobuf.ByteString.copyFromUtf8("{\"args\": [" + argv + "], \"cwd\": \"/\"}")))
+        .build();
   }
 
   private static StateResponse state(TaskGrpc.TaskBlockingStub tasks, String id) {

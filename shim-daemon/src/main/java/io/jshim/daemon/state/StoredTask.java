@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record StoredTask(int version, String id, String bundle, String stdin, String stdout, String stderr, boolean terminal,
     Set<String> namespaces, String rootfs, String cgroupsPath, List<String> cgroupDirs, boolean rootfsMounted,
-    StoredProcess init) {
+    StoredProcess init, List<StoredExec> execs) {
   /** Bumped when a change makes old files mean something else. */
   static final int VERSION = 1;
 
@@ -31,11 +31,24 @@ record StoredTask(int version, String id, String bundle, String stdin, String st
           p.exit().map(ExitStatus::status).orElse(null), p.exit().map(e -> e.exitedAt().toString()).orElse(null));
     }
 
-    TaskRecord.ProcessRecord toRecord() {
-      TaskRecord.Phase p = TaskRecord.Phase.valueOf(required(phase, "init.phase").toUpperCase(java.util.Locale.ROOT));
+    TaskRecord.ProcessRecord toRecord(String field) {
+      TaskRecord.Phase p = TaskRecord.Phase.valueOf(required(phase, field + ".phase").toUpperCase(java.util.Locale.ROOT));
       Optional<ExitStatus> exit = exitStatus == null ? Optional.empty()
-          : Optional.of(new ExitStatus(pid, exitStatus, Instant.parse(required(exitedAt, "init.exitedAt"))));
+          : Optional.of(new ExitStatus(pid, exitStatus, Instant.parse(required(exitedAt, field + ".exitedAt"))));
       return new TaskRecord.ProcessRecord(pid, startTime, p, exit);
+    }
+  }
+
+  /** A started exec: its exec id and its process. */
+  record StoredExec(String id, StoredProcess process) {
+    static StoredExec of(TaskRecord.ExecRecord e) {
+      return new StoredExec(e.id(), StoredProcess.of(e.process()));
+    }
+
+    TaskRecord.ExecRecord toRecord() {
+      String execId = required(id, "execs[].id");
+      return new TaskRecord.ExecRecord(execId, required(process, "execs[" + execId + "].process")
+          .toRecord("execs[" + execId + "].process"));
     }
   }
 
@@ -43,7 +56,8 @@ record StoredTask(int version, String id, String bundle, String stdin, String st
     return new StoredTask(VERSION, r.id(), r.bundle().toString(), r.stdio().stdin(), r.stdio().stdout(),
         r.stdio().stderr(), r.terminal(), r.namespaces().stream().map(Namespace::name)
             .collect(Collectors.toCollection(TreeSet::new)), r.rootfs().orElse(null), r.cgroupsPath().orElse(null),
-        r.cgroupDirs(), r.rootfsMounted(), StoredProcess.of(r.init()));
+        r.cgroupDirs(), r.rootfsMounted(), StoredProcess.of(r.init()),
+        r.execs().isEmpty() ? null : r.execs().stream().map(StoredExec::of).toList());
   }
 
   TaskRecord toRecord() {
@@ -54,7 +68,8 @@ record StoredTask(int version, String id, String bundle, String stdin, String st
         new StdioPaths(orEmpty(stdin), orEmpty(stdout), orEmpty(stderr)), terminal,
         namespaces == null ? Set.of() : namespaces.stream().map(Namespace::valueOf).collect(Collectors.toSet()),
         Optional.ofNullable(rootfs), Optional.ofNullable(cgroupsPath), cgroupDirs == null ? List.of() : cgroupDirs,
-        rootfsMounted, required(init, "init").toRecord());
+        rootfsMounted, required(init, "init").toRecord("init"),
+        execs == null ? List.of() : execs.stream().map(StoredExec::toRecord).toList());
   }
 
   private static <T> T required(T value, String field) {

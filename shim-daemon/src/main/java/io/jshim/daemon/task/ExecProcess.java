@@ -6,6 +6,7 @@ import io.jshim.daemon.reaper.ExitStatus;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,8 @@ final class ExecProcess {
   private final Object lock = new Object();
   private volatile ShimProcess process;
   private volatile boolean deleted;
+  private volatile long startTime;
+  private volatile ExitStatus reapedExit;
 
   ExecProcess(String id, ProcessConfig config, StdioPaths stdio, boolean terminal) {
     this.id = id;
@@ -32,12 +35,50 @@ final class ExecProcess {
     this.terminal = terminal;
   }
 
+  /**
+   * An exec a previous daemon started, found again after a restart: already started, so it never spawns and needs
+   * no process spec.
+   *
+   * @param startTime its start time in clock ticks since boot, as recorded
+   * @param process makes its process, whose hooks may refer to the exec
+   */
+  static ExecProcess restored(String id, long startTime, Function<ExecProcess, ShimProcess> process) {
+    ExecProcess exec = new ExecProcess(id, null, StdioPaths.none(), false);
+    exec.startTime = startTime;
+    ShimProcess restored = process.apply(exec);
+    exec.process = restored;
+    exec.started.complete(restored);
+    return exec;
+  }
+
   String id() {
     return id;
   }
 
   ProcessConfig config() {
+    if (config == null) {
+      throw new IllegalStateException("exec " + id + " was restored after a restart and has no process spec");
+    }
     return config;
+  }
+
+  /** The process's start time in clock ticks since boot (with its pid, its identity on disk); 0 until spawned. */
+  long startTime() {
+    return startTime;
+  }
+
+  /** Set right after the spawn, while the process is held (so {@code /proc/PID} is its). */
+  void spawned(long startTime) {
+    this.startTime = startTime;
+  }
+
+  /** The exit from the moment the process was reaped, before it is published; null until then. */
+  ExitStatus reapedExit() {
+    return reapedExit;
+  }
+
+  void reaped(ExitStatus exit) {
+    reapedExit = exit;
   }
 
   StdioPaths stdio() {

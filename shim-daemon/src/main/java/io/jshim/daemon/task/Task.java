@@ -104,21 +104,27 @@ final class Task {
   }
 
   private TaskRecord record() {
-    ExitStatus reaped = initReaped;
-    ProcessState state = init.state();
-    TaskRecord.ProcessRecord process;
-    if (reaped != null) {
-      process = new TaskRecord.ProcessRecord(init.pid(), initStartTime, TaskRecord.Phase.STOPPED, Optional.of(reaped));
-    } else if (state instanceof ProcessState.Stopped stopped) {
-      process = new TaskRecord.ProcessRecord(init.pid(), initStartTime, TaskRecord.Phase.STOPPED,
-          Optional.of(stopped.exit()));
-    } else {
-      process = new TaskRecord.ProcessRecord(init.pid(), initStartTime,
-          state instanceof ProcessState.Created ? TaskRecord.Phase.CREATED : TaskRecord.Phase.RUNNING, Optional.empty());
+    List<TaskRecord.ExecRecord> started = new ArrayList<>();
+    synchronized (execLock) {
+      for (ExecProcess exec : execs.values()) {
+        exec.process().ifPresent(p -> started.add(
+            new TaskRecord.ExecRecord(exec.id(), recordOf(p, exec.startTime(), exec.reapedExit()))));
+      }
     }
     return new TaskRecord(id, bundle, stdio, terminal, namespaces.created(), rootfs, cgroup.map(Cgroup::path),
         cgroup.map(c -> c.procsDirs().stream().map(Path::toString).toList()).orElse(List.of()),
-        rootfsMounted, process);
+        rootfsMounted, recordOf(init, initStartTime, initReaped), started);
+  }
+
+  // reaped: the exit from the moment of the reap, before the process publishes it
+  private static TaskRecord.ProcessRecord recordOf(ShimProcess process, long startTime, ExitStatus reaped) {
+    ProcessState state = process.state();
+    ExitStatus exit = reaped != null ? reaped : state instanceof ProcessState.Stopped stopped ? stopped.exit() : null;
+    if (exit != null) {
+      return new TaskRecord.ProcessRecord(process.pid(), startTime, TaskRecord.Phase.STOPPED, Optional.of(exit));
+    }
+    return new TaskRecord.ProcessRecord(process.pid(), startTime,
+        state instanceof ProcessState.Created ? TaskRecord.Phase.CREATED : TaskRecord.Phase.RUNNING, Optional.empty());
   }
 
   String id() {
@@ -184,6 +190,13 @@ final class Task {
       if (execs.containsKey(exec.id())) {
         throw ShimException.alreadyExists("exec " + exec.id() + " already exists in task " + id);
       }
+      execs.put(exec.id(), exec);
+    }
+  }
+
+  /** Puts back an exec a previous daemon started (restore, before the task is published). */
+  void restoreExec(ExecProcess exec) {
+    synchronized (execLock) {
       execs.put(exec.id(), exec);
     }
   }

@@ -17,10 +17,11 @@ import java.util.Set;
  * @param cgroupsPath the OCI cgroupsPath of the task's cgroup; empty when it has none
  * @param cgroupDirs every directory of that cgroup (one per v1 hierarchy), for a cleanup without the daemon
  * @param rootfsMounted whether jshim mounted the rootfs list on {@code <bundle>/rootfs} (it unmounts at Delete)
+ * @param execs the exec processes that have been started and not yet deleted
  */
 public record TaskRecord(String id, Path bundle, StdioPaths stdio, boolean terminal, Set<Namespace> namespaces,
     Optional<String> rootfs, Optional<String> cgroupsPath, List<String> cgroupDirs, boolean rootfsMounted,
-    ProcessRecord init) {
+    ProcessRecord init, List<ExecRecord> execs) {
   public TaskRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(bundle, "bundle");
@@ -30,6 +31,15 @@ public record TaskRecord(String id, Path bundle, StdioPaths stdio, boolean termi
     Objects.requireNonNull(cgroupsPath, "cgroupsPath");
     cgroupDirs = List.copyOf(cgroupDirs);
     Objects.requireNonNull(init, "init");
+    execs = List.copyOf(execs);
+  }
+
+  /** A started exec process of the task, under its exec id. */
+  public record ExecRecord(String id, ProcessRecord process) {
+    public ExecRecord {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(process, "process");
+    }
   }
 
   /**

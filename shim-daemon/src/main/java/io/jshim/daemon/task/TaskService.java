@@ -218,15 +218,13 @@ public final class TaskService {
       }
       Task task = new Task(id, record.bundle(), record.stdio(), record.terminal(),
           Namespaces.create(record.namespaces()), record.rootfs(), cgroup, Optional.empty(), record.rootfsMounted());
+      // execs first: the init's exit, perhaps known already, waits for theirs
+      for (TaskRecord.ExecRecord exec : record.execs()) {
+        task.restoreExec(restoreExec(task, exec));
+      }
       TaskRecord.ProcessRecord init = record.init();
-      Child child = init.exit().map(exit -> reaper.exited(init.pid(), exit))
-          .or(() -> adoptIfSame(init.pid(), init.startTime()))
-          .orElseGet(() -> {
-            log.warn("task {}: init {} ended while no daemon watched it; its exit status is unknown", id, init.pid());
-            return reaper.exited(init.pid(), new ExitStatus(init.pid(), ExitStatus.UNKNOWN, clock.instant()));
-          });
-      ProcessIo io = ProcessIo.open(StdioPaths.none(), false, Optional.empty(), ioLoop);
-      io.close();
+      Child child = restoredChild("task " + id + ": init", init);
+      ProcessIo io = closedIo();
       task.setInit(ShimProcess.restored(child, io, init.phase() != TaskRecord.Phase.CREATED,
           exit -> settleInit(task, io), initHooks(task)), init.startTime());
       // an exit learnt just now (gone while unwatched) is recorded, so the next restart reports the same
@@ -238,6 +236,31 @@ public final class TaskService {
       registry.remove(id);
       throw e;
     }
+  }
+
+  private ExecProcess restoreExec(Task task, TaskRecord.ExecRecord record) {
+    TaskRecord.ProcessRecord p = record.process();
+    Child child = restoredChild("task " + task.id() + ": exec " + record.id(), p);
+    return ExecProcess.restored(record.id(), p.startTime(), exec -> ShimProcess.restored(child, closedIo(),
+        p.phase() != TaskRecord.Phase.CREATED, exit -> CompletableFuture.completedFuture(null),
+        execHooks(task, exec)));
+  }
+
+  // exited and recorded, running and adopted, or gone while no daemon watched (its status unknown)
+  private Child restoredChild(String what, TaskRecord.ProcessRecord p) {
+    return p.exit().map(exit -> reaper.exited(p.pid(), exit))
+        .or(() -> adoptIfSame(p.pid(), p.startTime()))
+        .orElseGet(() -> {
+          log.warn("{} {} ended while no daemon watched it; its exit status is unknown", what, p.pid());
+          return reaper.exited(p.pid(), new ExitStatus(p.pid(), ExitStatus.UNKNOWN, clock.instant()));
+        });
+  }
+
+  // the stdio of a restored process: its pumps died with the previous daemon
+  private ProcessIo closedIo() {
+    ProcessIo io = ProcessIo.open(StdioPaths.none(), false, Optional.empty(), ioLoop);
+    io.close();
+    return io;
   }
 
   // the pid still names the recorded process, before and after its pidfd was opened
@@ -364,12 +387,21 @@ public final class TaskService {
         Optional.empty(),
         fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
             Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal()),
-        io -> io.drained(DRAIN_IDLE),
-        new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.ExecStarted(task.id(), exec.id(), pid)),
-            exit -> { }, exit -> events.publish(new TaskEvent.Exited(task.id(), exec.id(), exit)))),
+        io -> io.drained(DRAIN_IDLE), execHooks(task, exec)),
         ShimProcess::delete);
+    // held before execve, so unreaped: /proc/PID is this process
+    exec.spawned(proc.startTime(spawned.pid()).orElse(0L));
     log.info("task {}: started exec {} with pid {}", task.id(), exec.id(), spawned.pid());
     return spawned;
+  }
+
+  private ShimProcess.Hooks execHooks(Task task, ExecProcess exec) {
+    return new ShimProcess.Hooks(pid -> events.publish(new TaskEvent.ExecStarted(task.id(), exec.id(), pid)),
+        exit -> {
+          exec.reaped(exit);
+          persistQuietly(task);
+        },
+        exit -> events.publish(new TaskEvent.Exited(task.id(), exec.id(), exit)));
   }
 
   /** Freezes every process of a running task (cgroup freezer). */
@@ -417,7 +449,10 @@ public final class TaskService {
       return task.init().pid();
     }
     ExecProcess exec = task.exec(TaskIds.validate(execId, "exec_id"));
-    return task.startExec(exec, () -> spawnExec(task, exec));
+    int pid = task.startExec(exec, () -> spawnExec(task, exec));
+    // outside the task's exec lock, which the record takes after its own
+    persistQuietly(task);
+    return pid;
   }
 
   /**
@@ -464,6 +499,7 @@ public final class TaskService {
       ExecProcess exec = task.exec(TaskIds.validate(execId, "exec_id"));
       return exec.delete().thenApply(exit -> {
         task.removeExec(exec.id());
+        persistQuietly(task);
         return exit;
       });
     }

@@ -31,7 +31,7 @@ class FileTaskStoreTest {
   private static TaskRecord record(String id, ProcessRecord init) {
     return new TaskRecord(id, Path.of("/run/bundles/" + id), new StdioPaths("/fifo/in", "/fifo/out", ""), false,
         Set.of(Namespace.PID, Namespace.MOUNT), Optional.of("rootfs"), Optional.of("jshim/" + id),
-        List.of("/sys/fs/cgroup/pids/jshim/" + id, "/sys/fs/cgroup/memory/jshim/" + id), true, init);
+        List.of("/sys/fs/cgroup/pids/jshim/" + id, "/sys/fs/cgroup/memory/jshim/" + id), true, init, List.of());
   }
 
   @Test
@@ -45,6 +45,31 @@ class FileTaskStoreTest {
     store.save(exited);
 
     assertThat(FileTaskStore.in(dir).load()).containsExactlyInAnyOrder(running, exited);
+  }
+
+  @Test
+  void saveThenLoad_recordWithExecs_roundTripsEveryExec() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    TaskRecord base = record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty()));
+    TaskRecord withExecs = new TaskRecord(base.id(), base.bundle(), base.stdio(), base.terminal(), base.namespaces(),
+        base.rootfs(), base.cgroupsPath(), base.cgroupDirs(), base.rootfsMounted(), base.init(), List.of(
+            new TaskRecord.ExecRecord("e1", new ProcessRecord(110, 5100, Phase.RUNNING, Optional.empty())),
+            new TaskRecord.ExecRecord("e2", new ProcessRecord(111, 5101, Phase.STOPPED,
+                Optional.of(new ExitStatus(111, 5, AT))))));
+
+    store.save(withExecs);
+
+    assertThat(FileTaskStore.in(dir).load()).containsExactly(withExecs);
+    assertThat(Files.readString(dir.resolve("tasks/a/task.json"))).contains("\"execs\"", "\"e2\"");
+  }
+
+  @Test
+  void load_recordWithoutExecs_hasNone() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    store.save(record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty())));
+
+    assertThat(Files.readString(dir.resolve("tasks/a/task.json"))).doesNotContain("execs");
+    assertThat(store.load()).singleElement().satisfies(r -> assertThat(r.execs()).isEmpty());
   }
 
   @Test
