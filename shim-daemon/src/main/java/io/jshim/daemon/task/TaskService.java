@@ -187,7 +187,8 @@ public final class TaskService {
    * Takes back the tasks a previous daemon recorded (at start, before serving): an exited init reports its
    * recorded exit; a running one is found again by pid and start time and watched through a pidfd, its exit
    * status read from the kernel's exit notices (see {@code Reaper#adopt}); one that is gone without a recorded
-   * exit is reported exited with {@link ExitStatus#UNKNOWN} now. Their stdio pumps, terminals and container logs are not
+   * exit is reported exited with {@link ExitStatus#UNKNOWN} now. Started exec processes come back the same way.
+   * Their stdio pumps, terminals and container logs are not
    * restored (they died with the previous daemon); a FIFO the process writes itself keeps working.
    *
    * @return how many tasks were restored
