@@ -205,6 +205,8 @@ final class FakePosix implements Posix {
   // exit notices: null until a test offers them, so by default the kernel "refuses" the subscription
   private java.util.concurrent.BlockingQueue<ExitNotices.Notice> notices;
   private int subscriptions;
+  private int noticesRead;
+  private int handedOut;
   private int closedSubscriptions;
 
   /** Lets {@link #exitNotices()} subscribe; notices then come from {@link #notice}. */
@@ -214,11 +216,23 @@ final class FakePosix implements Posix {
 
   /** The kernel sends a notice: the thread {@code thread} of process {@code pid} exited with {@code raw}. */
   void notice(int pid, int thread, int raw) {
+    notices(new ExitNotices.Notice(pid, thread, raw));
+  }
+
+  /** The kernel sends these notices at once: one read gets them all. */
+  void notices(ExitNotices.Notice... sent) {
     java.util.concurrent.BlockingQueue<ExitNotices.Notice> queue;
     synchronized (this) {
       queue = notices;
     }
-    queue.add(new ExitNotices.Notice(pid, thread, raw));
+    synchronized (queue) {
+      queue.addAll(List.of(sent));
+    }
+  }
+
+  /** How many notices the reader has taken and acted on (it came back for more) so far. */
+  synchronized int noticesRead() {
+    return noticesRead;
   }
 
   synchronized int subscriptions() {
@@ -239,15 +253,25 @@ final class FakePosix implements Posix {
     return new ExitNotices() {
       @Override
       public List<Notice> read(Duration timeout) {
+        synchronized (FakePosix.this) {
+          // the reader is back: it has acted on the previous batch
+          noticesRead += handedOut;
+          handedOut = 0;
+        }
         List<Notice> read = new ArrayList<>();
         try {
           Notice first = queue.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
           if (first != null) {
             read.add(first);
-            queue.drainTo(read);
+            synchronized (queue) {
+              queue.drainTo(read);
+            }
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+        }
+        synchronized (FakePosix.this) {
+          handedOut = read.size();
         }
         return read;
       }

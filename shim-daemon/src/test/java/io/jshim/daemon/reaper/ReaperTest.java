@@ -2,6 +2,7 @@ package io.jshim.daemon.reaper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.daemon.sys.ExitNotices;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -46,6 +47,7 @@ class ReaperTest {
     posix.offerExitNotices();
     Child child = reaper.adopt(310).orElseThrow();
     posix.notice(310, 311, 0);
+    awaitNoticesRead(1);
     assertThat(child.exit()).as("a thread's notice while the process runs").isNotDone();
 
     posix.adoptedExits(310);
@@ -63,8 +65,7 @@ class ReaperTest {
     Child child = reaper.adopt(320).orElseThrow();
 
     posix.adoptedExits(320);
-    posix.notice(320, 322, 0);
-    posix.notice(320, 320, 5 << 8);
+    posix.notices(new ExitNotices.Notice(320, 322, 0), new ExitNotices.Notice(320, 320, 5 << 8));
 
     assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(320, 5, NOW));
   }
@@ -88,11 +89,18 @@ class ReaperTest {
     posix.offerExitNotices();
     Child child = reaper.adopt(340).orElseThrow();
 
-    posix.notice(341, 341, 3 << 8);
     posix.adoptedExits(340);
-    posix.notice(340, 340, 4 << 8);
+    posix.notices(new ExitNotices.Notice(341, 341, 3 << 8), new ExitNotices.Notice(340, 340, 4 << 8));
 
     assertThat(child.exit().get(5, TimeUnit.SECONDS)).isEqualTo(new ExitStatus(340, 4, NOW));
+  }
+
+  private void awaitNoticesRead(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (posix.noticesRead() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(posix.noticesRead()).isEqualTo(count);
   }
 
   private void awaitClosedSubscriptions(int count) throws InterruptedException {
