@@ -3,6 +3,7 @@
  * shim_delete.h).
  */
 #include "shim_delete.h"
+#include "task_files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -107,34 +108,6 @@ safe_id (const char *id)
 {
   return id != NULL && *id != '\0' && strchr (id, '/') == NULL
          && strcmp (id, ".") != 0 && strcmp (id, "..") != 0;
-}
-
-/* Field 22 of /proc/PID/stat (start time in clock ticks), or -1. */
-static long long
-start_time_of (long pid)
-{
-  char path[64], buf[1024], *p;
-  int fd, field;
-  ssize_t n;
-
-  snprintf (path, sizeof (path), "/proc/%ld/stat", pid);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  n = read (fd, buf, sizeof (buf) - 1);
-  close (fd);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
-  /* the command name may hold spaces and ')': fields start after the
-     last ')' */
-  p = strrchr (buf, ')');
-  if (p == NULL)
-    return -1;
-  /* p + 1 is the space before field 3; each step moves to the next one */
-  for (field = 2; field < 22 && p != NULL; field++)
-    p = strchr (p + 1, ' ');
-  return p == NULL ? -1 : strtoll (p + 1, NULL, 10);
 }
 
 /* Writes VALUE to DIR/NAME if that file exists (a freezer knob). */
@@ -260,12 +233,9 @@ jshim_delete_cleanup_file (const char *task_dir, jshim_error_t *err)
 
       if (len > 0 && line[len - 1] == '\n')
         line[--len] = '\0';
-      if (strncmp (line, "init ", 5) == 0)
-        {
-          if (sscanf (line + 5, "%ld %lld", &pid, &start) != 2)
-            pid = 0;
-        }
-      else if (strncmp (line, "cgroup /", 8) == 0)
+      if (jshim_parse_init_line (line, &pid, &start) == 0)
+        continue;
+      if (strncmp (line, "cgroup /", 8) == 0)
         {
           cgroups = true;
           if (clean_cgroup (line + 7, err) < 0)
@@ -275,7 +245,7 @@ jshim_delete_cleanup_file (const char *task_dir, jshim_error_t *err)
   fclose (f);
   /* no cgroup (a daemon that is not root): the init alone, if the pid
      still names it; in its own pid namespace that takes every process */
-  if (!cgroups && pid > 0 && start >= 0 && start_time_of (pid) == start)
+  if (!cgroups && pid > 0 && start >= 0 && jshim_proc_start_time (pid) == start)
     kill ((pid_t) pid, SIGKILL);
   if (ret == 0)
     remove_task_dir (task_dir);

@@ -4,7 +4,8 @@
  *
  *   test_shim OUT_DIR
  *
- * OUT_DIR must hold containerd-shim-jshim-v2 and jshim-fake-daemon.
+ * OUT_DIR must hold containerd-shim-jshim-v2, jshim-fake-daemon and
+ * jshim-exit-witness.
  * Root-only tests (mounts) are skipped, and counted as passed, otherwise.
  */
 /* The tests build paths under a short mkdtemp directory in PATH_MAX
@@ -38,6 +39,8 @@
 #include "shim_delete.h"
 #include "shim_group.h"
 #include "shim_start.h"
+#include "task_files.h"
+#include "witness.h"
 
 #include "check.h"
 
@@ -876,6 +879,150 @@ test_delete_cleanup_no_file (void)
   remove_tree (dir);
 }
 
+static void
+test_task_files_init_line (void)
+{
+  long pid = -7;
+  long long start = -7;
+
+  CHECK_INT (jshim_parse_init_line ("init 123 456789", &pid, &start), 0);
+  CHECK_INT (pid, 123);
+  CHECK (start == 456789);
+  CHECK_INT (jshim_parse_init_line ("init 0 5", &pid, &start), -1);
+  CHECK_INT (jshim_parse_init_line ("init 12", &pid, &start), -1);
+  CHECK_INT (jshim_parse_init_line ("init 12 34 more", &pid, &start), -1);
+  CHECK_INT (jshim_parse_init_line ("cgroup /sys/fs/cgroup/x", &pid, &start),
+             -1);
+  CHECK_INT (pid, 123);
+}
+
+static void
+test_task_files_init_of (void)
+{
+  char dir[PATH_MAX], file[PATH_MAX + 16];
+  long pid = 0;
+  long long start = 0;
+
+  if (temp_dir ("jshim-shim-test-", dir, sizeof (dir)) == NULL)
+    return;
+  CHECK_INT (jshim_task_init_of (dir, &pid, &start), -1);
+  snprintf (file, sizeof (file), "%s/cleanup", dir);
+  write_file (file, "# comment\ncgroup /sys/fs/cgroup/pids/x\n"
+                    "init 4242 99\n");
+  CHECK_INT (jshim_task_init_of (dir, &pid, &start), 0);
+  CHECK_INT (pid, 4242);
+  CHECK (start == 99);
+  CHECK (jshim_proc_start_time (getpid ()) > 0);
+  CHECK (jshim_proc_start_time (-1) == -1);
+  remove_tree (dir);
+}
+
+static void
+test_witness_write_exit (void)
+{
+  char dir[PATH_MAX], file[PATH_MAX + 32], missing[PATH_MAX + 16];
+  jshim_error_t err;
+  char *text;
+  DIR *d;
+  struct dirent *e;
+  int entries = 0;
+
+  if (temp_dir ("jshim-shim-test-", dir, sizeof (dir)) == NULL)
+    return;
+  CHECK_INT (jshim_witness_write_exit (dir, 77, 5000, 7 << 8, 123456789LL,
+                                       &err), 0);
+  snprintf (file, sizeof (file), "%s/" JSHIM_WITNESSED_EXIT_FILE, dir);
+  text = read_text (file);
+  CHECK (text != NULL && strcmp (text, "77 5000 1792 123456789\n") == 0);
+  free (text);
+  d = opendir (dir);
+  while (d != NULL && (e = readdir (d)) != NULL)
+    if (e->d_name[0] != '.' || strncmp (e->d_name, ".witnessed", 10) == 0)
+      entries++;
+  if (d != NULL)
+    closedir (d);
+  CHECK_INT (entries, 1);
+  snprintf (missing, sizeof (missing), "%s/gone", dir);
+  CHECK_INT (jshim_witness_write_exit (missing, 1, 1, 0, 0, &err), -1);
+  CHECK_INT (err.err, ENOENT);
+  remove_tree (dir);
+}
+
+/* The witness, end to end: a recorded init exits after its "daemon" died. */
+static void
+test_witness_records_exit_after_daemon_death (void)
+{
+  char state[PATH_MAX], task[PATH_MAX + 16], file[PATH_MAX + 64],
+      witness[PATH_MAX + 32], line[64], pidstr[32];
+  pid_t daemon, init, w;
+  char *text;
+  int status;
+  long pid;
+  long long start, nanos;
+  int st;
+
+  if (temp_dir ("jshim-shim-test-", state, sizeof (state)) == NULL)
+    return;
+  snprintf (task, sizeof (task), "%s/tasks", state);
+  mkdir (task, 0700);
+  snprintf (task, sizeof (task), "%s/tasks/t1", state);
+  mkdir (task, 0700);
+  daemon = fork ();
+  if (daemon == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  init = fork ();
+  if (init == 0)
+    {
+      struct timespec ts = { 0, 600000000 };
+
+      nanosleep (&ts, NULL);
+      _exit (7);
+    }
+  snprintf (file, sizeof (file), "%s/cleanup", task);
+  snprintf (line, sizeof (line), "init %ld %lld\n", (long) init,
+            jshim_proc_start_time (init));
+  write_file (file, line);
+  snprintf (witness, sizeof (witness), "%s/jshim-exit-witness", out_dir);
+  snprintf (pidstr, sizeof (pidstr), "%ld", (long) daemon);
+  w = fork ();
+  if (w == 0)
+    {
+      execl (witness, witness, state, pidstr, (char *) NULL);
+      _exit (127);
+    }
+  /* the witness is subscribed once its file is there */
+  snprintf (file, sizeof (file), "%s/" JSHIM_WITNESS_FILE, state);
+  for (int i = 0; i < 200 && access (file, F_OK) != 0; i++)
+    usleep (10000);
+  CHECK (access (file, F_OK) == 0);
+  kill (daemon, SIGKILL);
+  waitpid (daemon, NULL, 0);
+  /* this test process is the init's parent: it reaps, the witness only
+     hears the kernel's notice */
+  waitpid (init, &status, 0);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 7);
+  CHECK_INT (waitpid (w, &status, 0), w);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  snprintf (file, sizeof (file), "%s/" JSHIM_WITNESSED_EXIT_FILE, task);
+  text = read_text (file);
+  CHECK (text != NULL);
+  if (text != NULL)
+    {
+      CHECK_INT (sscanf (text, "%ld %lld %d %lld", &pid, &start, &st, &nanos),
+                 4);
+      CHECK_INT (pid, init);
+      CHECK_INT (st, 7 << 8);
+      CHECK (nanos > 0);
+    }
+  free (text);
+  snprintf (file, sizeof (file), "%s/" JSHIM_WITNESS_FILE, state);
+  CHECK (access (file, F_OK) != 0);
+  remove_tree (state);
+}
+
 /* The pids hierarchy of cgroup v1, else the v2 mount; NULL when neither. */
 static const char *
 cgroup_root (void)
@@ -1494,6 +1641,14 @@ main (int argc, char **argv)
             test_delete_cleanup_init_by_start_time, false);
   run_test ("delete cleanup: every process of the cgroup killed, cgroup "
             "removed", test_delete_cleanup_kills_cgroup, true);
+  run_test ("task files: init line parsed, others refused",
+            test_task_files_init_line, false);
+  run_test ("task files: init of a cleanup file, start time of a pid",
+            test_task_files_init_of, false);
+  run_test ("witness: exit file written atomically",
+            test_witness_write_exit, false);
+  run_test ("witness: records an init's exit after its daemon died",
+            test_witness_records_exit_after_daemon_death, true);
 
   run_test ("start: test directories", test_e2e_setup, false);
   if (!e2e_ready)
