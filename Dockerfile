@@ -30,7 +30,7 @@ WORKDIR /opt/jshim
 COPY --from=build /src/bin/jshim-daemon bin/jshim-daemon
 COPY --from=build /src/shim-daemon/target/lib shim-daemon/target/lib
 COPY --from=build /src/shim-daemon/target/jshim-daemon-*.jar shim-daemon/target/
-COPY --from=build /src/native/target/native/jshim-spawn native/target/native/jshim-spawn
+COPY --from=build /src/native/target/native/jshim-spawn /src/native/target/native/jshim-exit-witness native/target/native/
 # containerd's front end (static): containerd runs it from its PATH, and it launches /usr/local/bin/jshim-daemon;
 # both are here for an image that adds containerd, or to copy out (docker cp) for a containerd on the host
 COPY --from=build /src/native/target/native/containerd-shim-jshim-v2 /usr/local/bin/containerd-shim-jshim-v2

@@ -50,6 +50,8 @@ public final class ShimDaemon implements AutoCloseable {
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration EVENT_BACK_OFF = Duration.ofSeconds(1);
   // containerd 2.x asks for the v3 name; its methods and messages are v2's
+  /** The previous daemon's witness writes an exit within its 50 ms settle time of the kernel's notice. */
+  private static final Duration WITNESS_GRACE = Duration.ofMillis(500);
   private static final Map<String, String> TTRPC_ALIASES = Map.of("containerd.task.v3.Task", "containerd.task.v2.Task");
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -65,6 +67,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final SystemdNotifier systemd;
   private final TaskService tasks;
   private final Duration idleShutdownDelay;
+  private final Optional<ExitWitness> witness;
 
   private ShimDaemon(ShimConfig config) throws IOException {
     Posix posix = JnrPosix.load();
@@ -88,14 +91,21 @@ public final class ShimDaemon implements AutoCloseable {
     });
     idleShutdownDelay = config.idleShutdownDelay();
     FileTaskStore store = FileTaskStore.in(config.stateDir());
-    tasks = new TaskService(spawner, reaper, ioLoop, ProcFs.host(), cgroups, new KernelRootfsMounter(posix),
+    ProcFs proc = ProcFs.host();
+    tasks = new TaskService(spawner, reaper, ioLoop, proc, cgroups, new KernelRootfsMounter(posix),
         config.logRoot(), Clock.systemUTC(), events.map(TaskEvents.class::cast).orElse(TaskEvents.NONE),
         store, this::stopWhenIdle);
+    Optional<ExitWitness.Previous> previousWitness = ExitWitness.previous(posix, proc, config.stateDir());
     List<TaskRecord> records = store.load();
     if (!records.isEmpty()) {
       // before serving: a client that reconnects finds every task it knew
-      log.info("restored {} of {} recorded task(s) from {}", tasks.restore(records), records.size(), store);
+      log.info("restored {} of {} recorded task(s) from {}", tasks.restore(records,
+          previousWitness.isPresent() ? WITNESS_GRACE : Duration.ZERO), records.size(), store);
     }
+    // the previous witness goes only now: until the tasks were adopted, an exit was its to see
+    witness = ExitWitness.start(posix, reaper, proc, config.helper().resolveSibling(ExitWitness.BINARY),
+        config.stateDir());
+    previousWitness.ifPresent(previous -> previous.retire(posix));
     timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("jshim-timer"));
     // memory.oom_control / memory.events only count: look once a second for kills of non-init processes
     timers.scheduleWithFixedDelay(tasks::checkOom, 1, 1, TimeUnit.SECONDS);
@@ -187,6 +197,7 @@ public final class ShimDaemon implements AutoCloseable {
       return;
     }
     systemd.stopping();
+    witness.ifPresent(ExitWitness::daemonStopping);
     stopped.countDown();
     ttrpc.ifPresent(TtrpcServer::close);
     // what happened before the stop still reaches containerd, within a bound

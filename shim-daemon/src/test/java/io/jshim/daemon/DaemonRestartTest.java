@@ -47,6 +47,7 @@ class DaemonRestartTest {
     Process first = startDaemonProcess();
     int runningPid;
     int longExecPid;
+    String firstWitness;
     ManagedChannel channel = channel();
     try {
       TaskGrpc.TaskBlockingStub tasks = TaskGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
@@ -63,6 +64,7 @@ class DaemonRestartTest {
       create(tasks, "gone", "sleep", "1");
       int gonePid = tasks.start(StartRequest.newBuilder().setId("gone").build()).getPid();
       create(tasks, "held", "exit", "0");
+      firstWitness = Files.readString(dir.resolve("state/witness")).trim();
       first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       // "gone" ends while no daemon watches it
       awaitGone(gonePid);
@@ -80,7 +82,11 @@ class DaemonRestartTest {
       assertThat(tasks.delete(DeleteRequest.newBuilder().setId("exited").build()).getExitStatus()).isEqualTo(3);
 
       StateResponse gone = awaitState(tasks, "gone", io.jshim.proto.types.task.Status.STOPPED);
-      assertThat(gone.getExitStatus()).as("exited while no daemon watched: unknown").isEqualTo(UNKNOWN);
+      assertThat(gone.getExitStatus()).as("exited while no daemon ran: the first daemon's exit witness saw it")
+          .isEqualTo(0);
+      assertThat(Files.readString(dir.resolve("state/witness"))).as("the new daemon's witness")
+          .doesNotStartWith(firstWitness.split(" ")[0] + " ");
+      awaitGone(Integer.parseInt(firstWitness.split(" ")[0]));
       tasks.delete(DeleteRequest.newBuilder().setId("gone").build());
 
       StateResponse running = state(tasks, "running");

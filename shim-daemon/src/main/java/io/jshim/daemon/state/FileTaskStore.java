@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jshim.daemon.error.ShimException;
+import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.task.TaskRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,10 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,7 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
   private static final Logger log = LoggerFactory.getLogger(FileTaskStore.class);
   static final String RECORD = "task.json";
   static final String CLEANUP = "cleanup";
+  static final String WITNESSED_EXIT = "witnessed-exit";
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -123,6 +127,26 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
       log.error("cannot list task records in {}: {}", tasks, e.getMessage());
     }
     return records;
+  }
+
+  @Override
+  public Optional<ExitStatus> witnessedExit(String id, int pid, long startTime) {
+    Path file = dirOf(id).resolve(WITNESSED_EXIT);
+    try {
+      // "PID STARTTIME WAITSTATUS NANOS", written atomically by the witness
+      String[] fields = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+      if (fields.length != 4 || Integer.parseInt(fields[0]) != pid || Long.parseLong(fields[1]) != startTime) {
+        return Optional.empty();
+      }
+      long nanos = Long.parseLong(fields[3]);
+      return Optional.of(ExitStatus.fromWaitStatus(pid, Integer.parseInt(fields[2]),
+          Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      log.warn("task {}: unreadable {}: {}", id, file, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private Path dirOf(String id) {

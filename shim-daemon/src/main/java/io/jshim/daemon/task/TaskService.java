@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,17 +188,20 @@ public final class TaskService {
    * Takes back the tasks a previous daemon recorded (at start, before serving): an exited init reports its
    * recorded exit; a running one is found again by pid and start time and watched through a pidfd, its exit
    * status read from the kernel's exit notices (see {@code Reaper#adopt}); one that is gone without a recorded
-   * exit is reported exited with {@link ExitStatus#UNKNOWN} now. Started exec processes come back the same way.
+   * exit is reported with the status the exit witness recorded for it, or {@link ExitStatus#UNKNOWN}. Started exec
+   * processes come back the same way (the witness does not watch them).
    * Their stdio pumps, terminals and container logs are not
    * restored (they died with the previous daemon); a FIFO the process writes itself keeps working.
    *
+   * @param witnessGrace how long to wait for the witness's record of an init that is gone: zero when no witness of
+   *     the previous daemon runs any more (then everything it saw is on disk)
    * @return how many tasks were restored
    */
-  public int restore(List<TaskRecord> records) {
+  public int restore(List<TaskRecord> records, Duration witnessGrace) {
     int restored = 0;
     for (TaskRecord record : records) {
       try {
-        restore(record);
+        restore(record, witnessGrace);
         restored++;
       } catch (RuntimeException e) {
         log.error("task {}: not restored: {}", record.id(), e.getMessage());
@@ -206,7 +210,7 @@ public final class TaskService {
     return restored;
   }
 
-  private void restore(TaskRecord record) {
+  private void restore(TaskRecord record, Duration witnessGrace) {
     String id = TaskIds.validate(record.id());
     registry.reserve(id);
     try {
@@ -224,7 +228,8 @@ public final class TaskService {
         task.restoreExec(restoreExec(task, exec));
       }
       TaskRecord.ProcessRecord init = record.init();
-      Child child = restoredChild("task " + id + ": init", init);
+      Child child = restoredChild("task " + id + ": init", init,
+          init.phase() == TaskRecord.Phase.RUNNING ? witnessed(id, init, witnessGrace) : Optional::empty);
       ProcessIo io = closedIo();
       task.setInit(ShimProcess.restored(child, io, init.phase() != TaskRecord.Phase.CREATED,
           exit -> settleInit(task, io), initHooks(task)), init.startTime());
@@ -241,20 +246,43 @@ public final class TaskService {
 
   private ExecProcess restoreExec(Task task, TaskRecord.ExecRecord record) {
     TaskRecord.ProcessRecord p = record.process();
-    Child child = restoredChild("task " + task.id() + ": exec " + record.id(), p);
+    Child child = restoredChild("task " + task.id() + ": exec " + record.id(), p, Optional::empty);
     return ExecProcess.restored(record.id(), p.startTime(), exec -> ShimProcess.restored(child, closedIo(),
         p.phase() != TaskRecord.Phase.CREATED, exit -> CompletableFuture.completedFuture(null),
         execHooks(task, exec)));
   }
 
-  // exited and recorded, running and adopted, or gone while no daemon watched (its status unknown)
-  private Child restoredChild(String what, TaskRecord.ProcessRecord p) {
+  // exited and recorded, running and adopted, or gone while no daemon watched: its status from the exit witness,
+  // unknown without one
+  private Child restoredChild(String what, TaskRecord.ProcessRecord p, Supplier<Optional<ExitStatus>> witnessed) {
     return p.exit().map(exit -> reaper.exited(p.pid(), exit))
         .or(() -> adoptIfSame(p.pid(), p.startTime()))
-        .orElseGet(() -> {
+        .orElseGet(() -> witnessed.get().map(exit -> {
+          log.info("{} {} ended while no daemon ran; the exit witness saw status {}", what, p.pid(), exit.status());
+          return reaper.exited(p.pid(), exit);
+        }).orElseGet(() -> {
           log.warn("{} {} ended while no daemon watched it; its exit status is unknown", what, p.pid());
           return reaper.exited(p.pid(), new ExitStatus(p.pid(), ExitStatus.UNKNOWN, clock.instant()));
-        });
+        }));
+  }
+
+  // the previous daemon's witness writes an exit within its 50 ms settle time: while it lives, wait that long
+  private Supplier<Optional<ExitStatus>> witnessed(String id, TaskRecord.ProcessRecord init, Duration grace) {
+    return () -> {
+      long deadline = System.nanoTime() + grace.toNanos();
+      while (true) {
+        Optional<ExitStatus> exit = store.witnessedExit(id, init.pid(), init.startTime());
+        if (exit.isPresent() || System.nanoTime() >= deadline) {
+          return exit;
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+    };
   }
 
   // the stdio of a restored process: its pumps died with the previous daemon

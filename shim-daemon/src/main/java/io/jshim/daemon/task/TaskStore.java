@@ -1,6 +1,8 @@
 package io.jshim.daemon.task;
 
+import io.jshim.daemon.reaper.ExitStatus;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Durable task records: written when a task is created, starts and exits, removed when it is deleted, and
@@ -21,6 +23,11 @@ public interface TaskStore {
     public List<TaskRecord> load() {
       return List.of();
     }
+
+    @Override
+    public Optional<ExitStatus> witnessedExit(String id, int pid, long startTime) {
+      return Optional.empty();
+    }
   };
 
   /**
@@ -35,4 +42,10 @@ public interface TaskStore {
 
   /** Every record on disk; unreadable ones are reported and skipped (left in place for a human to look at). */
   List<TaskRecord> load();
+
+  /**
+   * The exit of the task's init that the exit witness (native {@code jshim-exit-witness}) recorded while no daemon
+   * ran, if it names the process {@code pid} started at {@code startTime}.
+   */
+  Optional<ExitStatus> witnessedExit(String id, int pid, long startTime);
 }
