@@ -229,7 +229,8 @@ public final class TaskService {
       }
       TaskRecord.ProcessRecord init = record.init();
       Child child = restoredChild("task " + id + ": init", init,
-          init.phase() == TaskRecord.Phase.RUNNING ? witnessed(id, init, witnessGrace) : Optional::empty);
+          init.phase() == TaskRecord.Phase.RUNNING ? Optional.of(witnessed(id, init, witnessGrace)) : Optional.empty(),
+          !witnessGrace.isZero());
       ProcessIo io = closedIo();
       task.setInit(ShimProcess.restored(child, io, init.phase() != TaskRecord.Phase.CREATED,
           exit -> settleInit(task, io), initHooks(task)), init.startTime());
@@ -246,7 +247,7 @@ public final class TaskService {
 
   private ExecProcess restoreExec(Task task, TaskRecord.ExecRecord record) {
     TaskRecord.ProcessRecord p = record.process();
-    Child child = restoredChild("task " + task.id() + ": exec " + record.id(), p, Optional::empty);
+    Child child = restoredChild("task " + task.id() + ": exec " + record.id(), p, Optional.empty(), false);
     return ExecProcess.restored(record.id(), p.startTime(), exec -> ShimProcess.restored(child, closedIo(),
         p.phase() != TaskRecord.Phase.CREATED, exit -> CompletableFuture.completedFuture(null),
         execHooks(task, exec)));
@@ -254,10 +255,11 @@ public final class TaskService {
 
   // exited and recorded, running and adopted, or gone while no daemon watched: its status from the exit witness,
   // unknown without one
-  private Child restoredChild(String what, TaskRecord.ProcessRecord p, Supplier<Optional<ExitStatus>> witnessed) {
+  private Child restoredChild(String what, TaskRecord.ProcessRecord p,
+      Optional<Supplier<Optional<ExitStatus>>> witnessed, boolean witnessAlive) {
     return p.exit().map(exit -> reaper.exited(p.pid(), exit))
-        .or(() -> adoptIfSame(p.pid(), p.startTime()))
-        .orElseGet(() -> witnessed.get().map(exit -> {
+        .or(() -> adoptIfSame(p.pid(), p.startTime(), witnessed.isPresent() && witnessAlive))
+        .orElseGet(() -> witnessed.flatMap(Supplier::get).map(exit -> {
           log.info("{} {} ended while no daemon ran; the exit witness saw status {}", what, p.pid(), exit.status());
           return reaper.exited(p.pid(), exit);
         }).orElseGet(() -> {
@@ -266,7 +268,8 @@ public final class TaskService {
         }));
   }
 
-  // the previous daemon's witness writes an exit within its 50 ms settle time: while it lives, wait that long
+  // the previous daemon's witness writes an exit within its 50 ms settle time: while it lives (a grace above
+  // zero), wait that long; otherwise what it saw is on disk already
   private Supplier<Optional<ExitStatus>> witnessed(String id, TaskRecord.ProcessRecord init, Duration grace) {
     return () -> {
       long deadline = System.nanoTime() + grace.toNanos();
@@ -293,12 +296,14 @@ public final class TaskService {
   }
 
   // the pid still names the recorded process, before and after its pidfd was opened
-  private Optional<Child> adoptIfSame(int pid, long startTime) {
+  private Optional<Child> adoptIfSame(int pid, long startTime, boolean witnessed) {
     if (proc.startTime(pid).orElse(-1) != startTime) {
       return Optional.empty();
     }
     Optional<Child> child = reaper.adopt(pid);
-    if (child.isPresent() && proc.startTime(pid).orElse(-1) != startTime) {
+    if (child.isPresent() && (proc.startTime(pid).orElse(-1) != startTime
+        // a zombie: it exited before we listened, so only the previous daemon's witness, still running, heard it
+        || witnessed && !child.get().pidStillNamesIt())) {
       reaper.release(child.get());
       return Optional.empty();
     }

@@ -85,7 +85,8 @@ public record ProcView(long pid) {
         // after the comm in parentheses, which may hold spaces: " STATE PPID ..."
         String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         if (Long.parseLong(rest[1]) == pid) {
-          children.add(new Child(Long.parseLong(proc.getFileName().toString()), rest[0].charAt(0)));
+          children.add(new Child(Long.parseLong(proc.getFileName().toString()), rest[0].charAt(0),
+              stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))));
         }
       }
     }
@@ -106,7 +107,16 @@ public record ProcView(long pid) {
     return Path.of("/proc", Long.toString(pid));
   }
 
-  /** One child process and its state letter from {@code /proc/PID/stat}. */
-  public record Child(long pid, char state) {
+  /** One child process, its state letter and its command name (at most 15 bytes) from {@code /proc/PID/stat}. */
+  public record Child(long pid, char state, String comm) {
+    /** Whether it is the daemon's exit witness, which lives as long as its daemon (and after). */
+    public boolean exitWitness() {
+      return "jshim-exit-witness".startsWith(comm) && comm.startsWith("jshim-exit-w");
+    }
+  }
+
+  /** The children other than the daemon's exit witness: what its containers left behind. */
+  public List<Child> childrenButWitness() throws IOException {
+    return children().stream().filter(c -> !c.exitWitness()).toList();
   }
 }
