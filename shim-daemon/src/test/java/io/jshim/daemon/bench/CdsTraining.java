@@ -15,6 +15,7 @@ import io.jshim.proto.task.v2.TaskGrpc;
 import io.jshim.proto.task.v2.WaitRequest;
 import io.jshim.proto.v1.DaemonStatusGrpc;
 import io.jshim.proto.v1.GetStatusRequest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -90,9 +91,19 @@ public final class CdsTraining {
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       System.out.printf("[cds] %s (%d KiB) from a %.1f s training run%n", out, Files.size(out) / 1024,
           (System.nanoTime() - t0) / 1e9);
+      // kept only when something failed: the messages above point into it
+      deleteTree(dir);
     } catch (Exception e) {
       System.out.println("[cds] no archive: training run failed: " + e + "; log " + dir.resolve("daemon.log"));
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
