@@ -51,23 +51,22 @@ jshim_parse_init_line (const char *line, long *pid, long long *start)
 }
 
 int
-jshim_task_init_of (const char *task_dir, long *pid, long long *start)
+jshim_parse_exec_line (const char *line, char *exec_id, size_t size,
+                       long *pid, long long *start)
 {
-  char path[PATH_MAX], line[256];
-  FILE *f;
-  int ret = -1;
+  const char *id = line + 5, *end;
+  long p;
+  long long s;
+  char extra;
 
-  if (snprintf (path, sizeof (path), "%s/cleanup", task_dir)
-      >= (int) sizeof (path))
+  if (strncmp (line, "exec ", 5) != 0 || (end = strchr (id, ' ')) == NULL
+      || end == id || (size_t) (end - id) >= size
+      || sscanf (end + 1, "%ld %lld %c", &p, &s, &extra) != 2 || p <= 0
+      || s < 0)
     return -1;
-  f = fopen (path, "re");
-  if (f == NULL)
-    return -1;
-  while (ret < 0 && fgets (line, sizeof (line), f) != NULL)
-    {
-      line[strcspn (line, "\n")] = '\0';
-      ret = jshim_parse_init_line (line, pid, start);
-    }
-  fclose (f);
-  return ret;
+  memcpy (exec_id, id, (size_t) (end - id));
+  exec_id[end - id] = '\0';
+  *pid = p;
+  *start = s;
+  return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef JSHIM_TASK_FILES_H
 #define JSHIM_TASK_FILES_H
 
+#include <stddef.h>
+
 /* Field 22 of /proc/PID/stat (start time in clock ticks since boot), or -1
    when no process has PID. */
 long long jshim_proc_start_time (long pid);
@@ -14,8 +16,9 @@ long long jshim_proc_start_time (long pid);
    sets *PID and *START, or -1 for any other line. */
 int jshim_parse_init_line (const char *line, long *pid, long long *start);
 
-/* Reads TASK_DIR/cleanup and returns 0 with the init's pid and start time,
-   or -1 when the file or its init line is missing. */
-int jshim_task_init_of (const char *task_dir, long *pid, long long *start);
+/* Parses a cleanup line "exec EXECID PID STARTTIME". Returns 0 and sets
+   EXEC_ID (of SIZE bytes), *PID and *START, or -1 for any other line. */
+int jshim_parse_exec_line (const char *line, char *exec_id, size_t size,
+                           long *pid, long long *start);
 
 #endif

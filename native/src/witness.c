@@ -56,13 +56,16 @@ jshim_write_file_atomic (const char *dir, const char *name,
 }
 
 int
-jshim_witness_write_exit (const char *task_dir, long pid, long long start,
-                          int status, long long nanos, jshim_error_t *err)
+jshim_witness_write_exit (const char *task_dir, const char *exec_id,
+                          long pid, long long start, int status,
+                          long long nanos, jshim_error_t *err)
 {
-  char line[128];
+  char line[128], name[NAME_MAX + 1];
 
+  if (snprintf (name, sizeof (name), "%s%s%s", JSHIM_WITNESSED_EXIT_FILE,
+                *exec_id ? "." : "", exec_id) >= (int) sizeof (name))
+    return jshim_fail (err, 0, ENAMETOOLONG, "exec id %s: too long", exec_id);
   snprintf (line, sizeof (line), "%ld %lld %d %lld\n", pid, start, status,
             nanos);
-  return jshim_write_file_atomic (task_dir, JSHIM_WITNESSED_EXIT_FILE, line,
-                                  err);
+  return jshim_write_file_atomic (task_dir, name, line, err);
 }

@@ -33,6 +33,7 @@
 typedef struct
 {
   char id[NAME_MAX + 1];
+  char exec_id[NAME_MAX + 1]; /* "" for the init */
   long pid;
   long long start;
   int pidfd;
@@ -119,7 +120,35 @@ subscribe (void)
   return fd;
 }
 
-/* The daemon is gone: every recorded init that still runs is watched. */
+/* Watches PID if it still has START as its start time. */
+static void
+watch (const char *id, const char *exec_id, long pid, long long start)
+{
+  watched_t *w = &watched[nwatched];
+  int pidfd;
+
+  if (nwatched >= MAX_WATCHED || jshim_proc_start_time (pid) != start)
+    return;
+  pidfd = (int) syscall (SYS_pidfd_open, (pid_t) pid, 0);
+  if (pidfd < 0)
+    return;
+  /* the pid may have been reused between the check and the open */
+  if (jshim_proc_start_time (pid) != start)
+    {
+      close (pidfd);
+      return;
+    }
+  memset (w, 0, sizeof (*w));
+  snprintf (w->id, sizeof (w->id), "%s", id);
+  snprintf (w->exec_id, sizeof (w->exec_id), "%s", exec_id);
+  w->pid = pid;
+  w->start = start;
+  w->pidfd = pidfd;
+  w->exit_seen = -1;
+  nwatched++;
+}
+
+/* The daemon is gone: every recorded process that still runs is watched. */
 static void
 take_over (void)
 {
@@ -128,36 +157,28 @@ take_over (void)
 
   if (d == NULL)
     return;
-  while ((e = readdir (d)) != NULL && nwatched < MAX_WATCHED)
+  while ((e = readdir (d)) != NULL)
     {
-      char dir[PATH_MAX];
-      watched_t *w = &watched[nwatched];
+      char path[PATH_MAX], line[PATH_MAX], exec_id[NAME_MAX + 1];
       long pid;
       long long start;
-      int pidfd;
+      FILE *f;
 
       if (e->d_name[0] == '.'
-          || snprintf (dir, sizeof (dir), "%s/%s", tasks_dir, e->d_name)
-                 >= (int) sizeof (dir)
-          || jshim_task_init_of (dir, &pid, &start) < 0
-          || jshim_proc_start_time (pid) != start)
+          || snprintf (path, sizeof (path), "%s/%s/cleanup", tasks_dir,
+                       e->d_name) >= (int) sizeof (path)
+          || (f = fopen (path, "re")) == NULL)
         continue;
-      pidfd = (int) syscall (SYS_pidfd_open, (pid_t) pid, 0);
-      if (pidfd < 0)
-        continue;
-      /* the pid may have been reused between the check and the open */
-      if (jshim_proc_start_time (pid) != start)
+      while (fgets (line, sizeof (line), f) != NULL)
         {
-          close (pidfd);
-          continue;
+          line[strcspn (line, "\n")] = '\0';
+          if (jshim_parse_init_line (line, &pid, &start) == 0)
+            watch (e->d_name, "", pid, start);
+          else if (jshim_parse_exec_line (line, exec_id, sizeof (exec_id),
+                                          &pid, &start) == 0)
+            watch (e->d_name, exec_id, pid, start);
         }
-      memset (w, 0, sizeof (*w));
-      snprintf (w->id, sizeof (w->id), "%s", e->d_name);
-      w->pid = pid;
-      w->start = start;
-      w->pidfd = pidfd;
-      w->exit_seen = -1;
-      nwatched++;
+      fclose (f);
     }
   closedir (d);
 }
@@ -228,8 +249,8 @@ settle (bool flush)
           /* a task deleted meanwhile has no directory: nothing to tell */
           if (snprintf (dir, sizeof (dir), "%s/%s", tasks_dir, w->id)
               < (int) sizeof (dir))
-            jshim_witness_write_exit (dir, w->pid, w->start, w->status,
-                                      epoch_ns (), &err);
+            jshim_witness_write_exit (dir, w->exec_id, w->pid, w->start,
+                                      w->status, epoch_ns (), &err);
           drop (i);
           continue;
         }

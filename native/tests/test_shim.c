@@ -894,27 +894,29 @@ test_task_files_init_line (void)
   CHECK_INT (jshim_parse_init_line ("cgroup /sys/fs/cgroup/x", &pid, &start),
              -1);
   CHECK_INT (pid, 123);
+  {
+    char exec_id[16];
+
+    CHECK_INT (jshim_parse_exec_line ("exec e1 321 654", exec_id,
+                                      sizeof (exec_id), &pid, &start), 0);
+    CHECK (strcmp (exec_id, "e1") == 0);
+    CHECK_INT (pid, 321);
+    CHECK (start == 654);
+    CHECK_INT (jshim_parse_exec_line ("exec  321 654", exec_id,
+                                      sizeof (exec_id), &pid, &start), -1);
+    CHECK_INT (jshim_parse_exec_line ("exec averyveryverylongid 1 2", exec_id,
+                                      sizeof (exec_id), &pid, &start), -1);
+    CHECK_INT (jshim_parse_exec_line ("init 1 2", exec_id, sizeof (exec_id),
+                                      &pid, &start), -1);
+  }
 }
 
 static void
-test_task_files_init_of (void)
+test_task_files_start_time (void)
 {
-  char dir[PATH_MAX], file[PATH_MAX + 16];
-  long pid = 0;
-  long long start = 0;
-
-  if (temp_dir ("jshim-shim-test-", dir, sizeof (dir)) == NULL)
-    return;
-  CHECK_INT (jshim_task_init_of (dir, &pid, &start), -1);
-  snprintf (file, sizeof (file), "%s/cleanup", dir);
-  write_file (file, "# comment\ncgroup /sys/fs/cgroup/pids/x\n"
-                    "init 4242 99\n");
-  CHECK_INT (jshim_task_init_of (dir, &pid, &start), 0);
-  CHECK_INT (pid, 4242);
-  CHECK (start == 99);
   CHECK (jshim_proc_start_time (getpid ()) > 0);
+  CHECK (jshim_proc_start_time (getpid ()) == jshim_proc_start_time (getpid ()));
   CHECK (jshim_proc_start_time (-1) == -1);
-  remove_tree (dir);
 }
 
 static void
@@ -929,8 +931,8 @@ test_witness_write_exit (void)
 
   if (temp_dir ("jshim-shim-test-", dir, sizeof (dir)) == NULL)
     return;
-  CHECK_INT (jshim_witness_write_exit (dir, 77, 5000, 7 << 8, 123456789LL,
-                                       &err), 0);
+  CHECK_INT (jshim_witness_write_exit (dir, "", 77, 5000, 7 << 8,
+                                       123456789LL, &err), 0);
   snprintf (file, sizeof (file), "%s/" JSHIM_WITNESSED_EXIT_FILE, dir);
   text = read_text (file);
   CHECK (text != NULL && strcmp (text, "77 5000 1792 123456789\n") == 0);
@@ -943,8 +945,14 @@ test_witness_write_exit (void)
     closedir (d);
   CHECK_INT (entries, 1);
   snprintf (missing, sizeof (missing), "%s/gone", dir);
-  CHECK_INT (jshim_witness_write_exit (missing, 1, 1, 0, 0, &err), -1);
+  CHECK_INT (jshim_witness_write_exit (missing, "", 1, 1, 0, 0, &err), -1);
   CHECK_INT (err.err, ENOENT);
+  CHECK_INT (jshim_witness_write_exit (dir, "e-1", 78, 5001, 3 << 8, 1,
+                                       &err), 0);
+  snprintf (file, sizeof (file), "%s/" JSHIM_WITNESSED_EXIT_FILE ".e-1", dir);
+  text = read_text (file);
+  CHECK (text != NULL && strcmp (text, "78 5001 768 1\n") == 0);
+  free (text);
   remove_tree (dir);
 }
 
@@ -1641,10 +1649,10 @@ main (int argc, char **argv)
             test_delete_cleanup_init_by_start_time, false);
   run_test ("delete cleanup: every process of the cgroup killed, cgroup "
             "removed", test_delete_cleanup_kills_cgroup, true);
-  run_test ("task files: init line parsed, others refused",
+  run_test ("task files: init and exec lines parsed, others refused",
             test_task_files_init_line, false);
-  run_test ("task files: init of a cleanup file, start time of a pid",
-            test_task_files_init_of, false);
+  run_test ("task files: start time of a pid, none for no process",
+            test_task_files_start_time, false);
   run_test ("witness: exit file written atomically",
             test_witness_write_exit, false);
   run_test ("witness: records an init's exit after its daemon died",

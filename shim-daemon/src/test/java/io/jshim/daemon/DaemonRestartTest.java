@@ -58,6 +58,9 @@ class DaemonRestartTest {
       runningPid = tasks.start(StartRequest.newBuilder().setId("running").build()).getPid();
       tasks.exec(execRequest("running", "long", "sleep", "600"));
       longExecPid = tasks.start(StartRequest.newBuilder().setId("running").setExecId("long").build()).getPid();
+      // ends while no daemon runs: the first daemon's witness records it too
+      tasks.exec(execRequest("running", "short", "last-thread", "6", "1"));
+      tasks.start(StartRequest.newBuilder().setId("running").setExecId("short").build());
       // ends by itself after the restart, its main thread long gone: the last thread's status is the process's
       create(tasks, "ending", "last-thread", "4", "6");
       tasks.start(StartRequest.newBuilder().setId("ending").build());
@@ -92,6 +95,10 @@ class DaemonRestartTest {
       StateResponse running = state(tasks, "running");
       assertThat(running.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
       assertThat(running.getPid()).isEqualTo(runningPid);
+      assertThat(tasks.wait(WaitRequest.newBuilder().setId("running").setExecId("short").build()).getExitStatus())
+          .as("an exec that ended while no daemon ran, from the witness").isEqualTo(6);
+      tasks.delete(DeleteRequest.newBuilder().setId("running").setExecId("short").build());
+
       // the exec that ran when the daemon died: adopted like the init, its status from the exit notice
       StateResponse longExec = tasks.state(StateRequest.newBuilder().setId("running").setExecId("long").build());
       assertThat(longExec.getStatus()).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);

@@ -64,7 +64,7 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       byte[] cleanup = cleanupLines(record).getBytes(StandardCharsets.UTF_8);
-      // the init and its cgroup never change after Create: only the first save writes this file
+      // it changes only at Create and when an exec starts or ends
       if (!holds(dir.resolve(CLEANUP), cleanup)) {
         replace(dir, CLEANUP, cleanup);
       }
@@ -84,6 +84,10 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
     StringBuilder out = new StringBuilder("# what containerd-shim-jshim-v2 delete kills when the daemon is gone\n");
     out.append("init ").append(record.init().pid()).append(' ').append(record.init().startTime()).append('\n');
     record.cgroupDirs().forEach(dir -> out.append("cgroup ").append(dir).append('\n'));
+    // for the exit witness only (delete kills execs through the cgroup or the init's pid namespace)
+    record.execs().stream().filter(e -> e.process().phase() == TaskRecord.Phase.RUNNING)
+        .forEach(e -> out.append("exec ").append(e.id()).append(' ').append(e.process().pid()).append(' ')
+            .append(e.process().startTime()).append('\n'));
     return out.toString();
   }
 
@@ -130,8 +134,8 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
   }
 
   @Override
-  public Optional<ExitStatus> witnessedExit(String id, int pid, long startTime) {
-    Path file = dirOf(id).resolve(WITNESSED_EXIT);
+  public Optional<ExitStatus> witnessedExit(String id, String execId, int pid, long startTime) {
+    Path file = dirOf(id).resolve(execId.isEmpty() ? WITNESSED_EXIT : WITNESSED_EXIT + "." + execId);
     try {
       // "PID STARTTIME WAITSTATUS NANOS", written atomically by the witness
       String[] fields = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");

@@ -189,7 +189,7 @@ public final class TaskService {
    * recorded exit; a running one is found again by pid and start time and watched through a pidfd, its exit
    * status read from the kernel's exit notices (see {@code Reaper#adopt}); one that is gone without a recorded
    * exit is reported with the status the exit witness recorded for it, or {@link ExitStatus#UNKNOWN}. Started exec
-   * processes come back the same way (the witness does not watch them).
+   * processes come back the same way.
    * Their stdio pumps, terminals and container logs are not
    * restored (they died with the previous daemon); a FIFO the process writes itself keeps working.
    *
@@ -225,11 +225,12 @@ public final class TaskService {
           Namespaces.create(record.namespaces()), record.rootfs(), cgroup, Optional.empty(), record.rootfsMounted());
       // execs first: the init's exit, perhaps known already, waits for theirs
       for (TaskRecord.ExecRecord exec : record.execs()) {
-        task.restoreExec(restoreExec(task, exec));
+        task.restoreExec(restoreExec(task, exec, witnessGrace));
       }
       TaskRecord.ProcessRecord init = record.init();
       Child child = restoredChild("task " + id + ": init", init,
-          init.phase() == TaskRecord.Phase.RUNNING ? Optional.of(witnessed(id, init, witnessGrace)) : Optional.empty(),
+          init.phase() == TaskRecord.Phase.RUNNING ? Optional.of(witnessed(id, "", init, witnessGrace))
+              : Optional.empty(),
           !witnessGrace.isZero());
       ProcessIo io = closedIo();
       task.setInit(ShimProcess.restored(child, io, init.phase() != TaskRecord.Phase.CREATED,
@@ -245,9 +246,11 @@ public final class TaskService {
     }
   }
 
-  private ExecProcess restoreExec(Task task, TaskRecord.ExecRecord record) {
+  private ExecProcess restoreExec(Task task, TaskRecord.ExecRecord record, Duration witnessGrace) {
     TaskRecord.ProcessRecord p = record.process();
-    Child child = restoredChild("task " + task.id() + ": exec " + record.id(), p, Optional.empty(), false);
+    Child child = restoredChild("task " + task.id() + ": exec " + record.id(), p,
+        p.phase() == TaskRecord.Phase.RUNNING ? Optional.of(witnessed(task.id(), record.id(), p, witnessGrace))
+            : Optional.empty(), !witnessGrace.isZero());
     return ExecProcess.restored(record.id(), p.startTime(), exec -> ShimProcess.restored(child, closedIo(),
         p.phase() != TaskRecord.Phase.CREATED, exit -> CompletableFuture.completedFuture(null),
         execHooks(task, exec)));
@@ -270,11 +273,12 @@ public final class TaskService {
 
   // the previous daemon's witness writes an exit within its 50 ms settle time: while it lives (a grace above
   // zero), wait that long; otherwise what it saw is on disk already
-  private Supplier<Optional<ExitStatus>> witnessed(String id, TaskRecord.ProcessRecord init, Duration grace) {
+  private Supplier<Optional<ExitStatus>> witnessed(String id, String execId, TaskRecord.ProcessRecord p,
+      Duration grace) {
     return () -> {
       long deadline = System.nanoTime() + grace.toNanos();
       while (true) {
-        Optional<ExitStatus> exit = store.witnessedExit(id, init.pid(), init.startTime());
+        Optional<ExitStatus> exit = store.witnessedExit(id, execId, p.pid(), p.startTime());
         if (exit.isPresent() || System.nanoTime() >= deadline) {
           return exit;
         }

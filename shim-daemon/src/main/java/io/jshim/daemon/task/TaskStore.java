@@ -25,7 +25,7 @@ public interface TaskStore {
     }
 
     @Override
-    public Optional<ExitStatus> witnessedExit(String id, int pid, long startTime) {
+    public Optional<ExitStatus> witnessedExit(String id, String execId, int pid, long startTime) {
       return Optional.empty();
     }
   };
@@ -44,8 +44,9 @@ public interface TaskStore {
   List<TaskRecord> load();
 
   /**
-   * The exit of the task's init that the exit witness (native {@code jshim-exit-witness}) recorded while no daemon
-   * ran, if it names the process {@code pid} started at {@code startTime}.
+   * The exit of the task's init ({@code execId} empty) or of one of its execs that the exit witness (native
+   * {@code jshim-exit-witness}) recorded while no daemon ran, if it names the process {@code pid} started at
+   * {@code startTime}.
    */
-  Optional<ExitStatus> witnessedExit(String id, int pid, long startTime);
+  Optional<ExitStatus> witnessedExit(String id, String execId, int pid, long startTime);
 }

@@ -60,6 +60,8 @@ class FileTaskStoreTest {
     store.save(withExecs);
 
     assertThat(FileTaskStore.in(dir).load()).containsExactly(withExecs);
+    assertThat(Files.readAllLines(dir.resolve("tasks/a/cleanup"))).as("running execs, for the exit witness")
+        .contains("exec e1 110 5100").noneMatch(l -> l.startsWith("exec e2"));
     assertThat(Files.readString(dir.resolve("tasks/a/task.json"))).contains("\"execs\"", "\"e2\"");
   }
 
