@@ -11,10 +11,8 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.jshim.daemon.ttrpc.BytesMarshaller;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Answers a request that is not a valid protobuf message with {@code INVALID_ARGUMENT}. gRPC itself parses a
@@ -24,21 +22,6 @@ import java.io.UncheckedIOException;
 final class MalformedRequests {
   private MalformedRequests() {}
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 
   static ServerServiceDefinition refuse(BindableService service) {
     ServerServiceDefinition original = service.bindService();
@@ -55,7 +38,7 @@ final class MalformedRequests {
 
   private static <Q, R> ServerMethodDefinition<byte[], R> wrap(ServerMethodDefinition<Q, R> definition) {
     MethodDescriptor<Q, R> method = definition.getMethodDescriptor();
-    MethodDescriptor<byte[], R> raw = method.toBuilder(BYTES, method.getResponseMarshaller()).build();
+    MethodDescriptor<byte[], R> raw = method.toBuilder(BytesMarshaller.INSTANCE, method.getResponseMarshaller()).build();
     ServerCallHandler<byte[], R> handler = (call, headers) -> {
       ServerCall.Listener<Q> listener = definition.getServerCallHandler().startCall(new Typed<>(call, method), headers);
       return new Parsing<>(call, method, listener);

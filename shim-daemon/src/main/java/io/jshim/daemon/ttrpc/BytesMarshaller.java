@@ -6,8 +6,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Passes serialized messages through gRPC unchanged: ttrpc payloads are already protobuf bytes. */
-enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+/**
+ * Passes serialized messages through gRPC unchanged: ttrpc payloads are already protobuf bytes, and the gRPC server
+ * parses requests itself where a malformed one must get its own answer.
+ */
+public enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
   INSTANCE;
 
   @Override

@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.jshim.daemon.DaemonFixture;
 import io.jshim.daemon.Privileged;
+import io.jshim.daemon.ttrpc.RawConnection;
 import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.DeleteRequest;
 import io.jshim.proto.task.v2.KillRequest;
@@ -128,7 +129,7 @@ class BadInputTest {
     List<String> unclear = new ArrayList<>();
     int frames = 0;
     int stream = 1;
-    try (TtrpcFrames connection = TtrpcFrames.open(daemon.ttrpcSocket())) {
+    try (RawConnection connection = RawConnection.open(daemon.ttrpcSocket())) {
       for (MethodDescriptor<?, ?> method : methods()) {
         Request valid = Request.newBuilder().setService("containerd.task.v2.Task").setMethod(method.getBareMethodName())
             .setTimeoutNano(TimeUnit.SECONDS.toNanos(3)).setPayload(ByteString.copyFrom(SampleRequests.valid(method, bundle)))
@@ -138,12 +139,12 @@ class BadInputTest {
               valid.toBuilder().setPayload(ByteString.copyFrom(mutator.mutate(valid.getPayload().toByteArray()))).build().toByteArray(),
               mutator.mutate(valid.toByteArray()));
           for (byte[] input : inputs) {
-            connection.send(stream, TtrpcFrames.REQUEST, input);
-            TtrpcFrames.Answer answer = connection.receive(10);
+            connection.send(stream, RawConnection.REQUEST, input);
+            RawConnection.Answer answer = connection.receive(10);
             frames++;
             int code = answer.response().getStatus().getCode();
             String what = method.getBareMethodName() + " frame " + HexFormat.of().formatHex(input);
-            if (answer.streamId() != stream || answer.type() != TtrpcFrames.RESPONSE) {
+            if (answer.streamId() != stream || answer.type() != RawConnection.RESPONSE) {
               unclear.add(what + ": answered on stream " + answer.streamId() + " type " + answer.type());
             }
             boolean blockedWait = code == Status.Code.DEADLINE_EXCEEDED.value() && method.getBareMethodName().equals("Wait");

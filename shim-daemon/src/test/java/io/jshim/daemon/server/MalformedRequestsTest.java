@@ -12,14 +12,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.jshim.daemon.ttrpc.BytesMarshaller;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.jshim.daemon.error.ShimException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,21 +76,6 @@ class MalformedRequestsTest {
   }
 
   private static MethodDescriptor<byte[], byte[]> raw() {
-    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public InputStream stream(byte[] value) {
-        return new ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(InputStream stream) {
-        try {
-          return stream.readAllBytes();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
-    return HealthGrpc.getCheckMethod().toBuilder(bytes, bytes).build();
+    return HealthGrpc.getCheckMethod().toBuilder(BytesMarshaller.INSTANCE, BytesMarshaller.INSTANCE).build();
   }
 }

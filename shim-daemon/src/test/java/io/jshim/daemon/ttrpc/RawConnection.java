@@ -3,27 +3,38 @@ package io.jshim.daemon.ttrpc;
 import io.jshim.proto.ttrpc.Request;
 import io.jshim.proto.ttrpc.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
-/** A blocking ttrpc connection that writes and reads frames byte for byte, for what a real client never sends. */
-final class RawConnection implements AutoCloseable {
+/**
+ * A blocking ttrpc connection that writes and reads frames byte for byte (a 10-byte header: length, stream id, type,
+ * flags; then the data), for what a real client never sends.
+ */
+public final class RawConnection implements AutoCloseable {
+  /** The frame type of a request. */
+  public static final int REQUEST = Frame.REQUEST;
+  /** The frame type of a response. */
+  public static final int RESPONSE = Frame.RESPONSE;
+
   private final SocketChannel socket;
 
   private RawConnection(SocketChannel socket) {
     this.socket = socket;
   }
 
-  static RawConnection open(Path path) throws IOException {
+  public static RawConnection open(Path path) throws IOException {
     SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
     socket.connect(UnixDomainSocketAddress.of(path));
     return new RawConnection(socket);
   }
 
-  void send(int streamId, int type, byte[] data) throws IOException {
+  public void send(int streamId, int type, byte[] data) throws IOException {
     ByteBuffer frame = ByteBuffer.allocate(Frame.HEADER_LENGTH + data.length);
     frame.putInt(data.length).putInt(streamId).put((byte) type).put((byte) 0).put(data).flip();
     while (frame.hasRemaining()) {
@@ -34,6 +45,17 @@ final class RawConnection implements AutoCloseable {
   void sendRequest(int streamId, String service, String method, byte[] payload) throws IOException {
     send(streamId, Frame.REQUEST, Request.newBuilder().setService(service).setMethod(method)
         .setPayload(com.google.protobuf.ByteString.copyFrom(payload)).build().toByteArray());
+  }
+
+  /** The next frame, waiting at most {@code seconds}; its data parsed as a Response. */
+  public Answer receive(long seconds) throws Exception {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return receive();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).get(seconds, TimeUnit.SECONDS);
   }
 
   /** The next frame; its data parsed as a Response. */
@@ -70,6 +92,7 @@ final class RawConnection implements AutoCloseable {
     socket.close();
   }
 
-  record Answer(int streamId, int type, Response response) {
+  /** One frame from the server. */
+  public record Answer(int streamId, int type, Response response) {
   }
 }
