@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -679,11 +680,24 @@ main (int argc, char **argv)
   jshim_error_t err;
   char flags_text[256];
   char *stack;
-  int clone_flags, procfd = -1;
+  int clone_flags, procfd = -1, dumpable_rc, dumpable_errno;
   size_t k;
   pid_t pid;
   int rc;
 
+  /* Before anything else, and inherited by the workload until its execve:
+     a process that is not dumpable cannot be opened through /proc/PID/exe,
+     /proc/PID/fd, /proc/PID/root or ptrace'd by anyone without
+     CAP_SYS_PTRACE in the daemon's user namespace.  The workload shows up
+     in the container's pid namespace while it is held (an exec, an init
+     that shares a pid namespace), and it runs this binary: what a process
+     of the container could otherwise open and overwrite (CVE-2019-5736).
+     execve resets the flag for the container's own program.
+     Not as non-root: our /proc files would turn root's, so the workload
+     could not even write its oom_score_adj, and a non-root daemon's
+     containers run as its own uid, which could ptrace the daemon itself. */
+  dumpable_rc = geteuid () == 0 ? prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) : 0;
+  dumpable_errno = errno;
   reset_signals ();
   jshim_close_fds_from (JSHIM_SYNC_FD + 1);
 
@@ -696,6 +710,12 @@ main (int argc, char **argv)
     }
 
   jshim_error_clear (&err);
+  if (dumpable_rc < 0)
+    {
+      jshim_fail_sys (&err, JSHIM_STAGE_PROCESS, dumpable_errno,
+                      "prctl PR_SET_DUMPABLE 0");
+      return report (&err, EXIT_SPAWN_FAILED);
+    }
   cfg.sync_fd = JSHIM_SYNC_FD;
   cfg.envp = environ;
   cfg.userns_rfd = -1;

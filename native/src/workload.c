@@ -871,6 +871,31 @@ setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   return 0;
 }
 
+/*
+ * A magic link (/proc/self/fd/N of a directory fd, /proc/PID/cwd or
+ * /proc/PID/root of a process outside the container) makes chdir land
+ * outside our root, and the program would start there: the CVE-2024-21626
+ * class.  The kernel's getcwd says so: a directory that cannot be reached
+ * from our root comes back as "(unreachable)..." (raw syscall; glibc turns
+ * it into ENOENT).
+ */
+static int
+check_cwd_inside_root (const char *cwd, jshim_error_t *err)
+{
+  static char buf[PATH_MAX];
+  long n = syscall (SYS_getcwd, buf, sizeof (buf));
+
+  if (n < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_CWD, errno,
+                           "getcwd after chdir \"%s\"", cwd);
+  if (buf[0] != '/')
+    return jshim_fail_sys (err, JSHIM_STAGE_CWD, EPERM,
+                           "chdir \"%s\" left the container's root "
+                           "(expected: a directory inside the root, not a "
+                           "link to one outside it)", cwd);
+  return 0;
+}
+
 static int
 prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
                size_t cap, int *console, jshim_error_t *err)
@@ -959,6 +984,8 @@ prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
   /* 10. working directory, inside the new root */
   if (chdir (cwd) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_CWD, errno, "chdir \"%s\"", cwd);
+  if (check_cwd_inside_root (cwd, err) < 0)
+    return -1;
 
   /* 11. find the program with the container's PATH */
   return jshim_resolve_program (cfg->argv[0], cfg->envp, resolved, cap, err);

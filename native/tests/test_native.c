@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -4050,6 +4052,141 @@ check_cgroup (char *dir, const char *want, const char *want_ns)
                   want_ns);
 }
 
+/*
+ * A cwd that is a magic link out of the container (a host process's root
+ * or cwd seen through a proc mounted in the container) passes chdir but is
+ * refused: the program must never start outside the root.
+ */
+static void
+test_spawn_cwd_outside_root (void)
+{
+  char *root = make_rootfs ();
+  char links[3][64];
+  size_t i;
+
+  if (root == NULL)
+    return;
+  /* this test's own process: on the host, outside the root */
+  snprintf (links[0], sizeof (links[0]), "/proc/%d/root", (int) getpid ());
+  snprintf (links[1], sizeof (links[1]), "/proc/%d/cwd", (int) getpid ());
+  snprintf (links[2], sizeof (links[2]), "/proc/%d/root/tmp", (int) getpid ());
+  for (i = 0; i < sizeof (links) / sizeof (links[0]); i++)
+    {
+      char want[256];
+
+      snprintf (want, sizeof (want), "chdir \"%s\" left the container's root",
+                links[i]);
+      expect_workload_error (ARGV ("--ns", "mount", "--root", root, "--mount",
+                                   "proc", "proc", "/proc", "0xe", "0", "",
+                                   "--cwd", links[i], "--",
+                                   "/bin/jshim-testbin", "cwd"),
+                             NULL, JSHIM_STAGE_CWD, EPERM, want);
+    }
+  /* the same proc, a link that stays inside: allowed */
+  expect_output (ARGV ("--ns", "mount", "--root", root, "--mount", "proc",
+                       "proc", "/proc", "0xe", "0", "", "--cwd",
+                       "/proc/self/root/bin", "--", "/bin/jshim-testbin",
+                       "cwd"),
+                 NULL, "/bin\n");
+  remove_tree (root);
+}
+
+struct exe_probe
+{
+  int open_errno;     /* errno of open(/proc/PID/exe), 0: it opened */
+  int readlink_errno; /* errno of readlink, 0: it worked */
+  bool probed;
+};
+
+/* As root without CAP_SYS_PTRACE (a container's root by default), open and
+   readlink the held workload's /proc/PID/exe. */
+static void
+probe_exe (pid_t pid, void *arg)
+{
+  struct exe_probe *probe = arg;
+  int pipefd[2];
+  pid_t child;
+  int codes[2] = { -1, -1 };
+
+  if (pipe (pipefd) < 0)
+    return;
+  child = fork ();
+  if (child == 0)
+    {
+      struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+      struct __user_cap_data_struct data[2];
+      char path[64], target[PATH_MAX];
+      int out[2], fd;
+
+      close (pipefd[0]);
+      if (syscall (SYS_capget, &hdr, data) < 0)
+        _exit (1);
+      data[0].effective &= ~(1u << CAP_SYS_PTRACE);
+      data[0].permitted &= ~(1u << CAP_SYS_PTRACE);
+      if (syscall (SYS_capset, &hdr, data) < 0)
+        _exit (1);
+      snprintf (path, sizeof (path), "/proc/%d/exe", (int) pid);
+      fd = open (path, O_RDONLY | O_CLOEXEC);
+      out[0] = fd < 0 ? errno : 0;
+      out[1] = readlink (path, target, sizeof (target)) < 0 ? errno : 0;
+      if (write (pipefd[1], out, sizeof (out)) != sizeof (out))
+        _exit (1);
+      _exit (0);
+    }
+  close (pipefd[1]);
+  if (child > 0
+      && read (pipefd[0], codes, sizeof (codes)) == sizeof (codes))
+    {
+      probe->open_errno = codes[0];
+      probe->readlink_errno = codes[1];
+      probe->probed = true;
+    }
+  close (pipefd[0]);
+  if (child > 0)
+    waitpid (child, NULL, 0);
+}
+
+/* The held workload runs the helper's binary: nobody without
+   CAP_SYS_PTRACE may open it through /proc/PID/exe (CVE-2019-5736). */
+static void
+test_spawn_held_workload_not_dumpable (void)
+{
+  struct exe_probe probe = { 0 };
+  struct spawn_opts opts = { .out_fd = -1,
+                             .after = SEND_GO,
+                             .on_ready = probe_exe,
+                             .on_ready_arg = &probe };
+  struct spawn_result res;
+  char mask[32];
+
+  /* the capabilities the probe keeps, as an exec of a container holds
+     them: the kernel's capability subset rule alone lets it in */
+  {
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    unsigned long long permitted;
+
+    if (syscall (SYS_capget, &hdr, data) < 0)
+      {
+        diag ("capget: %s", strerror (errno));
+        current_failed = true;
+        return;
+      }
+    permitted = ((unsigned long long) data[1].permitted << 32)
+                | data[0].permitted;
+    snprintf (mask, sizeof (mask), "0x%llx",
+              permitted & ~(1ULL << CAP_SYS_PTRACE));
+  }
+  run_spawn (ARGV ("--ns", "pid,mount", "--cap-bounding", mask,
+                   "--cap-effective", mask, "--cap-permitted", mask, "--",
+                   testbin_path, "exit", "0"),
+             default_env, &opts, &res);
+  CHECK (probe.probed);
+  CHECK_INT (probe.open_errno, EACCES);
+  CHECK_INT (probe.readlink_errno, EACCES);
+  CHECK_INT (workload_status (&res), 0);
+}
+
 static void
 test_spawn_cgroup (void)
 {
@@ -5163,6 +5300,10 @@ main (int argc, char **argv)
             test_spawn_userns_unshare_failure, NEED_ROOT);
   run_test ("spawn: --join", test_spawn_join, NEED_ROOT);
   run_test ("spawn: --cgroup", test_spawn_cgroup, NEED_ROOT);
+  run_test ("spawn: a cwd that leads out of the root is refused",
+            test_spawn_cwd_outside_root, NEED_ROOT);
+  run_test ("spawn: a held workload's /proc/PID/exe cannot be opened",
+            test_spawn_held_workload_not_dumpable, NEED_ROOT);
   run_test ("record: CONSOLE carries a descriptor", test_record_console,
             NEED_NOTHING);
   run_test ("testbin: flood, print, read-lines, tty, winsize, sigwinch",
