@@ -60,7 +60,12 @@ static const char usage_text[] =
   "  read-lines           read stdin to EOF, print lines=N bytes=M\n"
   "  sigwinch SECONDS     wait for SIGWINCH, print the new ROWS COLS\n"
   "  last-thread N SECONDS  end the main thread at once; a second thread\n"
-  "                       exits the process with N after SECONDS\n";
+  "                       exits the process with N after SECONDS\n"
+  "  probe-exe SECONDS    for SECONDS (0: one pass) open /proc/PID/exe of\n"
+  "                       every other process; each one that is jshim-spawn\n"
+  "                       is read and written back (same byte); prints\n"
+  "                       probes=N denied=N helper-opened=N helper-read=N\n"
+  "                       helper-writable=N\n";
 
 static int
 usage (const char *why)
@@ -752,6 +757,114 @@ cmd_last_thread (int status, double secs)
   pthread_exit (NULL);
 }
 
+struct exe_counts
+{
+  long probes, denied, opened, read, writable;
+};
+
+/* Try to read one byte of the file behind FD and to write it back. */
+static void
+try_helper_copy (int fd, struct exe_counts *c)
+{
+  char path[64];
+  unsigned char byte;
+  int rw;
+
+  snprintf (path, sizeof (path), "/proc/self/fd/%d", fd);
+  rw = open (path, O_RDONLY | O_CLOEXEC);
+  if (rw >= 0)
+    {
+      if (pread (rw, &byte, 1, 0) == 1)
+        c->read++;
+      close (rw);
+    }
+  rw = open (path, O_RDWR | O_CLOEXEC);
+  if (rw >= 0)
+    {
+      if (pread (rw, &byte, 1, 0) == 1 && pwrite (rw, &byte, 1, 0) == 1)
+        {
+          c->writable++;
+          printf ("writable through %s\n", path);
+          fflush (stdout);
+        }
+      close (rw);
+    }
+}
+
+/* One pass over /proc; an exe that names jshim-spawn is tried at once and
+   once more after the pass (when its process may have exec'd away, as in
+   CVE-2019-5736, which reopens an O_PATH fd later). */
+static void
+probe_exe_pass (struct exe_counts *c)
+{
+  int kept[64];
+  size_t n_kept = 0, i;
+  struct dirent *e;
+  DIR *d = opendir ("/proc");
+
+  if (d == NULL)
+    return;
+  while ((e = readdir (d)) != NULL)
+    {
+      char path[300], target[PATH_MAX];
+      ssize_t len;
+      int fd;
+
+      if (e->d_name[0] < '0' || e->d_name[0] > '9'
+          || atoi (e->d_name) == (int) getpid ())
+        continue;
+      snprintf (path, sizeof (path), "/proc/%s/exe", e->d_name);
+      c->probes++;
+      fd = open (path, O_PATH | O_CLOEXEC);
+      if (fd < 0)
+        {
+          if (errno == EACCES || errno == EPERM)
+            c->denied++;
+          continue;
+        }
+      snprintf (path, sizeof (path), "/proc/self/fd/%d", fd);
+      len = readlink (path, target, sizeof (target) - 1);
+      target[len < 0 ? 0 : len] = '\0';
+      if (strstr (target, "jshim-spawn") == NULL || n_kept == 64)
+        {
+          close (fd);
+          continue;
+        }
+      c->opened++;
+      printf ("opened %s -> %s\n", e->d_name, target);
+      fflush (stdout);
+      try_helper_copy (fd, c);
+      kept[n_kept++] = fd;
+    }
+  closedir (d);
+  for (i = 0; i < n_kept; i++)
+    {
+      try_helper_copy (kept[i], c);
+      close (kept[i]);
+    }
+}
+
+static int
+cmd_probe_exe (double secs)
+{
+  struct exe_counts c = { 0 };
+  struct timespec start, now;
+
+  clock_gettime (CLOCK_MONOTONIC, &start);
+  do
+    {
+      probe_exe_pass (&c);
+      clock_gettime (CLOCK_MONOTONIC, &now);
+    }
+  while ((double) (now.tv_sec - start.tv_sec)
+             + (now.tv_nsec - start.tv_nsec) / 1e9
+         < secs);
+  printf ("probes=%ld denied=%ld helper-opened=%ld helper-read=%ld "
+          "helper-writable=%ld\n",
+          c.probes, c.denied, c.opened, c.read, c.writable);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -775,6 +888,12 @@ main (int argc, char **argv)
           || parse_seconds (argv[3], &secs) < 0)
         return usage ("last-thread needs a status 0..255 and SECONDS");
       return finish (cmd_last_thread ((int) num, secs));
+    }
+  if (strcmp (cmd, "probe-exe") == 0)
+    {
+      if (argc != 3 || parse_seconds (argv[2], &secs) < 0)
+        return usage ("probe-exe needs SECONDS");
+      return finish (cmd_probe_exe (secs));
     }
   if (strcmp (cmd, "sleep") == 0)
     {

@@ -68,6 +68,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final TaskService tasks;
   private final Duration idleShutdownDelay;
   private final Optional<ExitWitness> witness;
+  private final NativeSpawner spawner;
 
   private ShimDaemon(ShimConfig config) throws IOException {
     Posix posix = JnrPosix.load();
@@ -79,7 +80,7 @@ public final class ShimDaemon implements AutoCloseable {
     reaper = Reaper.start(posix, completions, Clock.systemUTC());
     ChildSignals.onChildExit(reaper::wakeUp);
     gate = ForkGate.create();
-    NativeSpawner spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
+    spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
     Optional<Cgroups> cgroups = posix.geteuid() == 0 ? Optional.of(Cgroups.detect()) : Optional.empty();
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
@@ -206,6 +207,7 @@ public final class ShimDaemon implements AutoCloseable {
     reaper.close();
     timers.shutdownNow();
     ioLoop.close();
+    spawner.close();
     completions.shutdown();
     try {
       completions.awaitTermination(1, TimeUnit.SECONDS);

@@ -4,6 +4,8 @@ import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.sys.Errnos;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.sys.SysException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,33 +22,67 @@ import java.util.stream.Collectors;
  *
  * <p>The helper clones the workload with CLONE_PARENT, so the daemon is the workload's parent and reaps
  * it directly. The workload closes every fd above 3, reports READY and blocks until released.
+ *
+ * <p>The helper never runs from its file: the spawner reads it once into a sealed memfd and executes that
+ * ({@code /proc/self/fd/N}). A held workload is a process of the container that runs the helper's code, so
+ * its {@code /proc/PID/exe} leads to whatever the helper runs from; a sealed copy cannot be written by anyone,
+ * so a container cannot overwrite the host's binary through it (CVE-2019-5736). The helper also makes itself
+ * non-dumpable, so that without CAP_SYS_PTRACE the link cannot even be opened.
  */
-public final class NativeSpawner implements Spawner {
+public final class NativeSpawner implements Spawner, AutoCloseable {
   private static final int SYNC_FD = 3;
+  private static final String COPY_NAME = "jshim-spawn";
 
   private final Posix posix;
   private final ForkGate gate;
   private final Path helper;
+  private final int sealedCopy;
+  private final String executable;
   private final Duration timeout;
+  /** Written under the fd side of the gate, read under the fork side. */
+  private volatile boolean closed;
 
-  private NativeSpawner(Posix posix, ForkGate gate, Path helper, Duration timeout) {
+  private NativeSpawner(Posix posix, ForkGate gate, Path helper, int sealedCopy, Duration timeout) {
     this.posix = posix;
     this.gate = gate;
     this.helper = helper;
+    this.sealedCopy = sealedCopy;
+    this.executable = "/proc/self/fd/" + sealedCopy;
     this.timeout = timeout;
   }
 
   /**
-   * @param helper path of the {@code jshim-spawn} binary
+   * @param helper path of the {@code jshim-spawn} binary, read once now: a later change of the file does not
+   *     reach this spawner
    * @param timeout how long the helper and workload may take to report each step
    */
   public static NativeSpawner create(Posix posix, ForkGate gate, Path helper, Duration timeout) {
     Objects.requireNonNull(helper, "helper");
+    Objects.requireNonNull(posix, "posix");
     if (!Files.isExecutable(helper)) {
       throw new IllegalArgumentException("helper: " + helper + " (expected: an executable jshim-spawn binary)");
     }
-    return new NativeSpawner(Objects.requireNonNull(posix, "posix"), Objects.requireNonNull(gate, "gate"),
-        helper.toAbsolutePath(), Objects.requireNonNull(timeout, "timeout"));
+    byte[] content;
+    try {
+      content = Files.readAllBytes(helper);
+    } catch (IOException e) {
+      throw new UncheckedIOException("read the helper " + helper, e);
+    }
+    return new NativeSpawner(posix, Objects.requireNonNull(gate, "gate"), helper.toAbsolutePath(),
+        posix.sealedCopy(COPY_NAME, content), Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /** Closes the sealed copy once no spawn runs; a spawn after this fails. */
+  @Override
+  public void close() {
+    // the fd side excludes every fork: no spawn is between its check of closed and its exec of the copy,
+    // whose number could otherwise name another file by then
+    try (ForkGate.Ticket ticket = gate.enter(ForkGate.Side.FD)) {
+      if (!closed) {
+        closed = true;
+        posix.closeQuietly(sealedCopy);
+      }
+    }
   }
 
   @Override
@@ -75,7 +111,10 @@ public final class NativeSpawner implements Spawner {
         }
       }
       try (ForkGate.Ticket ticket = gate.enter(ForkGate.Side.FORK)) {
-        posix.spawn(helper.toString(), helperArgs(request), request.env(), fds);
+        if (closed) {
+          throw ShimException.failedPrecondition("cannot start a process: the daemon is stopping");
+        }
+        posix.spawn(executable, helperArgs(request), request.env(), fds);
       }
     } finally {
       // the helper and the workload hold the only copies of the child end we want alive:

@@ -210,6 +210,32 @@ public final class JnrPosix implements Posix {
   }
 
   @Override
+  public int sealedCopy(String name, byte[] content) {
+    int fd = libc.memfd_create(name, LinuxLibC.MFD_CLOEXEC | LinuxLibC.MFD_ALLOW_SEALING);
+    if (fd < 0) {
+      throw new SysException("memfd_create " + name, errno());
+    }
+    try {
+      ByteBuffer rest = ByteBuffer.wrap(content);
+      while (rest.hasRemaining()) {
+        long n = libc.write(fd, rest, rest.remaining());
+        if (n < 0 && errno() != Errnos.EINTR) {
+          throw new SysException("write " + content.length + " bytes to memfd " + name, errno());
+        }
+        rest.position(rest.position() + (int) Math.max(n, 0));
+      }
+      int seals = LinuxLibC.F_SEAL_SEAL | LinuxLibC.F_SEAL_SHRINK | LinuxLibC.F_SEAL_GROW | LinuxLibC.F_SEAL_WRITE;
+      if (libc.fcntl(fd, LinuxLibC.F_ADD_SEALS, seals) < 0) {
+        throw new SysException("fcntl(F_ADD_SEALS) on memfd " + name, errno());
+      }
+      return fd;
+    } catch (RuntimeException e) {
+      closeQuietly(fd);
+      throw e;
+    }
+  }
+
+  @Override
   public int open(String path, int flags, int mode) {
     int fd = posix.open(path, flags | LinuxLibC.O_CLOEXEC, mode);
     if (fd < 0) {

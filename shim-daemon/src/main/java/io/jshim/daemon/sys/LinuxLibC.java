@@ -59,6 +59,16 @@ public interface LinuxLibC {
 
   int fcntl(int fd, int cmd, int arg);
 
+  int memfd_create(String name, int flags);
+
+  int MFD_CLOEXEC = 1;
+  int MFD_ALLOW_SEALING = 2;
+  int F_ADD_SEALS = 1033;
+  int F_SEAL_SEAL = 1;
+  int F_SEAL_SHRINK = 2;
+  int F_SEAL_GROW = 4;
+  int F_SEAL_WRITE = 8;
+
   int socketpair(int domain, int type, int protocol, int[] sv);
 
   int socket(int domain, int type, int protocol);

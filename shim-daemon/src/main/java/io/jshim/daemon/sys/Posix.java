@@ -56,6 +56,15 @@ public interface Posix {
    */
   void sendTo(int fd, String address, byte[] data);
 
+  /**
+   * A close-on-exec memfd named {@code name} holding {@code content}, sealed so that nobody can change its
+   * size or its bytes again, nor remove the seals (F_SEAL_SEAL, SHRINK, GROW, WRITE). Executing it through
+   * {@code /proc/self/fd/N} runs a copy that no process can write, whatever it opens the copy by.
+   *
+   * @return the memfd
+   */
+  int sealedCopy(String name, byte[] content);
+
   /** open(2) with O_CLOEXEC added. */
   int open(String path, int flags, int mode);
 

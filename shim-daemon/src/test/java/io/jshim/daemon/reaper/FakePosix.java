@@ -79,6 +79,11 @@ final class FakePosix implements Posix {
   }
 
   @Override
+  public int sealedCopy(String name, byte[] content) {
+    throw new UnsupportedOperationException("no fds in the fake");
+  }
+
+  @Override
   public int[] socketPair() {
     throw new UnsupportedOperationException("no fds in the fake");
   }
