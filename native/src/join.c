@@ -29,7 +29,7 @@ jshim_parse_join (const char *text, struct jshim_join *out,
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "invalid --join \"%s\": unknown namespace type "
                        "\"%.*s\" (expected pid, uts, ipc, mount (or mnt), "
-                       "network (or net), cgroup or user)",
+                       "network (or net), cgroup, user or time)",
                        text, (int) (eq - text), text);
   if (eq[1] != '/' || strlen (eq + 1) >= PATH_MAX)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attrs.h"
 #include "sync.h"
 
 struct ns_name
@@ -24,10 +25,11 @@ static const struct ns_name ns_names[] = {
   { "net", CLONE_NEWNET },
   { "cgroup", CLONE_NEWCGROUP },
   { "user", CLONE_NEWUSER },
+  { "time", CLONE_NEWTIME },
 };
 
 #define NS_EXPECTED                                                         \
-  "pid, uts, ipc, mount (or mnt), network (or net), cgroup, user"
+  "pid, uts, ipc, mount (or mnt), network (or net), cgroup, user, time"
 
 int
 jshim_ns_supported_mask (void)

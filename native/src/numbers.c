@@ -16,7 +16,8 @@ jshim_parse_decimal (const char *text, size_t len, uint64_t max,
       if (text[i] < '0' || text[i] > '9')
         return -1;
       d = (unsigned) (text[i] - '0');
-      if (v > (max - d) / 10)
+      /* d > max first: max - d would wrap for a small max */
+      if (d > max || v > (max - d) / 10)
         return -1;
       v = v * 10 + d;
     }

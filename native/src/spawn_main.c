@@ -14,6 +14,10 @@
  *               [--dev-links] [--rootfs-propagation FLAGS]
  *               [--uid-map C:H:N,...] [--gid-map C:H:N,...]
  *               [--join TYPE=PATH]... [--cgroup DIR]... [--console]
+ *               [--personality N] [--ioprio CLASS:LEVEL]
+ *               [--sched POLICY:NICE:PRIO:FLAGS:RUNTIME:DEADLINE:PERIOD]
+ *               [--domainname NAME] [--time-offset CLOCK:SECS:NANOS]...
+ *               [--cpu-affinity-initial LIST] [--cpu-affinity-final LIST]
  *               -- PROG [ARGS...]
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
@@ -61,7 +65,11 @@
   "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
   "[--rootfs-propagation FLAGS] [--uid-map C:H:N,...] "                   \
   "[--gid-map C:H:N,...] [--join TYPE=PATH]... [--cgroup DIR]... "        \
-  "[--console] -- PROG [ARGS...]"
+  "[--console] [--personality N] [--ioprio CLASS:LEVEL] "                 \
+  "[--sched POLICY:NICE:PRIO:FLAGS:RUNTIME:DEADLINE:PERIOD] "              \
+  "[--domainname NAME] [--time-offset CLOCK:SECS:NANOS]... "               \
+  "[--cpu-affinity-initial LIST] [--cpu-affinity-final LIST] "             \
+  "-- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -365,6 +373,15 @@ check_combinations (const struct jshim_spawn_config *cfg, jshim_error_t *err)
     return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
                        "--uid-map and --gid-map need --ns user (they map "
                        "the ids of a new user namespace)");
+  if (cfg->attrs.domainname != NULL && !(cfg->ns_flags & CLONE_NEWUTS))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--domainname needs a new uts namespace (--ns uts); "
+                       "without one it would change the host's");
+  if (cfg->attrs.n_time_offsets > 0 && !(cfg->ns_flags & CLONE_NEWTIME))
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--time-offset needs a new time namespace (--ns "
+                       "time): offsets can only be set on a namespace no "
+                       "process has entered yet");
   for (k = 0; k < cfg->n_joins; k++)
     if (cfg->ns_flags & cfg->joins[k].flag)
       return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
@@ -580,6 +597,13 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
         cfg->root_readonly = true;
       else if (strcmp (arg, "--console") == 0)
         cfg->console = true;
+      else if ((r = jshim_attrs_parse_option (argc, argv, &i, &cfg->attrs,
+                                              err))
+               != 0)
+        {
+          if (r < 0)
+            return -1;
+        }
       else if ((r = parse_cap_option (argc, argv, &i, cfg, err)) != 0)
         {
           if (r < 0)
@@ -627,9 +651,18 @@ prepare_clone (struct jshim_spawn_config *cfg, int *procfd,
   size_t i;
   int p[2];
 
+  if (jshim_attrs_affinity_initial (&cfg->attrs, err) < 0)
+    return -1;
   for (i = 0; i < cfg->n_cgroups; i++)
     if (jshim_enter_cgroup (cfg->cgroups[i], err) < 0)
       return -1;
+  if (jshim_attrs_affinity_final (&cfg->attrs, err) < 0)
+    return -1;
+  /* Before any join (a joined mount namespace has another /proc) and
+     before the clone: the workload is the first process in it. */
+  if ((cfg->ns_flags & CLONE_NEWTIME)
+      && jshim_attrs_new_time_ns (&cfg->attrs, err) < 0)
+    return -1;
   if (cfg->ns_flags & CLONE_NEWUSER)
     {
       *procfd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -645,7 +678,10 @@ prepare_clone (struct jshim_spawn_config *cfg, int *procfd,
     }
   if (cfg->in_userns
       && (jshim_apply_oom_score_adj (cfg, err) < 0
-          || jshim_apply_rlimits (cfg, err) < 0))
+          || jshim_apply_rlimits (cfg, err) < 0
+          || jshim_attrs_apply_ioprio (&cfg->attrs, err) < 0
+          || (!jshim_attrs_sched_in_workload (&cfg->attrs)
+              && jshim_attrs_apply_sched (&cfg->attrs, err) < 0)))
     return -1;
   return jshim_join_namespaces (cfg->joins, cfg->n_joins, err);
 }
@@ -727,7 +763,8 @@ main (int argc, char **argv)
     if (cfg.joins[k].flag == CLONE_NEWUSER)
       cfg.in_userns = true;
 
-  clone_flags = cfg.ns_flags | CLONE_PARENT | SIGCHLD;
+  /* A time namespace comes from the helper's unshare (prepare_clone). */
+  clone_flags = (cfg.ns_flags & ~CLONE_NEWTIME) | CLONE_PARENT | SIGCHLD;
   if (cfg.ns_flags & CLONE_NEWUSER)
     {
       /* What the kernel makes along with a namespace (an ipc namespace's
@@ -736,7 +773,8 @@ main (int argc, char **argv)
          the workload makes those itself once it is root there.  Only a pid
          namespace must come with the clone: unshare would put the
          workload's children in it, not the workload. */
-      cfg.unshare_flags = cfg.ns_flags & ~(CLONE_NEWUSER | CLONE_NEWPID);
+      cfg.unshare_flags
+          = cfg.ns_flags & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWTIME);
       clone_flags &= ~cfg.unshare_flags;
     }
   jshim_clone_flags_str (clone_flags, flags_text, sizeof (flags_text));

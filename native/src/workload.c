@@ -925,6 +925,10 @@ prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
       && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_HOSTNAME, errno,
                            "sethostname \"%s\"", cfg->hostname);
+  /* 1b. domainname, likewise (the helper refuses it without --ns uts) */
+  if ((cfg->ns_flags & CLONE_NEWUTS)
+      && jshim_attrs_apply_domainname (&cfg->attrs, err) < 0)
+    return -1;
 
   /* 2. keep our mounts from propagating back to the host */
   if ((cfg->ns_flags & CLONE_NEWNS)
@@ -961,6 +965,14 @@ prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
      limit needs CAP_SYS_RESOURCE; in a user namespace the helper did it) */
   if (!cfg->in_userns && jshim_apply_rlimits (cfg, err) < 0)
     return -1;
+  /* 5b. I/O priority and scheduling attributes, still privileged (in a
+     user namespace the helper set them on itself, except SCHED_DEADLINE,
+     whose holder cannot clone) */
+  if (!cfg->in_userns && jshim_attrs_apply_ioprio (&cfg->attrs, err) < 0)
+    return -1;
+  if ((!cfg->in_userns || jshim_attrs_sched_in_workload (&cfg->attrs))
+      && jshim_attrs_apply_sched (&cfg->attrs, err) < 0)
+    return -1;
 
   /* 6. bounding set and keep-caps, while still privileged */
   if (setup_bounding_set (cfg, err) < 0)
@@ -980,6 +992,11 @@ prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
   if (cfg->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_PROCESS, errno,
                            "prctl PR_SET_NO_NEW_PRIVS");
+
+  /* 9b. personality, last of the attributes: nothing after it depends on
+     the persona */
+  if (jshim_attrs_apply_personality (&cfg->attrs, err) < 0)
+    return -1;
 
   /* 10. working directory, inside the new root */
   if (chdir (cwd) < 0)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "attrs.h"
 #include "devices.h"
 #include "error.h"
 #include "join.h"
@@ -104,6 +105,8 @@ struct jshim_spawn_config
                             otherwise */
   int userns_rfd;        /* --ns user: the map pipe (both ends O_CLOEXEC), */
   int userns_wfd;        /* -1 otherwise */
+  struct jshim_attrs attrs; /* --personality, --ioprio, --sched,
+                            --domainname, --time-offset, --cpu-affinity-* */
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */

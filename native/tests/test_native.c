@@ -613,11 +613,12 @@ test_ns_parse_names (void)
 
   CHECK_INT (jshim_ns_parse ("pid", &flags, &err), 0);
   CHECK_INT (flags, CLONE_NEWPID);
-  CHECK_INT (jshim_ns_parse ("pid,uts,ipc,mount,network,cgroup,user", &flags,
-                            &err),
+  CHECK_INT (jshim_ns_parse ("pid,uts,ipc,mount,network,cgroup,user,time",
+                            &flags, &err),
              0);
   CHECK_INT (flags, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS
-                        | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWUSER);
+                        | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWUSER
+                        | CLONE_NEWTIME);
   CHECK_INT (flags, jshim_ns_supported_mask ());
   CHECK_INT (jshim_ns_parse ("", &flags, &err), 0);
   CHECK_INT (flags, 0);
@@ -654,7 +655,7 @@ test_ns_parse_unknown (void)
   CHECK_CONTAINS (err.msg, "empty namespace name");
   CHECK_INT (jshim_ns_parse ("PID", &flags, &err), -1);
   CHECK_INT (jshim_ns_parse ("pid,", &flags, &err), -1);
-  CHECK_INT (jshim_ns_parse ("time", &flags, &err), -1);
+  CHECK_INT (jshim_ns_parse ("times", &flags, &err), -1);
   CHECK_INT (jshim_ns_flag ("pidx", 4), 0);
   CHECK_INT (jshim_ns_flag ("pidx", 3), CLONE_NEWPID);
 }
@@ -2638,8 +2639,10 @@ test_parse_join (void)
   CHECK_INT (j.flag, CLONE_NEWUSER);
   CHECK_INT (jshim_parse_join ("net", &j, &err), -1);
   CHECK_CONTAINS (err.msg, "invalid --join \"net\": expected TYPE=PATH");
-  CHECK_INT (jshim_parse_join ("time=/proc/1/ns/time", &j, &err), -1);
-  CHECK_CONTAINS (err.msg, "unknown namespace type \"time\"");
+  CHECK_INT (jshim_parse_join ("time=/proc/1/ns/time", &j, &err), 0);
+  CHECK_INT (j.flag, CLONE_NEWTIME);
+  CHECK_INT (jshim_parse_join ("clock=/proc/1/ns/time", &j, &err), -1);
+  CHECK_CONTAINS (err.msg, "unknown namespace type \"clock\"");
   CHECK_INT (jshim_parse_join ("net=proc/1/ns/net", &j, &err), -1);
   CHECK_CONTAINS (err.msg, "PATH must be an absolute path");
   CHECK_INT (jshim_parse_join ("net=", &j, &err), -1);
@@ -5144,6 +5147,8 @@ namespaces_work (void)
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
+#include "test_attrs.c"
+
 int
 main (int argc, char **argv)
 {
@@ -5327,6 +5332,8 @@ main (int argc, char **argv)
             test_exec_console, NEED_ROOT);
   run_test ("spawn: cost of a user namespace", test_spawn_userns_cost,
             NEED_ROOT);
+
+  run_attrs_tests ();
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);
