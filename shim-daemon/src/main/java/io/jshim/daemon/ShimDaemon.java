@@ -19,6 +19,7 @@ import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.task.TaskEvents;
 import io.jshim.daemon.task.TaskRecord;
 import io.jshim.daemon.task.TaskService;
+import io.jshim.daemon.task.UnappliedPolicy;
 import io.jshim.daemon.ttrpc.SameUser;
 import io.jshim.daemon.ttrpc.TtrpcServer;
 import java.io.IOException;
@@ -95,7 +96,11 @@ public final class ShimDaemon implements AutoCloseable {
     ProcFs proc = ProcFs.host();
     tasks = new TaskService(spawner, reaper, ioLoop, proc, cgroups, new KernelRootfsMounter(posix),
         config.logRoot(), Clock.systemUTC(), events.map(TaskEvents.class::cast).orElse(TaskEvents.NONE),
-        store, this::stopWhenIdle);
+        store, this::stopWhenIdle, UnappliedPolicy.forHost(config.allowUnapplied()));
+    if (!config.allowUnapplied().isEmpty()) {
+      log.warn("--allow-unapplied {}: containers that set these fields run WITHOUT them (they affect isolation)",
+          String.join(",", config.allowUnapplied().stream().sorted().toList()));
+    }
     Optional<ExitWitness.Previous> previousWitness = ExitWitness.previous(posix, proc, config.stateDir());
     List<TaskRecord> records = store.load();
     if (!records.isEmpty()) {

@@ -3,6 +3,7 @@ package io.jshim.daemon;
 import io.jshim.daemon.config.ShimConfig;
 import io.jshim.daemon.server.ShimServer;
 import io.jshim.daemon.sys.JnrPosix;
+import io.jshim.daemon.task.UnappliedPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,15 @@ public final class ShimMain implements Callable<Integer> {
           + "process.oomScoreAdj inherit it. Default: leave it as inherited.")
   Integer oomScoreAdj;
 
+  @Option(names = "--allow-unapplied", paramLabel = "FIELD", split = ",",
+      description = "Let containers set these config fields that affect isolation but that jshim cannot apply "
+          + "(they run without them; logged at WARN at start and at every Create). Without it such a field fails "
+          + "Create, Exec or Update. FIELD: one of process.apparmorProfile, process.selinuxLabel, linux.mountLabel, "
+          + "linux.intelRdt, hooks, linux.seccomp, linux.resources (a daemon without cgroup access), "
+          + "linux.resources.blockIO, .hugepageLimits, .network, .rdma, .unified, .memory.kernelTCP, "
+          + ".cpu.realtimeRuntime, .cpu.realtimePeriod, .cpu.idle (with the linux.resources prefix).")
+  List<String> allowUnapplied = List.of();
+
   // not a static field: class initialisation would start logging before main() starts the native loads
   private static Logger log() {
     return LoggerFactory.getLogger(ShimMain.class);
@@ -109,11 +119,18 @@ public final class ShimMain implements Callable<Integer> {
         return 1;
       }
     }
+    for (String field : allowUnapplied) {
+      if (!UnappliedPolicy.ALLOWABLE.contains(field)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--allow-unapplied " + field
+            + ": not a field jshim leaves unapplied (expected: one of "
+            + String.join(", ", UnappliedPolicy.ALLOWABLE.stream().sorted().toList()) + ")");
+      }
+    }
     ShimConfig config = new ShimConfig(socket.toAbsolutePath(), stateDir.toAbsolutePath(), helper,
         Set.copyOf(allowUids), Duration.ofMillis(spawnTimeoutMillis), logRoot.toAbsolutePath(),
         Optional.ofNullable(ttrpcSocket).map(Path::toAbsolutePath), events(),
         SystemdNotifier.socketFromEnvironment(System.getenv(), ProcessHandle.current().pid()),
-        Duration.ofMillis(idleShutdownDelayMillis));
+        Duration.ofMillis(idleShutdownDelayMillis), Set.copyOf(allowUnapplied));
     ShimDaemon daemon;
     try {
       daemon = ShimDaemon.start(config);

@@ -23,10 +23,12 @@ import java.util.Set;
  *     not stop the daemon
  * @param idleShutdownDelay how long a Shutdown that found no task waits before the daemon stops; a Create in
  *     that time keeps it running (a grouped daemon then serves the next container without a new JVM start)
+ * @param allowUnapplied config fields that affect isolation but that jshim cannot apply, which containers may still
+ *     set (they then run without them, with a warning); every other such field fails Create, Exec or Update
  */
 public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
     Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events, Optional<String> notifySocket,
-    Duration idleShutdownDelay) {
+    Duration idleShutdownDelay, Set<String> allowUnapplied) {
 
   /**
    * containerd's side of the events.
@@ -59,6 +61,7 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(notifySocket, "notifySocket");
     Objects.requireNonNull(idleShutdownDelay, "idleShutdownDelay");
+    allowUnapplied = Set.copyOf(allowUnapplied);
     if (idleShutdownDelay.isNegative()) {
       throw new IllegalArgumentException("idleShutdownDelay: " + idleShutdownDelay + " (expected: zero or more)");
     }
@@ -84,6 +87,14 @@ public record ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> a
   public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
       Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events) {
     this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, ttrpcSocket, events, Optional.empty());
+  }
+
+  /** Every unapplied field that affects isolation refused. */
+  public ShimConfig(Path socket, Path stateDir, Path helper, Set<Integer> allowedUids, Duration spawnTimeout,
+      Path logRoot, Optional<Path> ttrpcSocket, Optional<EventTarget> events, Optional<String> notifySocket,
+      Duration idleShutdownDelay) {
+    this(socket, stateDir, helper, allowedUids, spawnTimeout, logRoot, ttrpcSocket, events, notifySocket,
+        idleShutdownDelay, Set.of());
   }
 
   /** Stops at once on a Shutdown that finds no task. */

@@ -1,6 +1,7 @@
 package io.jshim.daemon.oci;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.util.List;
@@ -43,9 +44,22 @@ public record OciSpec(
       String apparmorProfile,
       Integer oomScoreAdj,
       String selinuxLabel,
-      JsonNode ioPriority,
-      JsonNode scheduler,
-      JsonNode execCPUAffinity) {}
+      IoPriority ioPriority,
+      Scheduler scheduler,
+      ExecCpuAffinity execCPUAffinity) {}
+
+  /** {@code process.ioPriority}: an I/O scheduling class ({@code IOPRIO_CLASS_RT}, {@code _BE}, {@code _IDLE}) and level. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record IoPriority(@JsonProperty("class") String ioClass, Integer priority) {}
+
+  /** {@code process.scheduler}: sched_setattr(2) values; times in nanoseconds. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Scheduler(String policy, Integer nice, Integer priority, List<String> flags, BigInteger runtime,
+      BigInteger deadline, BigInteger period) {}
+
+  /** {@code process.execCPUAffinity}: CPU lists such as {@code 0-3,7}, before and after joining the cgroup. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ExecCpuAffinity(String initial, @JsonProperty("final") String finalCpus) {}
 
   /** {@code process.user}: ids inside the container. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -81,8 +95,16 @@ public record OciSpec(
       List<String> readonlyPaths,
       String mountLabel,
       JsonNode intelRdt,
-      JsonNode personality,
-      JsonNode timeOffsets) {}
+      Personality personality,
+      Map<String, TimeOffset> timeOffsets) {}
+
+  /** {@code linux.personality}: an execution domain ({@code LINUX}, {@code LINUX32}) and flags. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Personality(String domain, List<String> flags) {}
+
+  /** {@code linux.timeOffsets.<clock>}: the clock's offset in a new time namespace. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record TimeOffset(Long secs, Long nanosecs) {}
 
   /** {@code linux.namespaces[]}: a type to create, or with {@code path} one to join. */
   @JsonIgnoreProperties(ignoreUnknown = true)

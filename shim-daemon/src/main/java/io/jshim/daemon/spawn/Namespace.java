@@ -11,7 +11,9 @@ public enum Namespace {
   MOUNT("mount"),
   NETWORK("network"),
   CGROUP("cgroup"),
-  USER("user");
+  USER("user"),
+  /** Its clock offsets are written by the helper before the workload enters it. */
+  TIME("time");
 
   private final String ociName;
 

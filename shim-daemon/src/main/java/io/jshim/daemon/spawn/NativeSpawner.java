@@ -201,6 +201,7 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     if (request.console()) {
       argv.add("--console");
     }
+    argv.addAll(request.attributes().helperArguments());
     argv.add("--");
     argv.addAll(request.args());
     return argv;

@@ -48,7 +48,7 @@ public final class SpawnException extends ShimException {
     boolean requestProblem = errno == Errnos.ENOENT || errno == Errnos.EACCES || errno == Errnos.ENOEXEC
         || errno == Errnos.ENOTDIR || errno == Errnos.EINVAL || errno == Errnos.ELOOP;
     return switch (stage) {
-      case EXEC, ROOTFS, USER, RLIMIT, PROCESS, CAPS, SYSCTL, MOUNT, DEVICES, USERNS, JOIN -> requestProblem ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL;
+      case EXEC, ROOTFS, USER, RLIMIT, PROCESS, CAPS, SYSCTL, MOUNT, DEVICES, USERNS, JOIN, ATTRS -> requestProblem ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL;
       default -> ErrorKind.INTERNAL;
     };
   }

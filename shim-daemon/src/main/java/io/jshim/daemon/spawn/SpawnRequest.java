@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param stdio three fds (0, 1, 2 of the workload), owned by the caller
  * @param console whether the workload gets a new pty as its controlling terminal and stdio (the master comes
  *     back through {@link HeldProcess#takeConsole()})
+ * @param attributes personality, I/O priority, scheduler, domainname, time offsets, CPU affinity
  */
 public record SpawnRequest(
     List<String> args,
@@ -31,7 +32,8 @@ public record SpawnRequest(
     Filesystem filesystem,
     List<String> cgroupDirs,
     int[] stdio,
-    boolean console) {
+    boolean console,
+    KernelAttributes attributes) {
 
   public SpawnRequest {
     args = List.copyOf(args);
@@ -44,6 +46,7 @@ public record SpawnRequest(
     Objects.requireNonNull(rootfs, "rootfs");
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(linux, "linux");
+    Objects.requireNonNull(attributes, "attributes");
     if (args.isEmpty()) {
       throw new IllegalArgumentException("args: [] (expected: at least the program)");
     }
@@ -51,6 +54,14 @@ public record SpawnRequest(
       throw new IllegalArgumentException("stdio: " + stdio.length + " fds (expected: 3)");
     }
     stdio = stdio.clone();
+  }
+
+  /** Without kernel attributes. */
+  public SpawnRequest(List<String> args, List<String> env, String cwd, int uid, int gid, Namespaces namespaces,
+      Optional<String> hostname, Optional<String> rootfs, ProcessOptions process, LinuxSetup linux, Filesystem filesystem,
+      List<String> cgroupDirs, int[] stdio, boolean console) {
+    this(args, env, cwd, uid, gid, namespaces, hostname, rootfs, process, linux, filesystem, cgroupDirs, stdio, console,
+        KernelAttributes.none());
   }
 
   @Override

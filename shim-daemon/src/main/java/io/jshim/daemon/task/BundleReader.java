@@ -28,9 +28,10 @@ final class BundleReader {
 
   private BundleConfig parse(Path bundle, OciSpec spec) {
     OciSpec.Process process = JsonFields.required(spec.process(), "process", "an object with args");
-    ProcessConfig processConfig = ProcessReader.read(process);
     OciSpec.Linux linux = spec.linux() == null ? LinuxSpecs.EMPTY : spec.linux();
     Namespaces namespaces = NamespacesReader.read(linux);
+    ProcessConfig processConfig = ProcessReader.read(process)
+        .withAttributes(KernelAttributesReader.init(spec, process, linux, namespaces));
     Optional<String> hostname = Optional.ofNullable(spec.hostname()).filter(h -> !h.isEmpty());
     if (hostname.isPresent() && !namespaces.created().contains(Namespace.UTS)) {
       throw ShimException.invalidArgument("hostname: \"" + hostname.get() + "\" needs a new uts namespace (expected: linux.namespaces to contain uts)");
@@ -40,24 +41,15 @@ final class BundleReader {
     return new BundleConfig(processConfig.withEnv(HomeDirectory.withHome(processConfig.env(), rootfs, processConfig.uid())),
         hostname, namespaces, rootfs, LinuxSetupReader.read(spec, namespaces),
         FilesystemReader.read(bundle, spec, rootfs, namespaces), cgroupsPath, Optional.ofNullable(linux.resources()),
-        spec.annotations() == null ? Map.of() : spec.annotations(), notApplied(spec, process, linux));
+        spec.annotations() == null ? Map.of() : spec.annotations(), java.util.stream.Stream.concat(
+        notApplied(spec, process, linux).stream(), UnappliedPolicy.present(process, linux).stream()).toList());
   }
 
-  /** Fields a runtime acts on that jshim does not apply; a config that sets them runs with a warning. */
+  /** Fields a runtime acts on that jshim does not apply; {@link UnappliedPolicy} refuses or drops them. */
   private static List<String> notApplied(OciSpec spec, OciSpec.Process process, OciSpec.Linux linux) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("hooks", spec.hooks());
-    fields.put("domainname", spec.domainname());
-    fields.put("process.apparmorProfile", process.apparmorProfile());
-    fields.put("process.selinuxLabel", process.selinuxLabel());
-    fields.put("process.ioPriority", process.ioPriority());
-    fields.put("process.scheduler", process.scheduler());
-    fields.put("process.execCPUAffinity", process.execCPUAffinity());
     fields.put("linux.seccomp", linux.seccomp());
-    fields.put("linux.mountLabel", linux.mountLabel());
-    fields.put("linux.intelRdt", linux.intelRdt());
-    fields.put("linux.personality", linux.personality());
-    fields.put("linux.timeOffsets", linux.timeOffsets());
     List<String> present = new ArrayList<>();
     fields.forEach((name, value) -> {
       if (JsonFields.isSet(value)) {

@@ -34,7 +34,8 @@ final class ProcessReader {
     int gid = user == null ? 0 : JsonFields.id(user.gid(), "process.user.gid");
     ProcessOptions options = ProcessOptionsReader.read(process);
     return new ProcessConfig(args, env, cwd, uid, gid, withoutUnraisableAmbient(options),
-        Boolean.TRUE.equals(process.terminal()), consoleSize(process.consoleSize()));
+        Boolean.TRUE.equals(process.terminal()), consoleSize(process.consoleSize()),
+        KernelAttributesReader.process(process));
   }
 
   private static Optional<ProcessConfig.ConsoleSize> consoleSize(JsonNode size) {

@@ -66,6 +66,7 @@ public final class TaskService {
   private final Clock clock;
   private final IoLoop ioLoop;
   private final BundleReader bundles = new BundleReader();
+  private final UnappliedPolicy unapplied;
   private final TaskRegistry registry = new TaskRegistry();
 
   /**
@@ -78,6 +79,15 @@ public final class TaskService {
    */
   public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
       RootfsMounter mounter, Path logRoot, Clock clock, TaskEvents events, TaskStore store, Runnable onShutdown) {
+    this(spawner, reaper, ioLoop, proc, cgroups, mounter, logRoot, clock, events, store, onShutdown,
+        UnappliedPolicy.forHost(java.util.Set.of()));
+  }
+
+  /** @param unapplied what to do with config fields jshim does not apply: refuse them, or drop them with a warning */
+  public TaskService(Spawner spawner, Reaper reaper, IoLoop ioLoop, ProcFs proc, Optional<Cgroups> cgroups,
+      RootfsMounter mounter, Path logRoot, Clock clock, TaskEvents events, TaskStore store, Runnable onShutdown,
+      UnappliedPolicy unapplied) {
+    this.unapplied = Objects.requireNonNull(unapplied, "unapplied");
     this.mounter = Objects.requireNonNull(mounter, "mounter");
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -132,10 +142,7 @@ public final class TaskService {
     if (cgroups.isEmpty() && config.resources().isPresent()) {
       notApplied.add("linux.resources (the daemon has no cgroup access)");
     }
-    if (!notApplied.isEmpty()) {
-      log.warn("task {}: config.json sets fields jshim does not apply, running without them: {}", id,
-          String.join(", ", notApplied));
-    }
+    unapplied.check("task " + id, notApplied);
     Optional<LogSpec> logSpec = LogSpec.fromAnnotations(config.annotations());
     Optional<Cgroup> cgroup = Optional.empty();
     Optional<ContainerLog> containerLog = Optional.empty();
@@ -151,7 +158,8 @@ public final class TaskService {
       ShimProcess initProcess = launcher.launch(spec.stdio(), terminal, init.consoleSize(),
           containerLog.map(LogSink.class::cast),
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
-              config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal),
+              config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal,
+              init.attributes()),
           io -> settleInit(task, io), initHooks(task));
       // held before execve, so unreaped: /proc/PID is this process
       task.setInit(initProcess, proc.startTime(initProcess.pid()).orElse(0L));
@@ -408,6 +416,7 @@ public final class TaskService {
     Task task = registry.get(TaskIds.validate(id));
     String execId = TaskIds.validate(request.execId(), "exec_id");
     ProcessConfig config = ProcessReader.read(request.process());
+    unapplied.check("task " + id + ": exec " + execId, UnappliedPolicy.present(request.process()));
     boolean terminal = request.terminal() || config.terminal();
     ProcessConfig withHome = config.withEnv(HomeDirectory.withHome(config.env(), task.rootfs(), config.uid()));
     task.addExec(new ExecProcess(execId, withHome, request.stdio(), terminal));
@@ -424,7 +433,8 @@ public final class TaskService {
     ShimProcess spawned = task.init().whileAlive(() -> launcher.launch(exec.stdio(), exec.terminal(), p.consoleSize(),
         Optional.empty(),
         fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
-            Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal()),
+            Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal(),
+            p.attributes()),
         io -> io.drained(DRAIN_IDLE), execHooks(task, exec)),
         ShimProcess::delete);
     // held before execve, so unreaped: /proc/PID is this process
@@ -460,10 +470,7 @@ public final class TaskService {
   public void update(String id, LinuxResources resources) {
     Task task = registry.get(TaskIds.validate(id));
     Cgroup cgroup = cgroupOf(task, "update");
-    List<String> ignored = ResourcesReader.notApplied(resources, "resources");
-    if (!ignored.isEmpty()) {
-      log.warn("task {}: update sets fields jshim does not apply: {}", id, String.join(", ", ignored));
-    }
+    unapplied.check("task " + id + ": update", ResourcesReader.notApplied(resources, "resources"));
     cgroup.update(ResourcesReader.read(resources, List.of(), "resources"));
   }
 
