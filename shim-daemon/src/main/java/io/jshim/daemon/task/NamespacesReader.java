@@ -18,7 +18,7 @@ import java.util.Set;
 final class NamespacesReader {
   /** The kernel accepts at most this many lines in a uid_map or gid_map written by jshim-spawn. */
   private static final int MAX_MAPPINGS = 5;
-  private static final String TYPES = "pid, uts, ipc, mount, network, cgroup or user";
+  private static final String TYPES = "pid, uts, ipc, mount, network, cgroup, user or time";
 
   private NamespacesReader() {}
 

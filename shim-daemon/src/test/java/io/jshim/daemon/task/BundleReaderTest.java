@@ -185,7 +185,7 @@ class BundleReaderTest {
     assertRejected("{\"process\":{\"args\":[1]}}", ErrorKind.INVALID_ARGUMENT, "process.args");
     assertRejected("{\"process\":{\"args\":[\"x\"],\"cwd\":\"rel\"}}", ErrorKind.INVALID_ARGUMENT, "process.cwd");
     assertRejected("{\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":-1}}}", ErrorKind.INVALID_ARGUMENT, "process.user.uid");
-    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"time\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.namespaces");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"clock\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.namespaces");
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.uidMappings");
     assertRejected("{\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/x\"}]}}", ErrorKind.INVALID_ARGUMENT, "linux.namespaces network path");
     assertRejected("{\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":\"0\"}}}", ErrorKind.INVALID_ARGUMENT, "process.user.uid");
