@@ -48,6 +48,14 @@ public final class DaemonFixture implements AutoCloseable {
     return new DaemonFixture(dir, ShimDaemon.start(config));
   }
 
+  /** A daemon started with {@code --allow-unapplied} {@code fields}. */
+  public static DaemonFixture startAllowingUnapplied(Path dir, Set<String> fields) throws IOException {
+    ShimConfig config = new ShimConfig(dir.resolve("run/jshim.sock"), dir.resolve("state"), Privileged.helper(),
+        Set.of(), Duration.ofSeconds(10), dir.resolve("logs"), Optional.empty(), Optional.empty(), Optional.empty(),
+        Duration.ZERO, fields);
+    return new DaemonFixture(dir, ShimDaemon.start(config));
+  }
+
   /** A daemon that also serves ttrpc on {@code run/jshim-ttrpc.sock}. */
   public static DaemonFixture startWithTtrpc(Path dir) throws IOException {
     ShimConfig config = new ShimConfig(dir.resolve("run/jshim.sock"), dir.resolve("state"), Privileged.helper(),

@@ -117,9 +117,10 @@ public final class UnappliedPolicy {
    *
    * @param what the request, for messages: {@code task web1}, {@code task web1: exec e1}
    * @param fields unapplied fields by name ({@code resources.X} of an Update stands for {@code linux.resources.X})
+   * @return the fields dropped with a warning
    * @throws ShimException FAILED_PRECONDITION naming every refused field
    */
-  void check(String what, List<String> fields) {
+  List<String> check(String what, List<String> fields) {
     List<String> refused = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     for (String field : fields) {
@@ -141,6 +142,7 @@ public final class UnappliedPolicy {
     if (!dropped.isEmpty()) {
       log.warn("{}: running without fields jshim does not apply: {}", what, String.join(", ", dropped));
     }
+    return dropped;
   }
 
   private static String canonical(String field) {

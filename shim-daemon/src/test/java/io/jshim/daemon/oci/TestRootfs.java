@@ -29,7 +29,8 @@ final class TestRootfs {
   static final Path BUSYBOX = Path.of("/bin/busybox");
   /** The applets linked to busybox in /bin; ulimit and umask are builtins of its sh. */
   static final List<String> APPLETS = List.of("sh", "id", "hostname", "cat", "ls", "stat", "sleep", "head", "tail", "awk",
-      "sed", "sort", "grep", "tr", "wc", "kill", "env", "df", "touch", "mkdir", "readlink", "true", "false");
+      "sed", "sort", "grep", "tr", "wc", "kill", "env", "df", "touch", "mkdir", "readlink", "true", "false",
+      "uname", "ionice");
 
   /**
    * The inside view, one section per {@code == name} line. Everything it prints is stable between two runs
