@@ -41,6 +41,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "ns.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "workload.h"
 
@@ -61,7 +62,7 @@
   "[--device PATH TYPE MAJOR MINOR MODE UID GID]... [--dev-links] "       \
   "[--rootfs-propagation FLAGS] [--uid-map C:H:N,...] "                   \
   "[--gid-map C:H:N,...] [--join TYPE=PATH]... [--cgroup DIR]... "        \
-  "[--console] -- PROG [ARGS...]"
+  "[--console] [--seccomp PROFILE] -- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -572,6 +573,13 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                != 0)
         {
           if (r < 0 || append_cgroup (val, cfg, err) < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--seccomp", &val, err))
+               != 0)
+        {
+          jshim_seccomp_free (cfg->seccomp);
+          if (r < 0 || jshim_seccomp_parse (val, &cfg->seccomp, err) < 0)
             return -1;
         }
       else if (strcmp (arg, "--no-new-privs") == 0)

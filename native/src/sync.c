@@ -29,6 +29,7 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_CGROUP: return "CGROUP";
     case JSHIM_STAGE_JOIN: return "JOIN";
     case JSHIM_STAGE_CONSOLE: return "CONSOLE";
+    case JSHIM_STAGE_SECCOMP: return "SECCOMP";
     default: return "UNKNOWN";
     }
 }

@@ -55,6 +55,7 @@
 #define JSHIM_STAGE_CGROUP 16  /* helper: --cgroup */
 #define JSHIM_STAGE_JOIN 17    /* helper: --join */
 #define JSHIM_STAGE_CONSOLE 18 /* workload: --console */
+#define JSHIM_STAGE_SECCOMP 19 /* workload: --seccomp */
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'

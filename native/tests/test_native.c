@@ -930,7 +930,9 @@ test_stage_names (void)
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_JOIN), "JOIN");
   CHECK_INT (JSHIM_STAGE_CONSOLE, 18);
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_CONSOLE), "CONSOLE");
-  CHECK_STR (jshim_stage_name (19), "UNKNOWN");
+  CHECK_INT (JSHIM_STAGE_SECCOMP, 19);
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_SECCOMP), "SECCOMP");
+  CHECK_STR (jshim_stage_name (99), "UNKNOWN");
   CHECK_INT (JSHIM_REC_CONSOLE, 4);
 }
 
@@ -5144,6 +5146,8 @@ namespaces_work (void)
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
+#include "test_seccomp.c"
+
 int
 main (int argc, char **argv)
 {
@@ -5327,6 +5331,8 @@ main (int argc, char **argv)
             test_exec_console, NEED_ROOT);
   run_test ("spawn: cost of a user namespace", test_spawn_userns_cost,
             NEED_ROOT);
+
+  seccomp_tests ();
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);
