@@ -201,6 +201,7 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     if (request.console()) {
       argv.add("--console");
     }
+    request.seccomp().ifPresent(filter -> argv.addAll(List.of("--seccomp", filter.helperArgument())));
     argv.add("--");
     argv.addAll(request.args());
     return argv;

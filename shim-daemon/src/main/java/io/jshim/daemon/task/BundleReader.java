@@ -40,7 +40,8 @@ final class BundleReader {
     return new BundleConfig(processConfig.withEnv(HomeDirectory.withHome(processConfig.env(), rootfs, processConfig.uid())),
         hostname, namespaces, rootfs, LinuxSetupReader.read(spec, namespaces),
         FilesystemReader.read(bundle, spec, rootfs, namespaces), cgroupsPath, Optional.ofNullable(linux.resources()),
-        spec.annotations() == null ? Map.of() : spec.annotations(), notApplied(spec, process, linux));
+        spec.annotations() == null ? Map.of() : spec.annotations(), notApplied(spec, process, linux),
+        SeccompReader.read(linux.seccomp()));
   }
 
   /** Fields a runtime acts on that jshim does not apply; a config that sets them runs with a warning. */
@@ -53,7 +54,6 @@ final class BundleReader {
     fields.put("process.ioPriority", process.ioPriority());
     fields.put("process.scheduler", process.scheduler());
     fields.put("process.execCPUAffinity", process.execCPUAffinity());
-    fields.put("linux.seccomp", linux.seccomp());
     fields.put("linux.mountLabel", linux.mountLabel());
     fields.put("linux.intelRdt", linux.intelRdt());
     fields.put("linux.personality", linux.personality());
