@@ -49,7 +49,7 @@ class SeccompComparisonTest {
   private static final String MKDIR = "mkdir /tmp/made 2>&1; echo \"mkdir=$?\"; grep -E 'Seccomp|NoNewPrivs' /proc/self/status";
   /** kill(1, SIG) for signals 0, 18 (SIGCONT), 28 (SIGWINCH): harmless to the shell that is pid 1. */
   private static final String KILLS = "for s in 0 18 28; do kill -$s 1 2>/dev/null; echo \"kill-$s=$?\"; done";
-  private static final String UNSHARE = "/bin/busybox unshare -n true 2>&1; echo \"unshare=$?\"; "
+  private static final String UNSHARE = "/bin/busybox unshare -U true 2>&1; echo \"unshare=$?\"; "
       + "/bin/busybox mount -t tmpfs none /mnt 2>&1; echo \"mount=$?\"; ls / | wc -l; id; "
       + "grep -E 'Seccomp|NoNewPrivs' /proc/self/status";
 
