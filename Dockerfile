@@ -16,7 +16,7 @@
 # The same Ubuntu release in both stages: jshim-spawn links against the build stage's glibc.
 FROM eclipse-temurin:17-jdk-noble AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends maven gcc make libc6-dev \
+ && apt-get install -y --no-install-recommends maven gcc make libc6-dev libseccomp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

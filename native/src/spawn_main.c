@@ -45,6 +45,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "ns.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "workload.h"
 
@@ -69,6 +70,7 @@
   "[--sched POLICY:NICE:PRIO:FLAGS:RUNTIME:DEADLINE:PERIOD] "              \
   "[--domainname NAME] [--time-offset CLOCK:SECS:NANOS]... "               \
   "[--cpu-affinity-initial LIST] [--cpu-affinity-final LIST] "             \
+  "[--seccomp PROFILE] "                                                  \
   "-- PROG [ARGS...]"
 
 extern char **environ;
@@ -589,6 +591,13 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
                != 0)
         {
           if (r < 0 || append_cgroup (val, cfg, err) < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--seccomp", &val, err))
+               != 0)
+        {
+          jshim_seccomp_free (cfg->seccomp);
+          if (r < 0 || jshim_seccomp_parse (val, &cfg->seccomp, err) < 0)
             return -1;
         }
       else if (strcmp (arg, "--no-new-privs") == 0)

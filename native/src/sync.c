@@ -30,6 +30,7 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_JOIN: return "JOIN";
     case JSHIM_STAGE_CONSOLE: return "CONSOLE";
     case JSHIM_STAGE_ATTRS: return "ATTRS";
+    case JSHIM_STAGE_SECCOMP: return "SECCOMP";
     default: return "UNKNOWN";
     }
 }

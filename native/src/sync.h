@@ -57,6 +57,7 @@
 #define JSHIM_STAGE_CONSOLE 18 /* workload: --console */
 #define JSHIM_STAGE_ATTRS 21   /* personality, ioprio, sched, domainname,
                                   time offsets, CPU affinity (attrs.h) */
+#define JSHIM_STAGE_SECCOMP 19 /* workload: --seccomp */
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'

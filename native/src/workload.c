@@ -22,6 +22,7 @@
 #include "console.h"
 #include "numbers.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "sync.h"
 
 #ifndef SYS_close_range
@@ -974,6 +975,12 @@ prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
       && jshim_attrs_apply_sched (&cfg->attrs, err) < 0)
     return -1;
 
+  /* 5b. seccomp without no_new_privs: as runc, while CAP_SYS_ADMIN is
+     still ours (with no_new_privs: right before execve) */
+  if (cfg->seccomp != NULL && !cfg->no_new_privs
+      && jshim_seccomp_load (cfg->seccomp, err) < 0)
+    return -1;
+
   /* 6. bounding set and keep-caps, while still privileged */
   if (setup_bounding_set (cfg, err) < 0)
     return -1;
@@ -1079,6 +1086,12 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
     }
   jshim_close_fds_from (cfg->sync_fd + 1);
 
+  if (cfg->seccomp != NULL && cfg->no_new_privs
+      && jshim_seccomp_load (cfg->seccomp, &err) < 0)
+    {
+      jshim_send_error (cfg->sync_fd, &err);
+      _exit (JSHIM_WORKLOAD_EXIT_SETUP);
+    }
   execve (resolved, cfg->argv, cfg->envp);
 
   jshim_fail_sys (&err, JSHIM_STAGE_EXEC, errno, "execve %s", resolved);

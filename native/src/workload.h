@@ -15,6 +15,7 @@
 #include "error.h"
 #include "join.h"
 #include "mounts.h"
+#include "seccomp.h"
 #include "userns.h"
 
 /* PATH used when the container environment has no PATH variable. */
@@ -110,6 +111,7 @@ struct jshim_spawn_config
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */
+  struct jshim_seccomp *seccomp; /* --seccomp, NULL when not given */
 };
 
 /* Close every fd >= LOWFD (close_range, /proc/self/fd walk as fallback). */

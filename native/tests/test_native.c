@@ -931,7 +931,9 @@ test_stage_names (void)
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_JOIN), "JOIN");
   CHECK_INT (JSHIM_STAGE_CONSOLE, 18);
   CHECK_STR (jshim_stage_name (JSHIM_STAGE_CONSOLE), "CONSOLE");
-  CHECK_STR (jshim_stage_name (19), "UNKNOWN");
+  CHECK_INT (JSHIM_STAGE_SECCOMP, 19);
+  CHECK_STR (jshim_stage_name (JSHIM_STAGE_SECCOMP), "SECCOMP");
+  CHECK_STR (jshim_stage_name (99), "UNKNOWN");
   CHECK_INT (JSHIM_REC_CONSOLE, 4);
 }
 
@@ -5148,6 +5150,7 @@ namespaces_work (void)
 }
 
 #include "test_attrs.c"
+#include "test_seccomp.c"
 
 int
 main (int argc, char **argv)
@@ -5334,6 +5337,7 @@ main (int argc, char **argv)
             NEED_ROOT);
 
   run_attrs_tests ();
+  seccomp_tests ();
 
   printf ("1..%d\n", test_count);
   printf ("%d passed, %d failed\n", pass_count, fail_count);

@@ -89,7 +89,7 @@ public record OciSpec(
       String cgroupsPath,
       List<Namespace> namespaces,
       List<Device> devices,
-      JsonNode seccomp,
+      Seccomp seccomp,
       String rootfsPropagation,
       List<String> maskedPaths,
       List<String> readonlyPaths,
@@ -117,4 +117,17 @@ public record OciSpec(
   /** {@code linux.devices[]}: a node to create in the container. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Device(String type, String path, Long major, Long minor, Long fileMode, Long uid, Long gid) {}
+
+  /** {@code linux.seccomp}: the syscall filter. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Seccomp(String defaultAction, BigInteger defaultErrnoRet, List<String> architectures,
+      List<String> flags, String listenerPath, String listenerMetadata, List<Syscall> syscalls) {}
+
+  /** {@code linux.seccomp.syscalls[]}: an action for syscalls by name, with argument comparisons. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Syscall(List<String> names, String action, BigInteger errnoRet, List<SyscallArg> args) {}
+
+  /** {@code linux.seccomp.syscalls[].args[]}: values are unsigned 64-bit numbers. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SyscallArg(BigInteger index, BigInteger value, BigInteger valueTwo, String op) {}
 }

@@ -202,6 +202,7 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
       argv.add("--console");
     }
     argv.addAll(request.attributes().helperArguments());
+    request.seccomp().ifPresent(filter -> argv.addAll(List.of("--seccomp", filter.helperArgument())));
     argv.add("--");
     argv.addAll(request.args());
     return argv;

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param console whether the workload gets a new pty as its controlling terminal and stdio (the master comes
  *     back through {@link HeldProcess#takeConsole()})
  * @param attributes personality, I/O priority, scheduler, domainname, time offsets, CPU affinity
+ * @param seccomp the syscall filter the workload loads before execve; empty for none
  */
 public record SpawnRequest(
     List<String> args,
@@ -33,7 +34,8 @@ public record SpawnRequest(
     List<String> cgroupDirs,
     int[] stdio,
     boolean console,
-    KernelAttributes attributes) {
+    KernelAttributes attributes,
+    Optional<Seccomp> seccomp) {
 
   public SpawnRequest {
     args = List.copyOf(args);
@@ -47,6 +49,7 @@ public record SpawnRequest(
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(linux, "linux");
     Objects.requireNonNull(attributes, "attributes");
+    Objects.requireNonNull(seccomp, "seccomp");
     if (args.isEmpty()) {
       throw new IllegalArgumentException("args: [] (expected: at least the program)");
     }
@@ -61,7 +64,7 @@ public record SpawnRequest(
       Optional<String> hostname, Optional<String> rootfs, ProcessOptions process, LinuxSetup linux, Filesystem filesystem,
       List<String> cgroupDirs, int[] stdio, boolean console) {
     this(args, env, cwd, uid, gid, namespaces, hostname, rootfs, process, linux, filesystem, cgroupDirs, stdio, console,
-        KernelAttributes.none());
+        KernelAttributes.none(), Optional.empty());
   }
 
   @Override

@@ -23,6 +23,7 @@ public enum SpawnStage {
   JOIN(17, "join a namespace"),
   CONSOLE(18, "set up the console"),
   ATTRS(21, "set kernel attributes (personality, I/O priority, scheduler, domainname, time offsets, CPU affinity)"),
+  SECCOMP(19, "load the seccomp filter"),
   UNKNOWN(0, "start");
 
   private final int code;

@@ -4,6 +4,7 @@ import io.jshim.daemon.oci.LinuxResources;
 import io.jshim.daemon.spawn.Filesystem;
 import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Namespaces;
+import io.jshim.daemon.spawn.Seccomp;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param resources {@code linux.resources}, checked when the cgroup is made
  * @param annotations {@code annotations}, for the daemon's own settings (the container log)
  * @param notApplied config fields that are present but not acted on (reported, never silently dropped)
+ * @param seccomp {@code linux.seccomp}: the filter of the init and of every exec; empty for none
  */
 record BundleConfig(
     ProcessConfig process,
@@ -31,7 +33,8 @@ record BundleConfig(
     Optional<String> cgroupsPath,
     Optional<LinuxResources> resources,
     Map<String, String> annotations,
-    List<String> notApplied) {
+    List<String> notApplied,
+    Optional<Seccomp> seccomp) {
 
   BundleConfig {
     notApplied = List.copyOf(notApplied);

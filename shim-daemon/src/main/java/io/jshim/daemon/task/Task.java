@@ -37,6 +37,7 @@ final class Task {
   private final Optional<Cgroup> cgroup;
   private final Optional<ContainerLog> containerLog;
   private final boolean rootfsMounted;
+  private final ExecSeccomp execSeccomp;
   private final boolean terminal;
   private ShimProcess init;
   private long initStartTime;
@@ -52,7 +53,8 @@ final class Task {
   private volatile long oomKills;
 
   Task(String id, Path bundle, StdioPaths stdio, boolean terminal, Namespaces namespaces, Optional<String> rootfs,
-      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog, boolean rootfsMounted) {
+      Optional<Cgroup> cgroup, Optional<ContainerLog> containerLog, boolean rootfsMounted, ExecSeccomp execSeccomp) {
+    this.execSeccomp = execSeccomp;
     this.containerLog = containerLog;
     this.rootfsMounted = rootfsMounted;
     this.id = id;
@@ -155,6 +157,11 @@ final class Task {
 
   boolean privatePidNamespace() {
     return namespaces.has(Namespace.PID);
+  }
+
+  /** The syscall filter of this task's execs. */
+  ExecSeccomp execSeccomp() {
+    return execSeccomp;
   }
 
   Optional<String> rootfs() {

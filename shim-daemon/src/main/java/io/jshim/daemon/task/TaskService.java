@@ -20,6 +20,7 @@ import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.spawn.Filesystem;
 import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Namespaces;
+import io.jshim.daemon.spawn.Seccomp;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
 import java.nio.file.Path;
@@ -152,14 +153,15 @@ public final class TaskService {
       Filesystem filesystem = CgroupMounts.expand(config.filesystem(), cgroup,
           cgroups.map(Cgroups::mode).orElse(CgroupMode.V1), config.namespaces());
       Task task = new Task(id, spec.bundle(), spec.stdio(), terminal, config.namespaces(), config.rootfs(), cgroup,
-          containerLog, !spec.rootfs().isEmpty());
+          containerLog, !spec.rootfs().isEmpty(), ExecSeccomp.of(config.seccomp()));
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
       ShimProcess initProcess = launcher.launch(spec.stdio(), terminal, init.consoleSize(),
           containerLog.map(LogSink.class::cast),
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
               config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal,
-              init.attributes()),
+              init.attributes(),
+              config.seccomp()),
           io -> settleInit(task, io), initHooks(task));
       // held before execve, so unreaped: /proc/PID is this process
       task.setInit(initProcess, proc.startTime(initProcess.pid()).orElse(0L));
@@ -230,7 +232,8 @@ public final class TaskService {
         cgroup = Optional.empty();
       }
       Task task = new Task(id, record.bundle(), record.stdio(), record.terminal(),
-          Namespaces.create(record.namespaces()), record.rootfs(), cgroup, Optional.empty(), record.rootfsMounted());
+          Namespaces.create(record.namespaces()), record.rootfs(), cgroup, Optional.empty(), record.rootfsMounted(),
+          ExecSeccomp.reread(record.bundle()));
       // execs first: the init's exit, perhaps known already, waits for theirs
       for (TaskRecord.ExecRecord exec : record.execs()) {
         task.restoreExec(restoreExec(task, exec, witnessGrace));
@@ -415,6 +418,7 @@ public final class TaskService {
   public void exec(String id, ExecRequest request) {
     Task task = registry.get(TaskIds.validate(id));
     String execId = TaskIds.validate(request.execId(), "exec_id");
+    task.execSeccomp().forExec(id);
     ProcessConfig config = ProcessReader.read(request.process());
     unapplied.check("task " + id + ": exec " + execId, UnappliedPolicy.present(request.process()));
     boolean terminal = request.terminal() || config.terminal();
@@ -427,6 +431,7 @@ public final class TaskService {
   /** Spawns an exec in every namespace and the cgroup of its task's init process. */
   private ShimProcess spawnExec(Task task, ExecProcess exec) {
     ProcessConfig p = exec.config();
+    Optional<Seccomp> seccomp = task.execSeccomp().forExec(task.id());
     List<String> cgroupDirs = cgroupDirs(task.cgroup());
     // the namespaces are found through /proc/<init pid>: that pid must be the init's while the helper joins them;
     // the exec is held before execve, so one that joined another process's namespaces is killed before it runs
@@ -434,7 +439,8 @@ public final class TaskService {
         Optional.empty(),
         fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
             Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal(),
-            p.attributes()),
+            p.attributes(),
+            seccomp),
         io -> io.drained(DRAIN_IDLE), execHooks(task, exec)),
         ShimProcess::delete);
     // held before execve, so unreaped: /proc/PID is this process

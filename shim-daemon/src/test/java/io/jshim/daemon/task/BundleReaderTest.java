@@ -156,12 +156,25 @@ class BundleReaderTest {
   void read_fieldsNotAppliedYet_listedNotDropped() throws IOException {
     write("""
         {"process":{"args":["true"],"noNewPrivileges":true,"capabilities":{"bounding":["CAP_KILL"]},"rlimits":[]},
-         "linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"},"resources":{},"namespaces":[{"type":"pid"}]}}
+         "linux":{"intelRdt":{"closID":"x"},"resources":{},"namespaces":[{"type":"pid"}]}}
         """);
 
     BundleConfig config = reader.read(bundle);
 
-    assertThat(config.notApplied()).containsExactly("linux.seccomp");
+    assertThat(config.notApplied()).containsExactly("linux.intelRdt");
+  }
+
+  @Test
+  void read_seccomp_appliedNotListed() throws IOException {
+    write("""
+        {"process":{"args":["true"]},
+         "linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}}}
+        """);
+
+    BundleConfig config = reader.read(bundle);
+
+    assertThat(config.notApplied()).isEmpty();
+    assertThat(config.seccomp()).map(s -> s.helperArgument()).contains("default allow;syscall errno:1 mkdir");
   }
 
   @Test
