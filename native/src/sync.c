@@ -29,6 +29,7 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_CGROUP: return "CGROUP";
     case JSHIM_STAGE_JOIN: return "JOIN";
     case JSHIM_STAGE_CONSOLE: return "CONSOLE";
+    case JSHIM_STAGE_HOOK: return "HOOK";
     default: return "UNKNOWN";
     }
 }
@@ -36,7 +37,7 @@ jshim_stage_name (int stage)
 static bool
 valid_header (const struct jshim_record *hdr)
 {
-  return hdr->type >= JSHIM_REC_PID && hdr->type <= JSHIM_REC_CONSOLE
+  return hdr->type >= JSHIM_REC_PID && hdr->type <= JSHIM_REC_HOOKS
          && hdr->len <= JSHIM_RECORD_MSG_MAX;
 }
 

@@ -12,6 +12,7 @@
 
 #include "devices.h"
 #include "error.h"
+#include "hooks.h"
 #include "join.h"
 #include "mounts.h"
 #include "userns.h"
@@ -104,6 +105,13 @@ struct jshim_spawn_config
                             otherwise */
   int userns_rfd;        /* --ns user: the map pipe (both ends O_CLOEXEC), */
   int userns_wfd;        /* -1 otherwise */
+  struct jshim_hook *hooks; /* --hook: createContainer and startContainer
+                               hooks, in order (malloc'ed) */
+  size_t n_hooks;
+  const char *hook_state; /* --hook-state: the state JSON without status
+                             and pid, which the workload adds */
+  bool hooks_pause;      /* --hooks-pause: stop at HOOKS before the root
+                            switch until the daemon's 'H' */
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */
