@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param stdio three fds (0, 1, 2 of the workload), owned by the caller
  * @param console whether the workload gets a new pty as its controlling terminal and stdio (the master comes
  *     back through {@link HeldProcess#takeConsole()})
+ * @param hooks the OCI hooks the workload runs itself, and the stop for the daemon's
  */
 public record SpawnRequest(
     List<String> args,
@@ -31,7 +32,8 @@ public record SpawnRequest(
     Filesystem filesystem,
     List<String> cgroupDirs,
     int[] stdio,
-    boolean console) {
+    boolean console,
+    HookSetup hooks) {
 
   public SpawnRequest {
     args = List.copyOf(args);
@@ -44,6 +46,7 @@ public record SpawnRequest(
     Objects.requireNonNull(rootfs, "rootfs");
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(linux, "linux");
+    Objects.requireNonNull(hooks, "hooks");
     if (args.isEmpty()) {
       throw new IllegalArgumentException("args: [] (expected: at least the program)");
     }

@@ -22,6 +22,7 @@ public enum SpawnStage {
   CGROUP(16, "join the cgroup"),
   JOIN(17, "join a namespace"),
   CONSOLE(18, "set up the console"),
+  HOOK(20, "run an OCI hook"),
   UNKNOWN(0, "start");
 
   private final int code;

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param resources {@code linux.resources}, checked when the cgroup is made
  * @param annotations {@code annotations}, for the daemon's own settings (the container log)
  * @param notApplied config fields that are present but not acted on (reported, never silently dropped)
+ * @param hooks {@code hooks}: the OCI hooks of each kind
  */
 record BundleConfig(
     ProcessConfig process,
@@ -31,7 +32,8 @@ record BundleConfig(
     Optional<String> cgroupsPath,
     Optional<LinuxResources> resources,
     Map<String, String> annotations,
-    List<String> notApplied) {
+    List<String> notApplied,
+    OciHooks hooks) {
 
   BundleConfig {
     notApplied = List.copyOf(notApplied);

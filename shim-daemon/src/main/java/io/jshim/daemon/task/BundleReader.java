@@ -40,13 +40,13 @@ final class BundleReader {
     return new BundleConfig(processConfig.withEnv(HomeDirectory.withHome(processConfig.env(), rootfs, processConfig.uid())),
         hostname, namespaces, rootfs, LinuxSetupReader.read(spec, namespaces),
         FilesystemReader.read(bundle, spec, rootfs, namespaces), cgroupsPath, Optional.ofNullable(linux.resources()),
-        spec.annotations() == null ? Map.of() : spec.annotations(), notApplied(spec, process, linux));
+        spec.annotations() == null ? Map.of() : spec.annotations(), notApplied(spec, process, linux),
+        HooksReader.read(spec.hooks()));
   }
 
   /** Fields a runtime acts on that jshim does not apply; a config that sets them runs with a warning. */
   private static List<String> notApplied(OciSpec spec, OciSpec.Process process, OciSpec.Linux linux) {
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("hooks", spec.hooks());
     fields.put("domainname", spec.domainname());
     fields.put("process.apparmorProfile", process.apparmorProfile());
     fields.put("process.selinuxLabel", process.selinuxLabel());
