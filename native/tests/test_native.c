@@ -4358,13 +4358,16 @@ test_record_console (void)
   close (sv[0]);
   close (sv[1]);
 
-  /* Type 4 is a record type, 5 is not. */
+  /* Types 4 and 5 are record types, 6 is not. */
   n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_CONSOLE, 0, 0, NULL,
                            0);
   CHECK_INT (n, 16);
   CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), 16);
   CHECK_INT (hdr.type, 4);
-  n = jshim_record_encode (buf, sizeof (buf), 5, 0, 0, NULL, 0);
+  n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_HOOKS, 0, 0, NULL, 0);
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), 16);
+  CHECK_INT (hdr.type, 5);
+  n = jshim_record_encode (buf, sizeof (buf), 6, 0, 0, NULL, 0);
   CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), -1);
 }
 
