@@ -9,6 +9,8 @@ import io.jshim.daemon.spawn.Capability;
 import io.jshim.daemon.spawn.CapabilitySets;
 import io.jshim.daemon.spawn.Device;
 import io.jshim.daemon.spawn.Filesystem;
+import io.jshim.daemon.spawn.HookCommand;
+import io.jshim.daemon.spawn.HookKind;
 import io.jshim.daemon.spawn.IdMapping;
 import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Mount;
@@ -327,13 +329,13 @@ class BundleReaderTest {
     BundleConfig config = reader.read(bundle);
 
     assertThat(config.notApplied()).isEmpty();
-    assertThat(config.hooks().of(io.jshim.daemon.spawn.HookKind.PRESTART)).extracting(h -> h.path())
+    assertThat(config.hooks().of(HookKind.PRESTART)).extracting(h -> h.path())
         .containsExactly("/bin/a", "/bin/b");
-    io.jshim.daemon.spawn.HookCommand first = config.hooks().of(io.jshim.daemon.spawn.HookKind.PRESTART).get(0);
+    HookCommand first = config.hooks().of(HookKind.PRESTART).get(0);
     assertThat(first.args()).containsExactly("a0", "x");
     assertThat(first.env()).containsExactly("K=V");
     assertThat(first.timeoutSeconds()).hasValue(5);
-    assertThat(config.hooks().of(io.jshim.daemon.spawn.HookKind.POSTSTOP)).hasSize(1);
+    assertThat(config.hooks().of(HookKind.POSTSTOP)).hasSize(1);
     assertThat(config.hooks().stopsForRuntimeHooks()).isTrue();
   }
 
