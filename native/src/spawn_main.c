@@ -18,7 +18,11 @@
  *               [--sched POLICY:NICE:PRIO:FLAGS:RUNTIME:DEADLINE:PERIOD]
  *               [--domainname NAME] [--time-offset CLOCK:SECS:NANOS]...
  *               [--cpu-affinity-initial LIST] [--cpu-affinity-final LIST]
+ *               [--hook KIND TIMEOUT PATH NARGS ARG... NENV ENV...]...
+ *               [--hook-state JSON] [--hooks-pause]
  *               -- PROG [ARGS...]
+ *   jshim-spawn --run-hooks [--hook-state JSON] [--hook-cwd DIR]
+ *               [--hook KIND TIMEOUT PATH NARGS ARG... NENV ENV...]...
  *
  * fd 0-2 are the container's stdio, fd 3 is the sync socket, the
  * environment is the container's environment.  The workload is cloned with
@@ -44,6 +48,7 @@
 
 #include "cgroup.h"
 #include "error.h"
+#include "hooks.h"
 #include "ns.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -71,7 +76,8 @@
   "[--domainname NAME] [--time-offset CLOCK:SECS:NANOS]... "               \
   "[--cpu-affinity-initial LIST] [--cpu-affinity-final LIST] "             \
   "[--seccomp PROFILE] "                                                  \
-  "-- PROG [ARGS...]"
+  "[--hook KIND TIMEOUT PATH NARGS ARG... NENV ENV...]... "   \
+  "[--hook-state JSON] [--hooks-pause] -- PROG [ARGS...]"
 
 extern char **environ;
 
@@ -321,6 +327,31 @@ append_cgroup (const char *dir, struct jshim_spawn_config *cfg,
                            "--cgroup \"%s\"", dir);
   cfg->cgroups = grown;
   grown[cfg->n_cgroups++] = dir;
+  return 0;
+}
+
+/* --hook in a spawn: only the kinds the workload runs itself. */
+static int
+append_hook (int argc, char **argv, int *i, struct jshim_spawn_config *cfg,
+             jshim_error_t *err)
+{
+  struct jshim_hook *grown, hook;
+
+  if (jshim_parse_hook (argc, argv, i, &hook, err) < 0)
+    return -1;
+  if (hook.kind != JSHIM_HOOK_CREATE_CONTAINER
+      && hook.kind != JSHIM_HOOK_START_CONTAINER)
+    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
+                       "--hook %s %s: the workload runs only createContainer "
+                       "and startContainer hooks (the daemon runs the others "
+                       "with --run-hooks)",
+                       jshim_hook_kind_name (hook.kind), hook.path);
+  grown = realloc (cfg->hooks, (cfg->n_hooks + 1) * sizeof (*grown));
+  if (grown == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_ARGS, ENOMEM, "--hook %s",
+                           hook.path);
+  cfg->hooks = grown;
+  grown[cfg->n_hooks++] = hook;
   return 0;
 }
 
@@ -613,6 +644,20 @@ parse_args (int argc, char **argv, struct jshim_spawn_config *cfg,
           if (r < 0)
             return -1;
         }
+      else if (strcmp (arg, "--hook") == 0)
+        {
+          if (append_hook (argc, argv, &i, cfg, err) < 0)
+            return -1;
+        }
+      else if ((r = option_value (argc, argv, &i, "--hook-state", &val, err))
+               != 0)
+        {
+          if (r < 0)
+            return -1;
+          cfg->hook_state = val;
+        }
+      else if (strcmp (arg, "--hooks-pause") == 0)
+        cfg->hooks_pause = true;
       else if ((r = parse_cap_option (argc, argv, &i, cfg, err)) != 0)
         {
           if (r < 0)
@@ -761,6 +806,8 @@ main (int argc, char **argv)
                       "prctl PR_SET_DUMPABLE 0");
       return report (&err, EXIT_SPAWN_FAILED);
     }
+  if (argc > 1 && strcmp (argv[1], "--run-hooks") == 0)
+    return jshim_hooks_main (argc, argv);
   cfg.sync_fd = JSHIM_SYNC_FD;
   cfg.envp = environ;
   cfg.userns_rfd = -1;

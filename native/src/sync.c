@@ -29,8 +29,9 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_CGROUP: return "CGROUP";
     case JSHIM_STAGE_JOIN: return "JOIN";
     case JSHIM_STAGE_CONSOLE: return "CONSOLE";
-    case JSHIM_STAGE_ATTRS: return "ATTRS";
     case JSHIM_STAGE_SECCOMP: return "SECCOMP";
+    case JSHIM_STAGE_HOOK: return "HOOK";
+    case JSHIM_STAGE_ATTRS: return "ATTRS";
     default: return "UNKNOWN";
     }
 }
@@ -38,7 +39,7 @@ jshim_stage_name (int stage)
 static bool
 valid_header (const struct jshim_record *hdr)
 {
-  return hdr->type >= JSHIM_REC_PID && hdr->type <= JSHIM_REC_CONSOLE
+  return hdr->type >= JSHIM_REC_PID && hdr->type <= JSHIM_REC_HOOKS
          && hdr->len <= JSHIM_RECORD_MSG_MAX;
 }
 

@@ -35,6 +35,10 @@
 #define JSHIM_REC_ERROR 3 /* value = stage, err = errno, message */
 #define JSHIM_REC_CONSOLE 4 /* value = 0; the pty master travels with the
                                header as SCM_RIGHTS (--console) */
+#define JSHIM_REC_HOOKS 5 /* value = 0; the workload's namespaces and mounts
+                             are ready (--hooks-pause): it waits for 'H'
+                             while the daemon runs the prestart and
+                             createRuntime hooks */
 
 /* Stages reported in ERROR records. */
 #define JSHIM_STAGE_ARGS 1
@@ -55,12 +59,15 @@
 #define JSHIM_STAGE_CGROUP 16  /* helper: --cgroup */
 #define JSHIM_STAGE_JOIN 17    /* helper: --join */
 #define JSHIM_STAGE_CONSOLE 18 /* workload: --console */
+#define JSHIM_STAGE_SECCOMP 19 /* workload: --seccomp */
+#define JSHIM_STAGE_HOOK 20    /* an OCI hook failed (--hook, --run-hooks) */
 #define JSHIM_STAGE_ATTRS 21   /* personality, ioprio, sched, domainname,
                                   time offsets, CPU affinity (attrs.h) */
-#define JSHIM_STAGE_SECCOMP 19 /* workload: --seccomp */
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'
+/* The byte that lets a workload stopped at HOOKS go on. */
+#define JSHIM_HOOKS_BYTE 'H'
 
 struct jshim_record
 {

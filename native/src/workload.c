@@ -840,6 +840,60 @@ setup_inside_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
   return rc;
 }
 
+/* The hooks of KIND that the workload runs itself (--hook), with the
+   state of a container in STATUS whose pid is ours. */
+static int
+run_own_hooks (const struct jshim_spawn_config *cfg, int kind,
+               const char *status, const char *cwd, jshim_error_t *err)
+{
+  char *state;
+  size_t i;
+  int rc;
+
+  for (i = 0; i < cfg->n_hooks && cfg->hooks[i].kind != kind; i++)
+    ;
+  if (i == cfg->n_hooks)
+    return 0;
+  state = jshim_hook_state (cfg->hook_state ? cfg->hook_state : "{}", status,
+                            getpid ());
+  if (state == NULL)
+    return jshim_fail_sys (err, JSHIM_STAGE_HOOK, errno,
+                           "build the state of the %s hooks",
+                           jshim_hook_kind_name (kind));
+  rc = jshim_hooks_run (cfg->hooks, cfg->n_hooks, kind, state, cwd, err);
+  free (state);
+  return rc;
+}
+
+/*
+ * Right before the switch to the root, with every mount made: (with
+ * --hooks-pause) stop at HOOKS until the daemon has run the prestart and
+ * createRuntime hooks, then run the createContainer hooks, here in the
+ * container's namespaces but with the host's filesystem still in view.
+ * A daemon that closes fd 3 instead of writing 'H' (a hook failed) ends
+ * us quietly.
+ */
+static int
+before_root_switch (const struct jshim_spawn_config *cfg, jshim_error_t *err)
+{
+  unsigned char go;
+  ssize_t n;
+
+  if (cfg->hooks_pause)
+    {
+      if (jshim_record_send (cfg->sync_fd, JSHIM_REC_HOOKS, 0, 0, NULL, 0)
+          < 0)
+        _exit (JSHIM_WORKLOAD_EXIT_ABORTED);
+      do
+        n = read (cfg->sync_fd, &go, 1);
+      while (n < 0 && errno == EINTR);
+      if (n != 1 || go != JSHIM_HOOKS_BYTE)
+        _exit (JSHIM_WORKLOAD_EXIT_ABORTED);
+    }
+  return run_own_hooks (cfg, JSHIM_HOOK_CREATE_CONTAINER, "creating",
+                        cfg->root, err);
+}
+
 /* The root filesystem: pivot_root (mount namespace) or chroot, /proc. */
 static int
 setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
@@ -851,9 +905,12 @@ setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
     {
       if (new_mnt && new_pid && jshim_mount_proc ("/proc", err) < 0)
         return -1;
+      if (before_root_switch (cfg, err) < 0)
+        return -1;
     }
   else if (!new_mnt)
-    return jshim_chroot (cfg->root, err);
+    return before_root_switch (cfg, err) < 0 ? -1
+                                              : jshim_chroot (cfg->root, err);
   else
     {
       if (jshim_bind_root (cfg->root, err) < 0)
@@ -863,6 +920,7 @@ setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
           && jshim_mount_root_proc (cfg->root, err) < 0)
         return -1;
       if (setup_inside_root (cfg, err) < 0
+          || before_root_switch (cfg, err) < 0
           || jshim_pivot_root (cfg->root, err) < 0)
         return -1;
     }
@@ -1066,6 +1124,18 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
         }
     }
 
+  /* seccomp with no_new_privs: as late as runc loads it, i.e. before the
+     runtime reports the container created, so a created container already
+     runs under its filter and a profile that cannot be loaded fails Create;
+     from here on only the wait for 'G', the startContainer hooks, the fd
+     cleanup and execve run under it, as in runc */
+  if (cfg->seccomp != NULL && cfg->no_new_privs
+      && jshim_seccomp_load (cfg->seccomp, &err) < 0)
+    {
+      jshim_send_error (cfg->sync_fd, &err);
+      _exit (JSHIM_WORKLOAD_EXIT_SETUP);
+    }
+
   if (jshim_send_ready (cfg->sync_fd) < 0)
     _exit (JSHIM_WORKLOAD_EXIT_ABORTED);
 
@@ -1074,6 +1144,15 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
   while (n < 0 && errno == EINTR);
   if (n != 1 || go != JSHIM_GO_BYTE)
     _exit (JSHIM_WORKLOAD_EXIT_ABORTED);
+
+  /* the startContainer hooks: in the container, as its user, right
+     before the program (a failure is this start's failure) */
+  if (run_own_hooks (cfg, JSHIM_HOOK_START_CONTAINER, "created", NULL, &err)
+      < 0)
+    {
+      jshim_send_error (cfg->sync_fd, &err);
+      _exit (JSHIM_WORKLOAD_EXIT_SETUP);
+    }
 
   /* fd 3 must vanish on a successful exec: that is the daemon's signal. */
   flags = fcntl (cfg->sync_fd, F_GETFD);
@@ -1086,12 +1165,6 @@ jshim_workload_run (const struct jshim_spawn_config *cfg)
     }
   jshim_close_fds_from (cfg->sync_fd + 1);
 
-  if (cfg->seccomp != NULL && cfg->no_new_privs
-      && jshim_seccomp_load (cfg->seccomp, &err) < 0)
-    {
-      jshim_send_error (cfg->sync_fd, &err);
-      _exit (JSHIM_WORKLOAD_EXIT_SETUP);
-    }
   execve (resolved, cfg->argv, cfg->envp);
 
   jshim_fail_sys (&err, JSHIM_STAGE_EXEC, errno, "execve %s", resolved);

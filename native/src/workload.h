@@ -13,6 +13,7 @@
 #include "attrs.h"
 #include "devices.h"
 #include "error.h"
+#include "hooks.h"
 #include "join.h"
 #include "mounts.h"
 #include "seccomp.h"
@@ -108,6 +109,13 @@ struct jshim_spawn_config
   int userns_wfd;        /* -1 otherwise */
   struct jshim_attrs attrs; /* --personality, --ioprio, --sched,
                             --domainname, --time-offset, --cpu-affinity-* */
+  struct jshim_hook *hooks; /* --hook: createContainer and startContainer
+                               hooks, in order (malloc'ed) */
+  size_t n_hooks;
+  const char *hook_state; /* --hook-state: the state JSON without status
+                             and pid, which the workload adds */
+  bool hooks_pause;      /* --hooks-pause: stop at HOOKS before the root
+                            switch until the daemon's 'H' */
   char **argv;           /* PROG and its arguments, NULL terminated */
   char **envp;           /* container environment, NULL terminated */
   int sync_fd;           /* normally JSHIM_SYNC_FD */

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "hooks.h"
 #include "inroot.h"
 #include "ns.h"
 #include "sync.h"
@@ -4363,14 +4364,112 @@ test_record_console (void)
   close (sv[0]);
   close (sv[1]);
 
-  /* Type 4 is a record type, 5 is not. */
+  /* Types 4 and 5 are record types, 6 is not. */
   n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_CONSOLE, 0, 0, NULL,
                            0);
   CHECK_INT (n, 16);
   CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), 16);
   CHECK_INT (hdr.type, 4);
-  n = jshim_record_encode (buf, sizeof (buf), 5, 0, 0, NULL, 0);
+  n = jshim_record_encode (buf, sizeof (buf), JSHIM_REC_HOOKS, 0, 0, NULL, 0);
+  CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), 16);
+  CHECK_INT (hdr.type, 5);
+  n = jshim_record_encode (buf, sizeof (buf), 6, 0, 0, NULL, 0);
   CHECK_INT (jshim_record_decode (buf, n, &hdr, &text), -1);
+}
+
+/* --hook parsing: counts, argv[0] defaulting to the path, kinds, paths. */
+static void
+test_hook_parse (void)
+{
+  char *ok[] = { "x", "--hook", "poststop", "5", "/bin/sh", "2", "sh", "-c",
+                 "1", "A=1", "--next" };
+  char *noargs[] = { "x", "--hook", "prestart", "0", "/bin/true", "0", "0" };
+  char *relative[] = { "x", "--hook", "prestart", "0", "bin/true", "0", "0" };
+  char *kind[] = { "x", "--hook", "preStart", "0", "/bin/true", "0", "0" };
+  char *short_env[] = { "x", "--hook", "poststop", "0", "/bin/true", "0", "2",
+                        "A=1" };
+  struct jshim_hook h;
+  jshim_error_t err;
+  int i = 1;
+
+  CHECK_INT (jshim_parse_hook (11, ok, &i, &h, &err), 0);
+  CHECK_INT (i, 9);
+  CHECK_INT (h.kind, JSHIM_HOOK_POSTSTOP);
+  CHECK_INT ((int) h.timeout, 5);
+  CHECK_STR (h.argv[0], "sh");
+  CHECK_STR (h.argv[1], "-c");
+  CHECK (h.argv[2] == NULL);
+  CHECK_STR (h.envp[0], "A=1");
+  CHECK (h.envp[1] == NULL);
+  i = 1;
+  CHECK_INT (jshim_parse_hook (7, noargs, &i, &h, &err), 0);
+  CHECK_STR (h.argv[0], "/bin/true");
+  CHECK (h.envp[0] == NULL);
+  i = 1;
+  CHECK_INT (jshim_parse_hook (7, relative, &i, &h, &err), -1);
+  CHECK_CONTAINS (err.msg, "absolute");
+  i = 1;
+  CHECK_INT (jshim_parse_hook (7, kind, &i, &h, &err), -1);
+  CHECK_CONTAINS (err.msg, "preStart");
+  i = 1;
+  CHECK_INT (jshim_parse_hook (8, short_env, &i, &h, &err), -1);
+  CHECK_CONTAINS (err.msg, "NENV");
+}
+
+/* The state JSON gets status and pid in front. */
+static void
+test_hook_state (void)
+{
+  char *s = jshim_hook_state ("{\"id\":\"c\"}", "creating", 1);
+
+  CHECK_STR (s, "{\"status\":\"creating\",\"pid\":1,\"id\":\"c\"}");
+  free (s);
+  s = jshim_hook_state ("{}", "created", 42);
+  CHECK_STR (s, "{\"status\":\"created\",\"pid\":42}");
+  free (s);
+  CHECK (jshim_hook_state ("[]", "x", 1) == NULL);
+}
+
+/* Running a hook: stdin, exact env, exit status, timeout, exec failure,
+   and a large stderr that must not stall it. */
+static void
+test_hook_run (void)
+{
+  char *cat_argv[] = { "sh", "-c",
+                       "read l; [ \"$l\" = '{}' ] "
+                       "&& [ \"$(env | grep -v ^PWD=)\" = 'K=V' ] "
+                       "|| exit 9", NULL };
+  char *env[] = { "K=V", NULL };
+  char *fail_argv[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+  char *slow_argv[] = { "sh", "-c", "exec sleep 10", NULL };
+  char *flood_argv[] = { "sh", "-c", "head -c 300000 /dev/zero >&2; exit 0",
+                         NULL };
+  char *none[] = { NULL };
+  struct jshim_hook h = { JSHIM_HOOK_POSTSTOP, 0, "/bin/sh", cat_argv, env };
+  jshim_error_t err;
+  time_t start;
+
+  jshim_error_clear (&err);
+  CHECK_INT (jshim_hook_run (&h, 0, "{}", "/", &err), 0);
+  h.argv = fail_argv;
+  h.envp = none;
+  CHECK_INT (jshim_hook_run (&h, 2, "{}", NULL, &err), -1);
+  CHECK_INT (err.stage, JSHIM_STAGE_HOOK);
+  CHECK_CONTAINS (err.msg, "poststop hook #2 (/bin/sh) exited with status 3");
+  CHECK_CONTAINS (err.msg, "stdout: \"out\", stderr: \"err\"");
+  h.argv = slow_argv;
+  h.timeout = 1;
+  start = time (NULL);
+  CHECK_INT (jshim_hook_run (&h, 0, "{}", NULL, &err), -1);
+  CHECK (time (NULL) - start < 5);
+  CHECK_CONTAINS (err.msg, "timeout of 1 s");
+  h.timeout = 0;
+  h.argv = flood_argv;
+  CHECK_INT (jshim_hook_run (&h, 0, "{}", NULL, &err), 0);
+  h.path = "/nonexistent/hook";
+  CHECK_INT (jshim_hook_run (&h, 0, "{}", NULL, &err), -1);
+  CHECK_INT (err.err, ENOENT);
+  CHECK_CONTAINS (err.msg, "execve /nonexistent/hook");
 }
 
 /* Run jshim-testbin directly with stdin /dev/null; expect exit CODE and
@@ -5314,6 +5413,10 @@ main (int argc, char **argv)
             test_spawn_held_workload_not_dumpable, NEED_ROOT);
   run_test ("record: CONSOLE carries a descriptor", test_record_console,
             NEED_NOTHING);
+  run_test ("hooks: --hook parsing", test_hook_parse, NEED_NOTHING);
+  run_test ("hooks: state gets status and pid", test_hook_state, NEED_NOTHING);
+  run_test ("hooks: stdin, env, status, timeout, exec failure, flood",
+            test_hook_run, NEED_NOTHING);
   run_test ("testbin: flood, print, read-lines, tty, winsize, sigwinch",
             test_testbin_console_commands, NEED_NOTHING);
   run_test ("spawn: every workload leads its own session", test_spawn_setsid,

@@ -76,7 +76,7 @@ public final class ShimMain implements Callable<Integer> {
       description = "Let containers set these config fields that affect isolation but that jshim cannot apply "
           + "(they run without them; logged at WARN at start and at every Create). Without it such a field fails "
           + "Create, Exec or Update. FIELD: one of process.apparmorProfile, process.selinuxLabel, linux.mountLabel, "
-          + "linux.intelRdt, hooks, linux.seccomp, linux.resources (a daemon without cgroup access), "
+          + "linux.intelRdt, linux.resources (a daemon without cgroup access), "
           + "linux.resources.blockIO, .hugepageLimits, .network, .rdma, .unified, .memory.kernelTCP, "
           + ".cpu.realtimeRuntime, .cpu.realtimePeriod, .cpu.idle (with the linux.resources prefix).")
   List<String> allowUnapplied = List.of();

@@ -90,18 +90,18 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     int[] pair = posix.socketPair();
     SyncChannel sync = new SyncChannel(posix, pair[0]);
     try {
-      startHelper(request, pair[1]);
-      return awaitReady(sync);
+      startHelper(helperArgs(request), request.env(), request.stdio(), pair[1]);
+      return awaitReady(sync, request.hooks());
     } catch (RuntimeException e) {
       sync.close();
       throw e;
     }
   }
 
-  private void startHelper(SpawnRequest request, int childEnd) {
+  private void startHelper(List<String> argv, List<String> env, int[] stdio, int childEnd) {
     List<Integer> lowCopies = new ArrayList<>();
     try {
-      int[] source = {request.stdio()[0], request.stdio()[1], request.stdio()[2], childEnd};
+      int[] source = {stdio[0], stdio[1], stdio[2], childEnd};
       int[] fds = new int[source.length];
       for (int i = 0; i < source.length; i++) {
         // a source inside 0..3 could be clobbered by an earlier dup2 of the spawn's file actions
@@ -114,7 +114,7 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
         if (closed) {
           throw ShimException.failedPrecondition("cannot start a process: the daemon is stopping");
         }
-        posix.spawn(executable, helperArgs(request), request.env(), fds);
+        posix.spawn(executable, argv, env, fds);
       }
     } finally {
       // the helper and the workload hold the only copies of the child end we want alive:
@@ -203,6 +203,14 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     }
     argv.addAll(request.attributes().helperArguments());
     request.seccomp().ifPresent(filter -> argv.addAll(List.of("--seccomp", filter.helperArgument())));
+    HookSetup hooks = request.hooks();
+    hooks.inContainer().forEach(hook -> argv.addAll(hook.helperArgs()));
+    if (!hooks.inContainer().isEmpty()) {
+      argv.addAll(List.of("--hook-state", hooks.state()));
+    }
+    if (hooks.atStop().isPresent()) {
+      argv.add("--hooks-pause");
+    }
     argv.add("--");
     argv.addAll(request.args());
     return argv;
@@ -216,13 +224,22 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     return mappings.stream().map(IdMapping::helperArgument).collect(Collectors.joining(","));
   }
 
-  /** The helper reports PID and the workload READY (or ERROR), in either order. */
-  private HeldProcess awaitReady(SyncChannel sync) {
+  /**
+   * The helper reports PID and the workload READY (or ERROR), in either order; before READY the workload may stop
+   * at HOOKS (perhaps before the PID record is in), and goes on once the daemon's hooks have run.
+   */
+  private HeldProcess awaitReady(SyncChannel sync, HookSetup hooks) {
     OptionalInt pid = OptionalInt.empty();
     OptionalInt console = OptionalInt.empty();
     boolean ready = false;
+    boolean stopped = false;
     try {
       while (pid.isEmpty() || !ready) {
+        if (stopped && pid.isPresent()) {
+          stopped = false;
+          runStop(hooks, pid.getAsInt());
+          sync.sendHooksDone();
+        }
         Optional<SyncRecord> next = nextRecord(sync, pid);
         if (next.isEmpty()) {
           throw new SpawnException(SpawnStage.SYNC, 0,
@@ -233,6 +250,7 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
           case PID -> pid = OptionalInt.of(record.value());
           case READY -> ready = true;
           case CONSOLE -> console = sync.takeReceivedFd();
+          case HOOKS -> stopped = true;
           case ERROR -> throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), pid);
         }
       }
@@ -241,6 +259,71 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
       throw e;
     }
     return new Held(pid.getAsInt(), sync, console);
+  }
+
+  private static void runStop(HookSetup hooks, int pid) {
+    HookSetup.Stop stop = hooks.atStop().orElseThrow(() -> new SpawnException(SpawnStage.SYNC, 0,
+        "the workload stopped for hooks it was not given", OptionalInt.of(pid)));
+    try {
+      stop.run(pid);
+    } catch (SpawnException e) {
+      throw new SpawnException(e.stage(), e.errno(), e.detail(), OptionalInt.of(pid));
+    } catch (RuntimeException e) {
+      throw new SpawnException(SpawnStage.HOOK, 0, e.getMessage(), OptionalInt.of(pid));
+    }
+  }
+
+  @Override
+  public void runHooks(List<HookCommand> hooks, String state, String cwd) {
+    if (hooks.isEmpty()) {
+      return;
+    }
+    List<String> argv = new ArrayList<>(List.of(helper.toString(), "--run-hooks", "--hook-state", state, "--hook-cwd",
+        cwd));
+    hooks.forEach(hook -> argv.addAll(hook.helperArgs()));
+    int nul = posix.open("/dev/null", Posix.O_RDWR, 0);
+    int[] pair;
+    try {
+      pair = posix.socketPair();
+    } catch (RuntimeException e) {
+      posix.closeQuietly(nul);
+      throw e;
+    }
+    try (SyncChannel sync = new SyncChannel(posix, pair[0])) {
+      try {
+        startHelper(argv, List.of(), new int[] {nul, nul, nul}, pair[1]);
+      } finally {
+        posix.closeQuietly(nul);
+      }
+      Duration limit = hookLimit(hooks);
+      Optional<SyncRecord> outcome;
+      try {
+        outcome = sync.next(limit);
+      } catch (SysException e) {
+        if (e.errno() == Errnos.EAGAIN) {
+          throw new SpawnException(SpawnStage.HOOK, 0, "no word from the hook runner within " + limit.toMillis()
+              + " ms", OptionalInt.empty());
+        }
+        throw e;
+      }
+      SyncRecord record = outcome.orElseThrow(() -> new SpawnException(SpawnStage.SYNC, 0,
+          "the hook runner exited without reporting the hooks' outcome", OptionalInt.empty()));
+      if (record.type() == SyncRecord.Type.ERROR) {
+        throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), OptionalInt.empty());
+      }
+      if (record.type() != SyncRecord.Type.READY) {
+        throw new SpawnException(SpawnStage.SYNC, 0, "the hook runner sent a " + record.type()
+            + " record (expected: READY or ERROR)", OptionalInt.empty());
+      }
+    }
+  }
+
+  // the helper kills a hook at its timeout; without one a hook may run as long as it likes, as with runc
+  private Duration hookLimit(List<HookCommand> hooks) {
+    if (hooks.stream().anyMatch(h -> h.timeoutSeconds().isEmpty())) {
+      return Duration.ofDays(1);
+    }
+    return timeout.plusSeconds(hooks.stream().mapToLong(h -> h.timeoutSeconds().getAsInt()).sum());
   }
 
   private Optional<SyncRecord> nextRecord(SyncChannel sync, OptionalInt pid) {

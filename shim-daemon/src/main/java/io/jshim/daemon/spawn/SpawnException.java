@@ -15,12 +15,19 @@ public final class SpawnException extends ShimException {
   private final SpawnStage stage;
   private final int errno;
   private final transient OptionalInt strandedPid;
+  private final String detail;
 
   SpawnException(SpawnStage stage, int errno, String detail, OptionalInt strandedPid) {
     super(kindOf(stage, errno), "cannot " + stage.action() + ": " + detail);
     this.stage = stage;
     this.errno = errno;
     this.strandedPid = strandedPid;
+    this.detail = detail;
+  }
+
+  /** What the helper said, without the stage's action. */
+  public String detail() {
+    return detail;
   }
 
   /** The stage that failed. */
@@ -41,6 +48,10 @@ public final class SpawnException extends ShimException {
   private static ErrorKind kindOf(SpawnStage stage, int errno) {
     if (stage == SpawnStage.ARGS || stage == SpawnStage.HOSTNAME || stage == SpawnStage.CWD) {
       return ErrorKind.INVALID_ARGUMENT;
+    }
+    if (stage == SpawnStage.HOOK) {
+      // the bundle's own program failed, not the daemon
+      return ErrorKind.FAILED_PRECONDITION;
     }
     if (errno == Errnos.EPERM) {
       return ErrorKind.PERMISSION_DENIED;

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param console whether the workload gets a new pty as its controlling terminal and stdio (the master comes
  *     back through {@link HeldProcess#takeConsole()})
  * @param attributes personality, I/O priority, scheduler, domainname, time offsets, CPU affinity
- * @param seccomp the syscall filter the workload loads before execve; empty for none
+ * @param seccomp the syscall filter the workload loads (without no_new_privs before it drops capabilities, with it right before READY); empty for none
+ * @param hooks the OCI hooks the workload runs itself, and the stop for the daemon's
  */
 public record SpawnRequest(
     List<String> args,
@@ -35,7 +36,8 @@ public record SpawnRequest(
     int[] stdio,
     boolean console,
     KernelAttributes attributes,
-    Optional<Seccomp> seccomp) {
+    Optional<Seccomp> seccomp,
+    HookSetup hooks) {
 
   public SpawnRequest {
     args = List.copyOf(args);
@@ -50,6 +52,7 @@ public record SpawnRequest(
     Objects.requireNonNull(linux, "linux");
     Objects.requireNonNull(attributes, "attributes");
     Objects.requireNonNull(seccomp, "seccomp");
+    Objects.requireNonNull(hooks, "hooks");
     if (args.isEmpty()) {
       throw new IllegalArgumentException("args: [] (expected: at least the program)");
     }
@@ -59,12 +62,12 @@ public record SpawnRequest(
     stdio = stdio.clone();
   }
 
-  /** Without kernel attributes. */
+  /** Without kernel attributes, seccomp filter or hooks. */
   public SpawnRequest(List<String> args, List<String> env, String cwd, int uid, int gid, Namespaces namespaces,
       Optional<String> hostname, Optional<String> rootfs, ProcessOptions process, LinuxSetup linux, Filesystem filesystem,
       List<String> cgroupDirs, int[] stdio, boolean console) {
     this(args, env, cwd, uid, gid, namespaces, hostname, rootfs, process, linux, filesystem, cgroupDirs, stdio, console,
-        KernelAttributes.none(), Optional.empty());
+        KernelAttributes.none(), Optional.empty(), HookSetup.none());
   }
 
   @Override

@@ -22,8 +22,9 @@ public enum SpawnStage {
   CGROUP(16, "join the cgroup"),
   JOIN(17, "join a namespace"),
   CONSOLE(18, "set up the console"),
-  ATTRS(21, "set kernel attributes (personality, I/O priority, scheduler, domainname, time offsets, CPU affinity)"),
   SECCOMP(19, "load the seccomp filter"),
+  HOOK(20, "run an OCI hook"),
+  ATTRS(21, "set kernel attributes (personality, I/O priority, scheduler, domainname, time offsets, CPU affinity)"),
   UNKNOWN(0, "start");
 
   private final int code;

@@ -1,5 +1,7 @@
 package io.jshim.daemon.spawn;
 
+import java.util.List;
+
 /** Starts workloads and holds each one before its execve until it is released. */
 public interface Spawner {
   /**
@@ -8,4 +10,13 @@ public interface Spawner {
    * @throws SpawnException when the helper or the workload reports a failure
    */
   HeldProcess spawn(SpawnRequest request);
+
+  /**
+   * Runs OCI hooks in the daemon's namespaces (prestart, createRuntime, poststart, poststop), in order, each with
+   * {@code state} on stdin and {@code cwd} as its working directory, until one fails. The hook processes are not
+   * the daemon's children, so the reaper never sees them.
+   *
+   * @throws SpawnException (stage HOOK) naming the hook that failed and how
+   */
+  void runHooks(List<HookCommand> hooks, String state, String cwd);
 }

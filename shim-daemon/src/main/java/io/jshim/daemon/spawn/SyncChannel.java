@@ -12,6 +12,7 @@ import java.util.OptionalInt;
  */
 final class SyncChannel implements AutoCloseable {
   private static final byte GO = 'G';
+  private static final byte HOOKS_DONE = 'H';
 
   private final Posix posix;
   private final int fd;
@@ -55,6 +56,11 @@ final class SyncChannel implements AutoCloseable {
 
   void sendGo() {
     posix.write(fd, new byte[] {GO});
+  }
+
+  /** Lets a workload stopped at HOOKS go on. */
+  void sendHooksDone() {
+    posix.write(fd, new byte[] {HOOKS_DONE});
   }
 
   @Override

@@ -18,7 +18,9 @@ record SyncRecord(Type type, int value, int errno, String message) {
     READY,
     ERROR,
     /** The workload's pty master, which comes as SCM_RIGHTS with the header. */
-    CONSOLE;
+    CONSOLE,
+    /** The workload waits with its namespaces and mounts ready for the daemon's prestart/createRuntime hooks. */
+    HOOKS;
 
     static Type of(int code) {
       return switch (code) {
@@ -26,8 +28,9 @@ record SyncRecord(Type type, int value, int errno, String message) {
         case 2 -> READY;
         case 3 -> ERROR;
         case 4 -> CONSOLE;
+        case 5 -> HOOKS;
         default -> throw new IllegalArgumentException("record type: " + code
-            + " (expected: 1 PID, 2 READY, 3 ERROR or 4 CONSOLE)");
+            + " (expected: 1 PID, 2 READY, 3 ERROR, 4 CONSOLE or 5 HOOKS)");
       };
     }
   }

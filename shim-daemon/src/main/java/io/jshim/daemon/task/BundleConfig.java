@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param annotations {@code annotations}, for the daemon's own settings (the container log)
  * @param notApplied config fields that are present but not acted on (reported, never silently dropped)
  * @param seccomp {@code linux.seccomp}: the filter of the init and of every exec; empty for none
+ * @param hooks {@code hooks}: the OCI hooks of each kind
  */
 record BundleConfig(
     ProcessConfig process,
@@ -34,7 +35,8 @@ record BundleConfig(
     Optional<LinuxResources> resources,
     Map<String, String> annotations,
     List<String> notApplied,
-    Optional<Seccomp> seccomp) {
+    Optional<Seccomp> seccomp,
+    OciHooks hooks) {
 
   BundleConfig {
     notApplied = List.copyOf(notApplied);

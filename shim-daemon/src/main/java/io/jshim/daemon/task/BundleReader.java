@@ -41,22 +41,8 @@ final class BundleReader {
     return new BundleConfig(processConfig.withEnv(HomeDirectory.withHome(processConfig.env(), rootfs, processConfig.uid())),
         hostname, namespaces, rootfs, LinuxSetupReader.read(spec, namespaces),
         FilesystemReader.read(bundle, spec, rootfs, namespaces), cgroupsPath, Optional.ofNullable(linux.resources()),
-        spec.annotations() == null ? Map.of() : spec.annotations(), java.util.stream.Stream.concat(
-        notApplied(spec, process, linux).stream(), UnappliedPolicy.present(process, linux).stream()).toList(),
-        SeccompReader.read(linux.seccomp()));
-  }
-
-  /** Fields a runtime acts on that jshim does not apply; {@link UnappliedPolicy} refuses or drops them. */
-  private static List<String> notApplied(OciSpec spec, OciSpec.Process process, OciSpec.Linux linux) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("hooks", spec.hooks());
-    List<String> present = new ArrayList<>();
-    fields.forEach((name, value) -> {
-      if (JsonFields.isSet(value)) {
-        present.add(name);
-      }
-    });
-    return present;
+        spec.annotations() == null ? Map.of() : spec.annotations(), UnappliedPolicy.present(process, linux),
+        SeccompReader.read(linux.seccomp()), HooksReader.read(spec.hooks()));
   }
 
   private static Optional<String> rootfs(Path bundle, OciSpec.Root root) {

@@ -18,6 +18,7 @@ import io.jshim.daemon.reaper.Child;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.spawn.Filesystem;
+import io.jshim.daemon.spawn.HookSetup;
 import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Namespaces;
 import io.jshim.daemon.spawn.Seccomp;
@@ -28,10 +29,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -56,6 +59,9 @@ public final class TaskService {
   static final String ROOTFS_DIR = "rootfs";
 
   private final Reaper reaper;
+  private final Spawner spawner;
+  /** The OCI hooks of each task that has any, from Create to Delete. */
+  private final Map<String, TaskHooks> hooks = new ConcurrentHashMap<>();
   private final ProcessLauncher launcher;
   private final ProcFs proc;
   private final Runnable onShutdown;
@@ -94,6 +100,7 @@ public final class TaskService {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.ioLoop = Objects.requireNonNull(ioLoop, "ioLoop");
     this.reaper = Objects.requireNonNull(reaper, "reaper");
+    this.spawner = spawner;
     this.launcher = new ProcessLauncher(Objects.requireNonNull(spawner, "spawner"), reaper,
         Objects.requireNonNull(ioLoop, "ioLoop"));
     this.proc = Objects.requireNonNull(proc, "proc");
@@ -147,6 +154,8 @@ public final class TaskService {
     Optional<LogSpec> logSpec = LogSpec.fromAnnotations(config.annotations());
     Optional<Cgroup> cgroup = Optional.empty();
     Optional<ContainerLog> containerLog = Optional.empty();
+    TaskHooks taskHooks = new TaskHooks(config.hooks(), new HookState(id, spec.bundle(), config.annotations()),
+        spec.bundle(), spawner);
     try {
       containerLog = logs.open(id, logSpec);
       cgroup = createCgroup(id, config);
@@ -161,7 +170,8 @@ public final class TaskService {
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
               config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal,
               init.attributes(),
-              config.seccomp()),
+              config.seccomp(),
+              taskHooks.initSetup()),
           io -> settleInit(task, io), initHooks(task));
       // held before execve, so unreaped: /proc/PID is this process
       task.setInit(initProcess, proc.startTime(initProcess.pid()).orElse(0L));
@@ -173,6 +183,9 @@ public final class TaskService {
         initProcess.delete();
         throw e;
       }
+      if (!config.hooks().isEmpty()) {
+        hooks.put(id, taskHooks);
+      }
       registry.install(task);
       events.publish(new TaskEvent.Created(id, spec.bundle(), spec.stdio(), terminal, task.init().pid()));
       log.info("created task {} with pid {}", id, task.init().pid());
@@ -180,7 +193,20 @@ public final class TaskService {
     } catch (RuntimeException e) {
       cgroup.ifPresent(this::destroyQuietly);
       containerLog.ifPresent(logs::close);
+      // a failed create is a deleted container: its poststop hooks run (runtime spec, lifecycle step 13; runc too)
+      poststopQuietly(id, taskHooks);
       throw e;
+    }
+  }
+
+  private void poststopQuietly(String id, TaskHooks taskHooks) {
+    if (!taskHooks.hasPoststop()) {
+      return;
+    }
+    try {
+      taskHooks.poststop();
+    } catch (RuntimeException e) {
+      log.warn("task {}: a poststop hook failed (the delete goes on): {}", id, e.getMessage());
     }
   }
 
@@ -440,7 +466,8 @@ public final class TaskService {
         fds -> new SpawnRequest(p.args(), p.env(), p.cwd(), p.uid(), p.gid(), task.namespacesToJoin(), Optional.empty(),
             Optional.empty(), p.options(), LinuxSetup.none(), Filesystem.none(), cgroupDirs, fds, exec.terminal(),
             p.attributes(),
-            seccomp),
+            seccomp,
+            HookSetup.none()),
         io -> io.drained(DRAIN_IDLE), execHooks(task, exec)),
         ShimProcess::delete);
     // held before execve, so unreaped: /proc/PID is this process
@@ -497,6 +524,7 @@ public final class TaskService {
     if (execId.isEmpty()) {
       task.init().start();
       persistQuietly(task);
+      poststart(task);
       return task.init().pid();
     }
     ExecProcess exec = task.exec(TaskIds.validate(execId, "exec_id"));
@@ -504,6 +532,24 @@ public final class TaskService {
     // outside the task's exec lock, which the record takes after its own
     persistQuietly(task);
     return pid;
+  }
+
+  // a failing poststart hook stops the container and fails the start (runtime spec, lifecycle step 9)
+  private void poststart(Task task) {
+    TaskHooks taskHooks = hooks.get(task.id());
+    if (taskHooks == null) {
+      return;
+    }
+    try {
+      taskHooks.poststart(task.init().pid());
+    } catch (RuntimeException e) {
+      try {
+        task.init().kill(SIGKILL);
+      } catch (ShimException alreadyGone) {
+        // exited meanwhile
+      }
+      throw e;
+    }
   }
 
   /**
@@ -556,6 +602,7 @@ public final class TaskService {
     }
     return task.init().delete().thenApply(exit -> {
       task.cgroup().ifPresent(this::destroyQuietly);
+      Optional.ofNullable(hooks.remove(id)).ifPresent(h -> poststopQuietly(id, h));
       task.containerLog().ifPresent(logs::close);
       // execs that nobody deleted go with their task
       task.startedExecs().forEach(p -> p.io().close());

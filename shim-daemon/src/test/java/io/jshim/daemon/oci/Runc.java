@@ -59,6 +59,27 @@ final class Runc {
     return new Result(status, Files.readString(stderr, StandardCharsets.UTF_8));
   }
 
+  /**
+   * {@code runc create --bundle BUNDLE ID} run in the bundle: stdin from /dev/null, the container's stdout and
+   * runc's to {@code stdout}.
+   */
+  Result create(Path bundle, String id, Path stdout, Duration timeout) throws IOException {
+    created.add(id);
+    return command(timeout, stdout, bundle, "create", "--bundle", bundle.toString(), id);
+  }
+
+  /**
+   * {@code runc ARGS...} with this object's state directory ({@code start ID}, {@code delete ID}, {@code state ID})
+   * in the directory {@code cwd} (where runc's own hooks start, as under containerd, whose shim runs in the
+   * bundle): its stdout and stderr to {@code out}, read back into the result's stderr.
+   */
+  Result command(Duration timeout, Path out, Path cwd, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("--root", stateDir.toString()));
+    all.addAll(List.of(args));
+    int status = call(timeout, out, out, cwd, all.toArray(String[]::new));
+    return new Result(status, Files.readString(out, StandardCharsets.UTF_8));
+  }
+
   /** {@code runc delete -f} for every container this object ran; runc's own failures are ignored. */
   void deleteAll() throws IOException {
     for (String id : created) {
@@ -95,6 +116,10 @@ final class Runc {
   }
 
   private int call(Duration timeout, Path stdout, Path stderr, String... args) throws IOException {
+    return call(timeout, stdout, stderr, null, args);
+  }
+
+  private int call(Duration timeout, Path stdout, Path stderr, Path cwd, String... args) throws IOException {
     Path statusFile = scratch.resolve("status-" + (++calls));
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
         "\"$@\" </dev/null >\"$STDOUT\" 2>\"$STDERR\"; echo $? >\"$STATUS\"", "sh", binary.toString()));
@@ -104,6 +129,9 @@ final class Runc {
     builder.environment().put("STDOUT", stdout.toString());
     builder.environment().put("STDERR", stderr.toString());
     builder.environment().put("STATUS", statusFile.toString());
+    if (cwd != null) {
+      builder.directory(cwd.toFile());
+    }
     Process shell = builder.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     try {

@@ -9,6 +9,8 @@ import io.jshim.daemon.spawn.Capability;
 import io.jshim.daemon.spawn.CapabilitySets;
 import io.jshim.daemon.spawn.Device;
 import io.jshim.daemon.spawn.Filesystem;
+import io.jshim.daemon.spawn.HookCommand;
+import io.jshim.daemon.spawn.HookKind;
 import io.jshim.daemon.spawn.IdMapping;
 import io.jshim.daemon.spawn.LinuxSetup;
 import io.jshim.daemon.spawn.Mount;
@@ -327,6 +329,46 @@ class BundleReaderTest {
   void read_noConfigJson_invalidArgument() {
     assertThatThrownBy(() -> reader.read(bundle)).isInstanceOfSatisfying(ShimException.class,
         e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void read_hooks_everyKindInOrderWithArgsEnvAndTimeout() throws IOException {
+    write("""
+        {"process":{"args":["true"]},"hooks":{
+          "prestart":[{"path":"/bin/a","args":["a0","x"],"env":["K=V"],"timeout":5},{"path":"/bin/b"}],
+          "poststop":[{"path":"/bin/c"}],"unknownKind":[{"path":"relative"}]}}
+        """);
+
+    BundleConfig config = reader.read(bundle);
+
+    assertThat(config.notApplied()).isEmpty();
+    assertThat(config.hooks().of(HookKind.PRESTART)).extracting(h -> h.path())
+        .containsExactly("/bin/a", "/bin/b");
+    HookCommand first = config.hooks().of(HookKind.PRESTART).get(0);
+    assertThat(first.args()).containsExactly("a0", "x");
+    assertThat(first.env()).containsExactly("K=V");
+    assertThat(first.timeoutSeconds()).hasValue(5);
+    assertThat(config.hooks().of(HookKind.POSTSTOP)).hasSize(1);
+    assertThat(config.hooks().stopsForRuntimeHooks()).isTrue();
+  }
+
+  @Test
+  void read_badHooks_refusedNamingTheField() throws IOException {
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":[]}", ErrorKind.INVALID_ARGUMENT, "hooks");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":{\"prestart\":{}}}", ErrorKind.INVALID_ARGUMENT,
+        "hooks.prestart");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":{\"prestart\":[{\"path\":\"bin/x\"}]}}",
+        ErrorKind.INVALID_ARGUMENT, "hooks.prestart[0].path");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":{\"poststop\":[{\"args\":[\"x\"]}]}}",
+        ErrorKind.INVALID_ARGUMENT, "hooks.poststop[0].path");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":{\"poststart\":[{\"path\":\"/x\",\"timeout\":0}]}}",
+        ErrorKind.INVALID_ARGUMENT, "hooks.poststart[0].timeout");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":{\"poststart\":[{\"path\":\"/x\",\"timeout\":-3}]}}",
+        ErrorKind.INVALID_ARGUMENT, "hooks.poststart[0].timeout");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":{\"createRuntime\":[{\"path\":\"/x\",\"env\":[1]}]}}",
+        ErrorKind.INVALID_ARGUMENT, "hooks.createRuntime[0].env");
+    assertRejected("{\"process\":{\"args\":[\"x\"]},\"hooks\":{\"createContainer\":[{\"path\":\"/x\",\"args\":\"a\"}]}}",
+        ErrorKind.INVALID_ARGUMENT, "hooks.createContainer[0].args");
   }
 
   private void assertRejected(String json, ErrorKind kind, String field) throws IOException {
