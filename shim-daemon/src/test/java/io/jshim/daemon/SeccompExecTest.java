@@ -12,6 +12,7 @@ import io.jshim.proto.task.v2.DeleteRequest;
 import io.jshim.proto.task.v2.ExecProcessRequest;
 import io.jshim.proto.task.v2.KillRequest;
 import io.jshim.proto.task.v2.StartRequest;
+import io.jshim.proto.task.v2.StateRequest;
 import io.jshim.proto.task.v2.TaskGrpc;
 import io.jshim.proto.task.v2.WaitRequest;
 import java.io.IOException;
@@ -25,8 +26,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** An exec gets its task's linux.seccomp, as under runc, loaded with and without the exec's no_new_privs. */
+/**
+ * An exec gets its task's linux.seccomp, as under runc, loaded with and without the exec's no_new_privs; a created
+ * init is already filtered before Start, as runc loads the filter before it reports the container created.
+ */
 @Tag("privileged")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SeccompExecTest {
@@ -76,10 +82,27 @@ class SeccompExecTest {
     stopTask("plain");
   }
 
+  @ParameterizedTest(name = "noNewPrivileges={0}")
+  @ValueSource(booleans = {true, false})
+  void create_profile_createdInitAlreadyFilteredBeforeStart(boolean noNewPrivs) throws IOException {
+    createTask("held", PROFILE, noNewPrivs);
+    int pid = tasks.state(StateRequest.newBuilder().setId("held").build()).getPid();
+
+    assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/status")))
+        .contains("Seccomp:\t2", "NoNewPrivs:\t" + (noNewPrivs ? 1 : 0));
+    stopTask("held");
+  }
+
   private void startTask(String id, String seccomp) throws IOException {
+    createTask(id, seccomp, true);
+    tasks.start(StartRequest.newBuilder().setId(id).build());
+  }
+
+  private void createTask(String id, String seccomp, boolean noNewPrivs) throws IOException {
     Path bundle = fixture.bundle(Privileged.testbin().toString(), "sleep", "60").namespaces("pid", "mount")
         .testRootfs().customize(config -> {
           ((ObjectNode) config.get("process")).putArray("args").add("/bin/jshim-testbin").add("sleep").add("60");
+          ((ObjectNode) config.get("process")).put("noNewPrivileges", noNewPrivs);
           if (seccomp != null) {
             try {
               config.with("linux").set("seccomp", JSON.readTree(seccomp));
@@ -89,7 +112,6 @@ class SeccompExecTest {
           }
         }).write();
     tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build());
-    tasks.start(StartRequest.newBuilder().setId(id).build());
   }
 
   private void stopTask(String id) {
