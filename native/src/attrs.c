@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "numbers.h"
+#include "options.h"
 #include "sync.h"
 
 #define IOPRIO_WHO_PROCESS 1
@@ -38,30 +39,12 @@ struct kernel_sched_attr
 static const char *const ioprio_class_names[] = { "NONE", "RT", "BE",
                                                   "IDLE" };
 
-/* "--name VALUE" or "--name=VALUE": 1 with *VALUE set, 0 for another
-   argument, -1 when the value is missing. */
+/* "--name VALUE" or "--name=VALUE" (options.h). */
 static int
 match (int argc, char **argv, int *i, const char *name, const char **value,
        jshim_error_t *err)
 {
-  const char *arg = argv[*i];
-  size_t len = strlen (name);
-
-  if (strncmp (arg, name, len) != 0)
-    return 0;
-  if (arg[len] == '=')
-    {
-      *value = arg + len + 1;
-      return 1;
-    }
-  if (arg[len] != '\0')
-    return 0;
-  if (*i + 1 >= argc)
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "option %s needs a value", name);
-  *i += 1;
-  *value = argv[*i];
-  return 1;
+  return jshim_option_value (argc, argv, i, name, value, NULL, err);
 }
 
 /* The next ':'-separated field of *P (advanced past it) as [*START, len). */

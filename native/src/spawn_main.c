@@ -50,6 +50,7 @@
 #include "error.h"
 #include "hooks.h"
 #include "ns.h"
+#include "options.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "workload.h"
@@ -140,24 +141,7 @@ static int
 option_value (int argc, char **argv, int *i, const char *name,
               const char **value, jshim_error_t *err)
 {
-  const char *arg = argv[*i];
-  size_t len = strlen (name);
-
-  if (strncmp (arg, name, len) != 0)
-    return 0;
-  if (arg[len] == '=')
-    {
-      *value = arg + len + 1;
-      return 1;
-    }
-  if (arg[len] != '\0')
-    return 0;
-  if (*i + 1 >= argc)
-    return jshim_fail (err, JSHIM_STAGE_ARGS, EINVAL,
-                       "option %s needs a value; usage: " USAGE_TEXT, name);
-  *i += 1;
-  *value = argv[*i];
-  return 1;
+  return jshim_option_value (argc, argv, i, name, value, USAGE_TEXT, err);
 }
 
 /*
