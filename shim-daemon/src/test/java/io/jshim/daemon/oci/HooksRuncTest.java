@@ -2,7 +2,6 @@ package io.jshim.daemon.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.jshim.daemon.DaemonFixture;
-import io.jshim.daemon.Privileged;
 import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.DeleteRequest;
 import io.jshim.proto.task.v2.StartRequest;
@@ -84,6 +82,7 @@ class HooksRuncTest {
   @TempDir
   Path dir;
 
+  private SideBySide both;
   private Runc runc;
   private Bundles bundles;
   private DaemonFixture fixture;
@@ -92,14 +91,10 @@ class HooksRuncTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    Privileged.assumeRoot();
-    Path binary = Runc.binary().orElse(null);
-    assumeTrue(binary != null, "runc is not installed (Debian: apt-get install runc): it is the reference these tests compare with");
-    TestRootfs.assumeBusybox();
-    TestRootfs.setMode(dir, 0755);
-    runc = Runc.in(binary, dir.resolve("runc"));
-    bundles = new Bundles(dir.resolve("bundles"), binary);
-    fixture = DaemonFixture.start(dir.resolve("daemon"));
+    both = SideBySide.start(dir);
+    runc = both.runc();
+    bundles = both.bundles();
+    fixture = both.fixture();
     script = dir.resolve("hook.sh");
     Files.writeString(script, SCRIPT);
     TestRootfs.setMode(script, 0755);
@@ -110,11 +105,8 @@ class HooksRuncTest {
 
   @AfterEach
   void tearDown() throws IOException {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (runc != null) {
-      runc.deleteAll();
+    if (both != null) {
+      both.close();
     }
   }
 

@@ -1,11 +1,9 @@
 package io.jshim.daemon.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.StatusRuntimeException;
 import io.jshim.daemon.DaemonFixture;
-import io.jshim.daemon.Privileged;
 import io.jshim.daemon.oci.Bundles.Variant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,31 +70,24 @@ class RuncComparisonTest {
   @TempDir
   Path dir;
 
+  private SideBySide both;
   private Runc runc;
   private Bundles bundles;
   private DaemonFixture fixture;
 
   @BeforeEach
   void setUp() throws IOException {
-    Privileged.assumeRoot();
-    Path binary = Runc.binary().orElse(null);
-    assumeTrue(binary != null, "runc is not installed (Debian: apt-get install runc): it is the reference these tests compare with");
-    TestRootfs.assumeBusybox();
-    // a user namespace's root (host uid 100000) must be able to reach the root file system
-    TestRootfs.setMode(dir, 0755);
-    runc = Runc.in(binary, dir.resolve("runc"));
-    bundles = new Bundles(dir.resolve("bundles"), binary);
-    fixture = DaemonFixture.start(dir.resolve("daemon"));
+    both = SideBySide.start(dir);
+    runc = both.runc();
+    bundles = both.bundles();
+    fixture = both.fixture();
     Files.createDirectories(REPORTS);
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (runc != null) {
-      runc.deleteAll();
+    if (both != null) {
+      both.close();
     }
     Cgroups.removeTestParent();
   }

@@ -1,13 +1,11 @@
 package io.jshim.daemon.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.StatusRuntimeException;
 import io.jshim.daemon.DaemonFixture;
-import io.jshim.daemon.Privileged;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +55,7 @@ class SeccompComparisonTest {
   Path dir;
 
   private Path runcBinary;
+  private SideBySide both;
   private Runc runc;
   private Bundles bundles;
   private DaemonFixture fixture;
@@ -115,25 +114,18 @@ class SeccompComparisonTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    Privileged.assumeRoot();
-    Path binary = Runc.binary().orElse(null);
-    assumeTrue(binary != null, "runc is not installed (Debian: apt-get install runc): the reference");
-    TestRootfs.assumeBusybox();
-    TestRootfs.setMode(dir, 0755);
-    runcBinary = binary;
-    runc = Runc.in(binary, dir.resolve("runc"));
-    bundles = new Bundles(dir.resolve("bundles"), binary);
-    fixture = DaemonFixture.start(dir.resolve("daemon"));
+    both = SideBySide.start(dir);
+    runcBinary = both.runcBinary();
+    runc = both.runc();
+    bundles = both.bundles();
+    fixture = both.fixture();
     Files.createDirectories(REPORTS);
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (runc != null) {
-      runc.deleteAll();
+    if (both != null) {
+      both.close();
     }
   }
 

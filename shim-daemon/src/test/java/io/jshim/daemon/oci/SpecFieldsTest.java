@@ -11,7 +11,6 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.jshim.daemon.DaemonFixture;
-import io.jshim.daemon.Privileged;
 import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.DeleteRequest;
 import io.jshim.proto.task.v2.ExecProcessRequest;
@@ -68,6 +67,7 @@ class SpecFieldsTest {
   Path dir;
 
   private Path runcBinary;
+  private SideBySide both;
   private Runc runc;
   private Bundles bundles;
   private DaemonFixture fixture;
@@ -75,23 +75,17 @@ class SpecFieldsTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    Privileged.assumeRoot();
-    runcBinary = Runc.binary().orElse(null);
-    assumeTrue(runcBinary != null, "runc is not installed (Debian: apt-get install runc): the reference to compare with");
-    TestRootfs.assumeBusybox();
-    TestRootfs.setMode(dir, 0755);
-    runc = Runc.in(runcBinary, dir.resolve("runc"));
-    bundles = new Bundles(dir.resolve("bundles"), runcBinary);
-    fixture = DaemonFixture.start(dir.resolve("daemon"));
+    both = SideBySide.start(dir);
+    runcBinary = both.runcBinary();
+    runc = both.runc();
+    bundles = both.bundles();
+    fixture = both.fixture();
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (runc != null) {
-      runc.deleteAll();
+    if (both != null) {
+      both.close();
     }
   }
 
