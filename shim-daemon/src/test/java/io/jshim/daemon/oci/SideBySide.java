@@ -11,7 +11,18 @@ import java.nio.file.Path;
  * The two runtimes a comparison test runs one config under, in one test directory: Debian's runc (the reference)
  * and a jshim daemon. Skips the test unless it runs as root with runc and busybox-static installed.
  */
-record SideBySide(Path runcBinary, Runc runc, Bundles bundles, DaemonFixture fixture) implements AutoCloseable {
+final class SideBySide implements AutoCloseable {
+  private final Path runcBinary;
+  private final Runc runc;
+  private final Bundles bundles;
+  private DaemonFixture daemon;
+
+  private SideBySide(Path runcBinary, Runc runc, Bundles bundles, DaemonFixture daemon) {
+    this.runcBinary = runcBinary;
+    this.runc = runc;
+    this.bundles = bundles;
+    this.daemon = daemon;
+  }
 
   static SideBySide start(Path dir) throws IOException {
     Privileged.assumeRoot();
@@ -24,10 +35,36 @@ record SideBySide(Path runcBinary, Runc runc, Bundles bundles, DaemonFixture fix
     return new SideBySide(binary, runc, new Bundles(dir.resolve("bundles"), binary), DaemonFixture.start(dir.resolve("daemon")));
   }
 
+  Path runcBinary() {
+    return runcBinary;
+  }
+
+  Runc runc() {
+    return runc;
+  }
+
+  Bundles bundles() {
+    return bundles;
+  }
+
+  DaemonFixture fixture() {
+    return daemon;
+  }
+
+  /**
+   * Stops the daemon and puts {@code next} in its place, so that {@link #close} stops the one that runs (a daemon
+   * left running would reap the children of later tests in the same JVM).
+   */
+  DaemonFixture replaceDaemon(DaemonFixture next) {
+    daemon.close();
+    daemon = next;
+    return next;
+  }
+
   /** Stops the daemon, then deletes every container runc still has. */
   @Override
   public void close() throws IOException {
-    fixture.close();
+    daemon.close();
     runc.deleteAll();
   }
 }

@@ -212,9 +212,8 @@ class SpecFieldsTest {
 
   @Test
   void allowUnapplied_fieldsLetThrough_containerRunsWithoutThem() throws IOException {
-    fixture.close();
-    fixture = DaemonFixture.startAllowingUnapplied(dir.resolve("allowing"),
-        Set.of("process.apparmorProfile", "linux.intelRdt"));
+    fixture = both.replaceDaemon(DaemonFixture.startAllowingUnapplied(dir.resolve("allowing"),
+        Set.of("process.apparmorProfile", "linux.intelRdt")));
     ObjectNode config = config("/bin/sh", "-c", "echo ran");
     merge(config, (ObjectNode) Bundles.JSON.readTree(
         "{\"process\":{\"apparmorProfile\":\"docker-default\"},\"linux\":{\"intelRdt\":{\"closID\":\"c\"}}}"));
