@@ -82,20 +82,34 @@ final class CgroupFs {
   /** Creates {@code leaf} and its missing parents below {@code top}; returns the directories it made, top-down. */
   static List<Path> mkdirs(Path top, Path leaf) {
     List<Path> created = new ArrayList<>();
-    Path dir = top;
-    for (Path name : top.relativize(leaf)) {
-      dir = dir.resolve(name);
+    try {
+      makeWithParents(top, leaf, created);
+    } catch (IOException e) {
+      removeQuietly(created);
+      throw ShimException.internal("cannot create cgroup directory " + leaf + ": " + reason(e), e);
+    }
+    return created;
+  }
+
+  // the leaf first: its parents normally exist already, so one mkdir is the common case
+  private static void makeWithParents(Path top, Path dir, List<Path> created) throws IOException {
+    if (dir.equals(top) || !dir.startsWith(top)) {
+      return;
+    }
+    try {
+      Files.createDirectory(dir);
+      created.add(dir);
+    } catch (FileAlreadyExistsException e) {
+      // an existing cgroup is joined, and kept on destroy
+    } catch (NoSuchFileException e) {
+      makeWithParents(top, dir.getParent(), created);
       try {
         Files.createDirectory(dir);
         created.add(dir);
-      } catch (FileAlreadyExistsException e) {
-        // an existing cgroup is joined, and kept on destroy
-      } catch (IOException e) {
-        removeQuietly(created);
-        throw ShimException.internal("cannot create cgroup directory " + dir + ": " + reason(e), e);
+      } catch (FileAlreadyExistsException raced) {
+        // made by another container's create at the same moment: joined, and kept on destroy
       }
     }
-    return created;
   }
 
   /** Removes {@code dirs} deepest first, ignoring failures: the undo of a create that failed half-way. */

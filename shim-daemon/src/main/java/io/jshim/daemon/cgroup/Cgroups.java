@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The host's cgroup filesystems, found once at start; creates the cgroups of containers. One per daemon.
@@ -21,10 +22,12 @@ public final class Cgroups {
 
   private final Layout layout;
   private final Timeouts timeouts;
+  private final Optional<AttachPrimer> primer;
 
   Cgroups(Layout layout, Timeouts timeouts) {
     this.layout = Objects.requireNonNull(layout, "layout");
     this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    this.primer = layout.hierarchies().stream().findFirst().map(AttachPrimer::new);
   }
 
   /** Reads this process's mount table and cgroup memberships. */
@@ -63,6 +66,14 @@ public final class Cgroups {
       case V1 -> V1Cgroup.create(layout.hierarchies(), path, resources, timeouts);
       case V2 -> V2Cgroup.create(layout.hierarchies().get(0), path, resources, timeouts);
     };
+  }
+
+  /**
+   * Gets the kernel ready for a process to join a cgroup soon, in the background (see {@link AttachPrimer}): call
+   * it when a container's creation begins, before the work that precedes its spawn.
+   */
+  public void prepareJoin() {
+    primer.ifPresent(AttachPrimer::prime);
   }
 
   /**

@@ -30,6 +30,9 @@ final class Teardown {
    * @param leaves the container's directories, whose processes block the removal
    */
   void remove(List<Path> leaves, List<Path> created) {
+    if (removeEmptyLeaves(leaves, created)) {
+      return;
+    }
     // a process just killed, or the spawn helper on its way out, is listed until it has exited: give it the
     // removal timeout to leave (under load a refusal here left about one cgroup in 3000 lifecycles behind)
     Poll.until("processes to leave " + cgroupsPath, busyTimeout, () -> pids(leaves).isEmpty());
@@ -39,6 +42,30 @@ final class Teardown {
         removeTree(created.get(i), leaves);
       }
     }
+  }
+
+  /**
+   * The common case, a container whose processes are all reaped and that made no cgroups of its own: one
+   * {@code rmdir} per directory, no listing. The kernel refuses the {@code rmdir} of a cgroup that still has
+   * processes or children, so a refusal proves nothing was removed that should have stayed; the careful path then
+   * takes over with what is left.
+   *
+   * @return whether every directory of the container is gone
+   */
+  private static boolean removeEmptyLeaves(List<Path> leaves, List<Path> created) {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      Path dir = created.get(i);
+      if (leaves.contains(dir)) {
+        try {
+          Files.delete(dir);
+        } catch (NoSuchFileException e) {
+          // already gone
+        } catch (IOException e) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private void refuseWhileInhabited(List<Path> leaves) {

@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,13 @@ import org.slf4j.LoggerFactory;
  * Task records as files: {@code <state-dir>/tasks/<id>/task.json} (the whole record) and
  * {@code <state-dir>/tasks/<id>/cleanup} (plain lines {@code init PID STARTTIME} and {@code cgroup DIR}, which
  * {@code containerd-shim-jshim-v2 delete} reads to kill what is left of a task whose daemon died). Each file is
- * replaced atomically: written to a temporary file, synced, renamed over the old one, and the directory synced.
+ * replaced atomically: written to a temporary file and renamed over the old one.
+ *
+ * <p>Nothing is synced to disk: a record describes live processes and cgroups, which a daemon that crashes leaves
+ * running and a host that crashes takes down. The first case keeps every completed write (the page cache survives
+ * the process); in the second there is nothing left for a record to describe, and a record torn by the crash is
+ * skipped as unreadable at the next start. Syncing cost two {@code fsync}s per file on every transition for a
+ * guarantee no reader needs.
  */
 public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
   private static final Logger log = LoggerFactory.getLogger(FileTaskStore.class);
@@ -42,6 +50,8 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final Path tasks;
+  // the cleanup file as last written, per task: it rarely changes, and comparing in memory saves reading it back
+  private final Map<String, byte[]> cleanupWritten = new ConcurrentHashMap<>();
 
   private FileTaskStore(Path tasks) {
     this.tasks = tasks;
@@ -65,12 +75,13 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
       }
       byte[] cleanup = cleanupLines(record).getBytes(StandardCharsets.UTF_8);
       // it changes only at Create and when an exec starts or ends
-      if (!holds(dir.resolve(CLEANUP), cleanup)) {
+      if (!Arrays.equals(cleanupWritten.get(record.id()), cleanup) && !holds(dir.resolve(CLEANUP), cleanup)) {
         replace(dir, CLEANUP, cleanup);
       }
+      cleanupWritten.put(record.id(), cleanup);
       replace(dir, RECORD, JSON.writeValueAsBytes(StoredTask.of(record)));
-      syncDirectory(dir);
     } catch (IOException e) {
+      cleanupWritten.remove(record.id());
       if (!Files.exists(dir.resolve(RECORD))) {
         // a first record that could not be written: no half-made directory stays behind
         remove(record.id());
@@ -94,6 +105,7 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
   @Override
   public void remove(String id) {
     Path dir = dirOf(id);
+    cleanupWritten.remove(id);
     try {
       Files.deleteIfExists(dir.resolve(RECORD));
       Files.deleteIfExists(dir.resolve(CLEANUP));
@@ -162,15 +174,16 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
     return dir;
   }
 
+  // callers hold the task's record lock, so one temporary name per file is enough
   private static void replace(Path dir, String name, byte[] content) throws IOException {
-    Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+    Path tmp = dir.resolve("." + name + ".tmp");
     try {
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           out.write(buf);
         }
-        out.force(true);
       }
       Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
@@ -184,12 +197,6 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
       return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
     } catch (NoSuchFileException e) {
       return false;
-    }
-  }
-
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
     }
   }
 

@@ -68,8 +68,9 @@ final class ProcessReader {
       Set<Capability> dropped = EnumSet.noneOf(Capability.class);
       dropped.addAll(caps.ambient());
       dropped.removeAll(ambient);
-      // the kernel refuses an ambient capability outside permitted and inheritable; runc skips it, so do we
-      log.warn("process.capabilities.ambient: {} not in both inheritable and permitted; not raised", dropped);
+      // the kernel refuses an ambient capability outside permitted and inheritable; runc skips it silently, so do
+      // we: runc's own default spec has this shape, and a warning per container would be noise
+      log.debug("process.capabilities.ambient: {} not in both inheritable and permitted; not raised", dropped);
     }
     return new ProcessOptions(options.rlimits(), options.additionalGids(), options.umask(), options.noNewPrivileges(),
         options.oomScoreAdj(), Optional.of(new CapabilitySets(caps.bounding(), caps.effective(), caps.permitted(),

@@ -143,6 +143,7 @@ public final class TaskService {
   }
 
   private TaskView createReserved(String id, CreateSpec spec) {
+    cgroups.ifPresent(Cgroups::prepareJoin);
     BundleConfig config = bundles.read(spec.bundle());
     boolean terminal = spec.terminal() || config.process().terminal();
     List<String> notApplied = new ArrayList<>(config.notApplied());
