@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ final class AttachPrimer {
   private final ThreadPoolExecutor mover = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
       new ArrayBlockingQueue<>(1), AttachPrimer::newThread, new ThreadPoolExecutor.DiscardPolicy());
   private volatile boolean disabled;
+  private final AtomicLong moves = new AtomicLong();
 
   /** @param hierarchy where the no-op move is made: any hierarchy will do, the semaphore is global */
   AttachPrimer(Hierarchy hierarchy) {
@@ -51,6 +53,16 @@ final class AttachPrimer {
         }
       });
     }
+  }
+
+  /** How many no-op moves were made, for tests. */
+  long moves() {
+    return moves.get();
+  }
+
+  /** Whether a failure turned priming off, for tests. */
+  boolean disabled() {
+    return disabled;
   }
 
   private static Thread newThread(Runnable task) {
@@ -69,6 +81,7 @@ final class AttachPrimer {
       // v2 moves whole processes only: the daemon's pid, into the cgroup it is in
       String who = hierarchy.mount().unified() ? String.valueOf(ProcessHandle.current().pid()) : tid;
       CgroupFs.write(target.get(), who);
+      moves.incrementAndGet();
       return true;
     } catch (IOException | RuntimeException e) {
       log.debug("cgroup priming off: {}", e.toString());
