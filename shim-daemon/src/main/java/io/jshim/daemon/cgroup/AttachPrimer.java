@@ -10,8 +10,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pays ahead the kernel's wait that makes a container's first cgroup join slow.
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * priming off for good: it only ever saves time.
  */
 final class AttachPrimer {
-  private static final Logger log = LoggerFactory.getLogger(AttachPrimer.class);
   private static final Path THREAD_SELF = Path.of("/proc/thread-self");
   private static final Path THREAD_SELF_CGROUP = THREAD_SELF.resolve("cgroup");
 
@@ -37,6 +34,7 @@ final class AttachPrimer {
   private final ThreadPoolExecutor mover = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
       new ArrayBlockingQueue<>(1), AttachPrimer::newThread, new ThreadPoolExecutor.DiscardPolicy());
   private volatile boolean disabled;
+  private volatile String offBecause = "";
   private final AtomicLong moves = new AtomicLong();
 
   /** @param hierarchy where the no-op move is made: any hierarchy will do, the semaphore is global */
@@ -65,6 +63,11 @@ final class AttachPrimer {
     return disabled;
   }
 
+  @Override
+  public String toString() {
+    return "cgroup join priming in " + hierarchy.label() + (disabled ? " (off: " + offBecause + ")" : "");
+  }
+
   private static Thread newThread(Runnable task) {
     Thread thread = new Thread(task, "jshim-cgroup-primer");
     thread.setDaemon(true);
@@ -75,7 +78,7 @@ final class AttachPrimer {
     try {
       Optional<Path> target = ownDir().map(dir -> dir.resolve(hierarchy.mount().unified() ? "cgroup.procs" : "tasks"));
       if (target.isEmpty()) {
-        log.debug("cgroup priming off: this thread's cgroup in {} is not in {}", hierarchy.label(), THREAD_SELF_CGROUP);
+        offBecause = "this thread's cgroup in " + hierarchy.label() + " is not in " + THREAD_SELF_CGROUP;
         return false;
       }
       // v2 moves whole processes only: the daemon's pid, into the cgroup it is in
@@ -84,7 +87,7 @@ final class AttachPrimer {
       moves.incrementAndGet();
       return true;
     } catch (IOException | RuntimeException e) {
-      log.debug("cgroup priming off: {}", e.toString());
+      offBecause = e.toString();
       return false;
     }
   }
@@ -100,11 +103,11 @@ final class AttachPrimer {
   }
 
   // "/proc/thread-self" links to "PID/task/TID"
-  private static Optional<String> ownTid() {
+  private Optional<String> ownTid() {
     try {
       return Optional.of(Files.readSymbolicLink(THREAD_SELF).getFileName().toString());
     } catch (IOException | RuntimeException e) {
-      log.debug("cgroup priming off: {}", e.toString());
+      offBecause = e.toString();
       return Optional.empty();
     }
   }
