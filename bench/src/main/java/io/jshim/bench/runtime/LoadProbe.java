@@ -30,12 +30,15 @@ final class LoadProbe {
    *
    * @param running        sleepers running during the series
    * @param createMs       Create latency of every measured container
+   * @param startMs        Start latency
+   * @param waitMs         Wait latency (Start returned to the exit reported)
+   * @param deleteMs       Delete latency
    * @param lifecycleMs    Create to Delete of every measured container
    * @param daemonTicks    daemon CPU over the series
    * @param clientTicks    harness CPU over the series
    * @param failures       what went wrong
    */
-  record Level(int running, double[] createMs, double[] lifecycleMs, long daemonTicks, long clientTicks, List<String> failures) {}
+  record Level(int running, double[] createMs, double[] startMs, double[] waitMs, double[] deleteMs, double[] lifecycleMs, long daemonTicks, long clientTicks, List<String> failures) {}
 
   private final JshimPath jshim;
   private final JshimDaemon daemon;
@@ -50,14 +53,18 @@ final class LoadProbe {
     this.tag = tag;
   }
 
-  List<Level> run(List<Integer> levels, int runs) throws IOException, InterruptedException {
+  /** Runs {@code warmup} unmeasured lifecycles, then a series of {@code runs} at every level (in increasing order). */
+  List<Level> run(List<Integer> levels, int runs, int warmup) throws IOException, InterruptedException {
     daemon.connect(SETUP_THREADS);
     List<Level> out = new ArrayList<>();
     try {
+      if (warmup > 0) {
+        series("warmup", 0, warmup);
+      }
       for (int level : levels) {
         addSleepers(level - sleepers.size());
         System.err.printf("load: %d running, %d C=1 lifecycles%n", sleepers.size(), runs);
-        out.add(series(level, runs));
+        out.add(series("load" + level, level, runs));
       }
     } finally {
       removeSleepers();
@@ -65,15 +72,18 @@ final class LoadProbe {
     return out;
   }
 
-  private Level series(int running, int runs) throws IOException {
+  private Level series(String label, int running, int runs) throws IOException {
     List<String> ids = new ArrayList<>();
     List<Path> paths = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      String id = tag + "-load" + running + "-" + i;
+      String id = tag + "-" + label + "-" + i;
       ids.add(id);
       paths.add(bundles.write("load", id, List.of("/bin/true")));
     }
     double[] create = new double[runs];
+    double[] start = new double[runs];
+    double[] waited = new double[runs];
+    double[] delete = new double[runs];
     double[] lifecycle = new double[runs];
     List<String> failures = new ArrayList<>();
     long daemon0 = jshim.runtimeTicks();
@@ -84,10 +94,17 @@ final class LoadProbe {
       long t0 = System.nanoTime();
       try {
         tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(paths.get(i).toString()).build());
-        create[i] = (System.nanoTime() - t0) / 1e6;
+        long t1 = System.nanoTime();
         tasks.start(StartRequest.newBuilder().setId(id).build());
+        long t2 = System.nanoTime();
         WaitResponse exit = tasks.wait(WaitRequest.newBuilder().setId(id).build());
+        long t3 = System.nanoTime();
         tasks.delete(DeleteRequest.newBuilder().setId(id).build());
+        long t4 = System.nanoTime();
+        create[i] = (t1 - t0) / 1e6;
+        start[i] = (t2 - t1) / 1e6;
+        waited[i] = (t3 - t2) / 1e6;
+        delete[i] = (t4 - t3) / 1e6;
         if (exit.getExitStatus() != 0) {
           failures.add("jshim " + id + " exited " + exit.getExitStatus() + " (expected: 0)");
         }
@@ -100,7 +117,7 @@ final class LoadProbe {
     long daemonTicks = jshim.runtimeTicks() - daemon0;
     long clientTicks = ProcStat.self().own() - client0;
     bundles.remove(ids);
-    return new Level(running, create, lifecycle, daemonTicks, clientTicks, failures);
+    return new Level(running, create, start, waited, delete, lifecycle, daemonTicks, clientTicks, failures);
   }
 
   private void addSleepers(int count) throws IOException, InterruptedException {

@@ -47,14 +47,15 @@ final class Report {
 
   static String load(List<LoadProbe.Level> levels) {
     StringBuilder out = new StringBuilder();
-    out.append("| running containers | Create median ms | Create p99 ms | lifecycle median ms | daemon CPU ms/container "
-        + "| client CPU ms/container | failures |\n|---|---|---|---|---|---|---|\n");
+    out.append("| running containers | Create median ms | Create p99 ms | Start, Wait, Delete median ms | lifecycle median ms "
+        + "| daemon CPU ms/container | client CPU ms/container | failures |\n|---|---|---|---|---|---|---|---|\n");
     List<String> failures = new ArrayList<>();
     for (LoadProbe.Level level : levels) {
       int n = level.createMs().length;
       failures.addAll(level.failures());
-      out.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", level.running(),
-          Stats.median(level.createMs()), Stats.percentile(level.createMs(), 0.99), Stats.median(level.lifecycleMs()),
+      out.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f, %.1f, %.1f | %.1f | %.1f | %.1f | %s |%n", level.running(),
+          Stats.median(level.createMs()), Stats.percentile(level.createMs(), 0.99), Stats.median(level.startMs()),
+          Stats.median(level.waitMs()), Stats.median(level.deleteMs()), Stats.median(level.lifecycleMs()),
           ms(level.daemonTicks(), n), ms(level.clientTicks(), n),
           level.failures().isEmpty() ? "0" : "**" + level.failures().size() + "**"));
     }

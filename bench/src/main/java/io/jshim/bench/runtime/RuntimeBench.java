@@ -115,7 +115,7 @@ public final class RuntimeBench {
     out.append(Report.cells(results, order, options.levels()));
     if (!options.load().isEmpty()) {
       JshimDaemon d = daemon();
-      List<LoadProbe.Level> levels = new LoadProbe(new JshimPath(d), d, bundles, tag).run(options.load(), options.loadRuns());
+      List<LoadProbe.Level> levels = new LoadProbe(new JshimPath(d), d, bundles, tag).run(options.load(), options.loadRuns(), options.warmup());
       failures += levels.stream().mapToInt(l -> l.failures().size()).sum();
       out.append(String.format("%nCreate latency and daemon CPU with containers already running (`/bin/sleep`, a cgroup each), "
           + "%d C=1 lifecycles per level:%n%n", options.loadRuns()));
