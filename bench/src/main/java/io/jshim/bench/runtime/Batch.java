@@ -3,7 +3,10 @@ package io.jshim.bench.runtime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,9 +29,33 @@ final class Batch {
   record Result(String path, int c, int n, double[] latencyMs, long wallNanos, long runtimeTicks, long clientTicks,
                 long machineTicks, List<String> failures) {}
 
+  private static final Set<Thread> RUNNING = ConcurrentHashMap.newKeySet();
+  private static volatile boolean stopping;
+
   private Batch() {}
 
+  /** Lets no client thread take another container and waits (up to {@code timeout}) for the runs under way. */
+  static void stopAll(Duration timeout) throws InterruptedException {
+    stopping = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread thread : List.copyOf(RUNNING)) {
+      thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+    }
+  }
+
+  static boolean stopped() {
+    return stopping;
+  }
+
+  /** Fails once {@link #stopAll} was called: the harness is cleaning up and must not make anything new. */
+  static void checkRunning() {
+    if (stopping) {
+      throw new IllegalStateException("the harness is cleaning up (signal or failure): no new containers");
+    }
+  }
+
   static Result run(ContainerPath path, int c, List<String> ids, List<Path> bundles, Path stderr) throws InterruptedException {
+    checkRunning();
     int n = ids.size();
     double[] latency = new double[n];
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -45,7 +72,7 @@ final class Batch {
         } catch (InterruptedException e) {
           return;
         }
-        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+        for (int i = next.getAndIncrement(); i < n && !stopping; i = next.getAndIncrement()) {
           long t0 = System.nanoTime();
           String failure;
           try {
@@ -63,7 +90,17 @@ final class Batch {
             }
           }
         }
-      }, "client-" + t);
+      }, "client-" + t) {
+        @Override
+        public void run() {
+          try {
+            super.run();
+          } finally {
+            RUNNING.remove(this);
+          }
+        }
+      };
+      RUNNING.add(worker);
       worker.start();
       threads.add(worker);
     }

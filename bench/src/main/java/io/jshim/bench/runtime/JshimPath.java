@@ -9,6 +9,9 @@ import io.jshim.proto.task.v2.TaskGrpc;
 import io.jshim.proto.task.v2.WaitRequest;
 import io.jshim.proto.task.v2.WaitResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,9 +21,32 @@ import java.util.concurrent.TimeUnit;
 final class JshimPath implements ContainerPath {
   static final long DEADLINE_SECONDS = 60;
   private final JshimDaemon daemon;
+  /** Tasks created and not yet deleted: a daemon keeps its containers when it stops, so the harness removes them first. */
+  private final Set<String> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
 
   JshimPath(JshimDaemon daemon) {
     this.daemon = daemon;
+  }
+
+  /** Records that task {@code id} is about to be created; refused once {@link #removeLive} began. */
+  void created(String id) {
+    if (closing) {
+      throw new IllegalStateException("the harness is cleaning up: no new task " + id);
+    }
+    live.add(id);
+  }
+
+  void deleted(String id) {
+    live.remove(id);
+  }
+
+  /** Kills and deletes every task still there (at the end, or from the shutdown hook); returns how many. */
+  int removeLive() {
+    closing = true;
+    List<String> ids = List.copyOf(live);
+    ids.forEach(id -> cleanUp(id, null));
+    return ids.size();
   }
 
   @Override
@@ -37,6 +63,7 @@ final class JshimPath implements ContainerPath {
     String step = "Create";
     try {
       TaskGrpc.TaskBlockingStub tasks = tasks(thread);
+      created(id);
       tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build());
       step = "Start";
       tasks.start(StartRequest.newBuilder().setId(id).build());
@@ -44,6 +71,7 @@ final class JshimPath implements ContainerPath {
       WaitResponse exit = tasks.wait(WaitRequest.newBuilder().setId(id).build());
       step = "Delete";
       tasks.delete(DeleteRequest.newBuilder().setId(id).build());
+      deleted(id);
       return exit.getExitStatus() == 0 ? null : "jshim " + id + " exited " + exit.getExitStatus() + " (expected: 0)";
     } catch (StatusRuntimeException e) {
       return "jshim " + step + " " + id + ": " + e.getStatus();
@@ -66,8 +94,11 @@ final class JshimPath implements ContainerPath {
     }
     try {
       tasks.delete(DeleteRequest.newBuilder().setId(id).build());
-    } catch (StatusRuntimeException ignored) {
-      // not there: nothing left
+      deleted(id);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        deleted(id);
+      }
     }
   }
 }

@@ -101,6 +101,7 @@ final class LoadProbe {
         long t3 = System.nanoTime();
         tasks.delete(DeleteRequest.newBuilder().setId(id).build());
         long t4 = System.nanoTime();
+        jshim.deleted(id);
         create[i] = (t1 - t0) / 1e6;
         start[i] = (t2 - t1) / 1e6;
         waited[i] = (t3 - t2) / 1e6;
@@ -136,11 +137,12 @@ final class LoadProbe {
       TaskGrpc.TaskBlockingStub tasks = jshim.tasks(threadIndex());
       String id = ids.get(i);
       try {
-        tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(paths.get(i).toString()).build());
+        jshim.created(id);
         sleepers.add(id);
+        tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(paths.get(i).toString()).build());
         tasks.start(StartRequest.newBuilder().setId(id).build());
-      } catch (StatusRuntimeException e) {
-        failures.add(id + ": " + e.getStatus());
+      } catch (StatusRuntimeException | IllegalStateException e) {
+        failures.add(id + ": " + e.getMessage());
       }
     });
     if (!failures.isEmpty()) {
@@ -163,6 +165,7 @@ final class LoadProbe {
       try {
         tasks.delete(DeleteRequest.newBuilder().setId(id).build());
         sleepers.remove(id);
+        jshim.deleted(id);
       } catch (StatusRuntimeException e) {
         System.err.println("load: Delete " + id + ": " + e.getStatus());
       }

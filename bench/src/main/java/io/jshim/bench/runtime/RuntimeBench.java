@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,6 +28,7 @@ public final class RuntimeBench {
   private Path work;
   private Path logs;
   private JshimDaemon daemon;
+  private JshimPath jshim;
   private boolean cleaned;
   private int failures;
 
@@ -52,6 +54,12 @@ public final class RuntimeBench {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       System.out.print(bench.run());
+    } catch (IllegalStateException e) {
+      if (!Batch.stopped()) {
+        throw e;
+      }
+      System.err.println("runtime-bench: stopped before the end (" + e.getMessage() + ")");
+      System.exit(1);
     } finally {
       bench.cleanUpQuietly();
     }
@@ -74,7 +82,7 @@ public final class RuntimeBench {
       switch (name) {
         case "crun" -> paths.put(name, new OciRuntime(name, options.crun(), work.resolve("crun-state"), spawner, System.getenv()));
         case "runc" -> paths.put(name, new OciRuntime(name, options.runc(), work.resolve("runc-state"), spawner, System.getenv()));
-        case "jshim" -> paths.put(name, new JshimPath(daemon()));
+        case "jshim" -> paths.put(name, jshim());
         default -> throw new IllegalArgumentException(name);
       }
     }
@@ -114,8 +122,7 @@ public final class RuntimeBench {
     StringBuilder out = new StringBuilder(header);
     out.append(Report.cells(results, order, options.levels()));
     if (!options.load().isEmpty()) {
-      JshimDaemon d = daemon();
-      List<LoadProbe.Level> levels = new LoadProbe(new JshimPath(d), d, bundles, tag).run(options.load(), options.loadRuns(), options.warmup());
+      List<LoadProbe.Level> levels = new LoadProbe(jshim(), daemon(), bundles, tag).run(options.load(), options.loadRuns(), options.warmup());
       failures += levels.stream().mapToInt(l -> l.failures().size()).sum();
       out.append(String.format("%nCreate latency and daemon CPU with containers already running (`/bin/sleep`, a cgroup each), "
           + "%d C=1 lifecycles per level:%n%n", options.loadRuns()));
@@ -133,6 +140,7 @@ public final class RuntimeBench {
     List<String> ids = new ArrayList<>(n);
     List<Path> dirs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      Batch.checkRunning();
       String id = tag + "-" + path.name() + "-" + label + "-" + i;
       ids.add(id);
       dirs.add(bundles.write(path.name(), id, List.of("/bin/true")));
@@ -140,6 +148,13 @@ public final class RuntimeBench {
     Batch.Result r = Batch.run(path, c, ids, dirs, logs.resolve(path.name() + "-" + label + ".stderr"));
     bundles.remove(ids);
     return r;
+  }
+
+  private JshimPath jshim() throws IOException, InterruptedException {
+    if (jshim == null) {
+      jshim = new JshimPath(daemon());
+    }
+    return jshim;
   }
 
   private JshimDaemon daemon() throws IOException, InterruptedException {
@@ -189,41 +204,74 @@ public final class RuntimeBench {
       return;
     }
     cleaned = true;
-    try {
-      for (ContainerPath path : paths.values()) {
-        if (path instanceof OciRuntime runtime) {
+    // every step on its own: one that fails must not leave the others undone
+    step("stopping the client threads", () -> Batch.stopAll(Duration.ofSeconds(30)));
+    for (ContainerPath path : paths.values()) {
+      if (path instanceof OciRuntime runtime) {
+        step(runtime.name() + " delete -f", () -> {
           int left = runtime.cleanUpAll(logs.resolve(runtime.name() + "-cleanup.stderr"));
           if (left > 0) {
             System.err.println("clean-up: " + runtime.name() + " delete -f of " + left + " containers");
           }
-        }
+        });
       }
-      if (daemon != null) {
-        if (options.keepDaemon()) {
-          System.err.printf("the daemon stays up: pid %d, socket %s, work directory %s%n", daemon.pid(), daemon.socket(), work);
-        } else {
-          daemon.close();
+    }
+    if (jshim != null) {
+      step("removing the jshim tasks", () -> {
+        int left = jshim.removeLive();
+        if (left > 0) {
+          System.err.println("clean-up: killed and deleted " + left + " jshim tasks");
         }
+      });
+    }
+    if (daemon != null) {
+      if (options.keepDaemon()) {
+        System.err.printf("the daemon stays up: pid %d, socket %s, work directory %s%n", daemon.pid(), daemon.socket(), work);
+      } else {
+        step("stopping the daemon", daemon::close);
       }
-      List<String> left = CgroupCleaner.remove(cgroupParent);
-      left.forEach(l -> System.err.println("clean-up: cgroup left: " + l));
-      if (work != null && !options.keepDaemon()) {
-        if (failures > 0) {
-          System.err.println("clean-up: kept " + work + " (logs of the failures in " + logs + ")");
-        } else {
-          deleteTree(work);
-        }
+    }
+    step("removing the cgroups", () -> CgroupCleaner.remove(cgroupParent).forEach(l -> System.err.println("clean-up: cgroup left: " + l)));
+    if (work != null && !options.keepDaemon()) {
+      if (failures > 0) {
+        System.err.println("clean-up: kept " + work + " (logs of the failures in " + logs + ")");
+      } else {
+        step("removing " + work, () -> deleteTree(work));
       }
-    } catch (IOException | RuntimeException | InterruptedException e) {
-      System.err.println("clean-up: " + e);
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+  /** A clean-up step that may fail. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void step(String what, Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      System.err.println("clean-up: " + what + ": " + e);
+    }
+  }
+
+  /** Removes {@code dir} and all below it; tries again while something is still being written or removed there. */
+  private static void deleteTree(Path dir) throws IOException, InterruptedException {
+    for (int pass = 0; ; pass++) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+        return;
+      } catch (java.nio.file.NoSuchFileException gone) {
+        if (!Files.exists(dir)) {
+          return;
+        }
+      } catch (IOException | java.io.UncheckedIOException changing) {
+        if (pass >= 10) {
+          throw changing;
+        }
       }
+      Thread.sleep(100);
     }
   }
 }
