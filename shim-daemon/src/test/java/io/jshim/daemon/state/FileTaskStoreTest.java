@@ -75,6 +75,37 @@ class FileTaskStoreTest {
   }
 
   @Test
+  void save_shorterRecordAfterALongerOne_fileHoldsExactlyTheNewRecord() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    TaskRecord base = record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty()));
+    TaskRecord longer = new TaskRecord(base.id(), base.bundle(), base.stdio(), base.terminal(), base.namespaces(),
+        base.rootfs(), base.cgroupsPath(), base.cgroupDirs(), base.rootfsMounted(), base.init(), List.of(
+            new TaskRecord.ExecRecord("e1", new ProcessRecord(110, 5100, Phase.STOPPED,
+                Optional.of(new ExitStatus(110, 0, AT))))));
+    store.save(longer);
+    long longerSize = Files.size(dir.resolve("tasks/a/task.json"));
+
+    store.save(base);
+
+    String text = Files.readString(dir.resolve("tasks/a/task.json"));
+    assertThat((long) text.length()).isLessThan(longerSize);
+    assertThat(text.strip()).endsWith("}").doesNotContain("e1");
+    assertThat(store.load()).containsExactly(base);
+  }
+
+  @Test
+  void load_recordFollowedByTheTailOfAnOlderOne_readsTheNewRecord() throws Exception {
+    FileTaskStore store = FileTaskStore.in(dir);
+    TaskRecord newer = record("a", new ProcessRecord(100, 5000, Phase.RUNNING, Optional.empty()));
+    store.save(newer);
+    Path file = dir.resolve("tasks/a/task.json");
+    // what a daemon that died between the overwrite and the truncate leaves behind
+    Files.writeString(file, Files.readString(file) + "\n    \"phase\" : \"created\"\n  }\n}\n");
+
+    assertThat(FileTaskStore.in(dir).load()).containsExactly(newer);
+  }
+
+  @Test
   void save_twice_replacesTheRecordAndLeavesNoTemporaryFile() throws Exception {
     FileTaskStore store = FileTaskStore.in(dir);
     store.save(record("a", new ProcessRecord(100, 5000, Phase.CREATED, Optional.empty())));
