@@ -2,6 +2,8 @@ package io.jshim.daemon.cgroup;
 
 import io.jshim.daemon.error.ShimException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -66,17 +68,43 @@ final class CgroupFs {
     Path target = dir.resolve(file);
     try {
       write(target, value);
-    } catch (NoSuchFileException e) {
-      String controller = file.substring(0, file.indexOf('.'));
-      throw ShimException.failedPrecondition(field + ": cannot be applied, " + target
-          + " does not exist (expected: the " + controller + " controller available for this cgroup)");
-    } catch (AccessDeniedException e) {
-      throw ShimException.failedPrecondition(field + ": cannot be applied, writing " + target + " is not permitted"
-          + " (expected: the daemon running as root, or owning this cgroup through delegation)");
     } catch (IOException e) {
-      throw ShimException.invalidArgument(field + ": the kernel refused \"" + value + "\" in " + target + ": "
-          + reason(e) + " (expected: a value this kernel and the parent cgroup's limits allow)", e);
+      throw refused(e, target, file, value, field);
     }
+  }
+
+  /**
+   * {@link #set} of several values in order, one {@code write(2)} each (the kernel reads one value per write, as
+   * with one rule per write to {@code devices.allow}) on one open of the file.
+   */
+  static void setEach(Path dir, String file, List<String> values, String field) {
+    Path target = dir.resolve(file);
+    String value = values.isEmpty() ? "" : values.get(0);
+    try (SeekableByteChannel out = Files.newByteChannel(target, StandardOpenOption.WRITE)) {
+      for (String each : values) {
+        value = each;
+        ByteBuffer bytes = ByteBuffer.wrap(each.getBytes(StandardCharsets.US_ASCII));
+        if (out.write(bytes) != bytes.limit()) {
+          throw new IOException("short write");
+        }
+      }
+    } catch (IOException e) {
+      throw refused(e, target, file, value, field);
+    }
+  }
+
+  private static ShimException refused(IOException e, Path target, String file, String value, String field) {
+    if (e instanceof NoSuchFileException) {
+      String controller = file.substring(0, file.indexOf('.'));
+      return ShimException.failedPrecondition(field + ": cannot be applied, " + target
+          + " does not exist (expected: the " + controller + " controller available for this cgroup)");
+    }
+    if (e instanceof AccessDeniedException) {
+      return ShimException.failedPrecondition(field + ": cannot be applied, writing " + target + " is not permitted"
+          + " (expected: the daemon running as root, or owning this cgroup through delegation)");
+    }
+    return ShimException.invalidArgument(field + ": the kernel refused \"" + value + "\" in " + target + ": "
+        + reason(e) + " (expected: a value this kernel and the parent cgroup's limits allow)", e);
   }
 
   /** Creates {@code leaf} and its missing parents below {@code top}; returns the directories it made, top-down. */

@@ -6,6 +6,8 @@ import static io.jshim.daemon.cgroup.CgroupResources.field;
 import io.jshim.daemon.error.ShimException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -35,10 +37,20 @@ final class V1Resources {
         limit <= 0 ? "max" : Long.toString(limit), field("pids.limit")));
     if (!r.devices().isEmpty()) {
       Path devices = dir("devices", "devices");
+      // in order, each run of rules for one file on one open of it
+      List<String> run = new ArrayList<>();
+      String file = null;
       for (DeviceRule rule : r.devices()) {
-        for (String line : rule.v1Lines()) {
-          CgroupFs.set(devices, rule.allow() ? "devices.allow" : "devices.deny", line, field("devices"));
+        String target = rule.allow() ? "devices.allow" : "devices.deny";
+        if (!target.equals(file) && !run.isEmpty()) {
+          CgroupFs.setEach(devices, file, run, field("devices"));
+          run.clear();
         }
+        file = target;
+        run.addAll(rule.v1Lines());
+      }
+      if (!run.isEmpty()) {
+        CgroupFs.setEach(devices, file, run, field("devices"));
       }
     }
   }

@@ -78,12 +78,13 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
     Path dir = dirOf(record.id());
     try {
       // a task this store has written before has its directory
-      if (!cleanupWritten.containsKey(record.id()) && !Files.isDirectory(dir)) {
+      boolean fresh = !cleanupWritten.containsKey(record.id()) && !Files.isDirectory(dir);
+      if (fresh) {
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       byte[] cleanup = cleanupLines(record).getBytes(StandardCharsets.UTF_8);
       // it changes only at Create and when an exec starts or ends
-      if (!Arrays.equals(cleanupWritten.get(record.id()), cleanup) && !holds(dir.resolve(CLEANUP), cleanup)) {
+      if (!Arrays.equals(cleanupWritten.get(record.id()), cleanup) && (fresh || !holds(dir.resolve(CLEANUP), cleanup))) {
         replace(dir, CLEANUP, cleanup);
       }
       cleanupWritten.put(record.id(), cleanup);
