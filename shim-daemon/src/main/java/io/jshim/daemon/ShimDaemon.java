@@ -7,13 +7,13 @@ import io.jshim.daemon.events.TtrpcTransport;
 import io.jshim.daemon.io.IoLoop;
 import io.jshim.daemon.mount.KernelRootfsMounter;
 import io.jshim.daemon.proc.ProcFs;
+import io.jshim.daemon.reaper.ExitWatch;
 import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.server.DaemonSnapshot;
 import io.jshim.daemon.server.ShimServer;
 import io.jshim.daemon.spawn.ForkGate;
 import io.jshim.daemon.state.FileTaskStore;
 import io.jshim.daemon.spawn.NativeSpawner;
-import io.jshim.daemon.sys.ChildSignals;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.task.TaskEvents;
@@ -59,6 +59,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ExecutorService completions;
   private final Reaper reaper;
+  private final ExitWatch exitWatch;
   private final ForkGate gate;
   private final ShimServer server;
   private final Optional<TtrpcServer> ttrpc;
@@ -79,7 +80,7 @@ public final class ShimDaemon implements AutoCloseable {
     createPrivateDir(config.stateDir());
     completions = Executors.newFixedThreadPool(2, daemonThreads("jshim-exit"));
     reaper = Reaper.start(posix, completions, Clock.systemUTC());
-    ChildSignals.onChildExit(reaper::wakeUp);
+    exitWatch = ExitWatch.start(posix, reaper);
     gate = ForkGate.create();
     spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
     Optional<Cgroups> cgroups = posix.geteuid() == 0 ? Optional.of(Cgroups.detect()) : Optional.empty();
@@ -165,6 +166,7 @@ public final class ShimDaemon implements AutoCloseable {
 
   // undoes the constructor's work up to the servers, when a server cannot start
   private void stopWorkers() {
+    exitWatch.close();
     reaper.close();
     completions.shutdownNow();
     timers.shutdownNow();
@@ -209,6 +211,7 @@ public final class ShimDaemon implements AutoCloseable {
     // what happened before the stop still reaches containerd, within a bound
     events.ifPresent(e -> e.close(Duration.ofSeconds(5)));
     server.close();
+    exitWatch.close();
     reaper.close();
     timers.shutdownNow();
     ioLoop.close();

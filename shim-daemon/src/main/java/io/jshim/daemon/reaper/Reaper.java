@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's one reaper: woken by SIGCHLD, it reaps every exited child until none is left and routes
+ * The daemon's one reaper: woken by an {@link ExitWatch} (or any {@link #wakeUp} caller), it reaps every exited child until none is left and routes
  * each exit by pid to its {@link Child}.
  *
  * <p>Exits of pids nobody has claimed yet are buffered while any {@link Window} is open, so a process
@@ -26,13 +26,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reaper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reaper.class);
-  /** A missed wake-up costs at most this much latency; SIGCHLD is the normal trigger. */
+  /** A missed wake-up costs at most this much latency; the exit watch is the normal trigger. */
   private static final Duration SAFETY_SWEEP = Duration.ofSeconds(1);
 
   private final Posix posix;
   private final Executor completions;
   private final Clock clock;
   private final Semaphore wakeups = new Semaphore(0);
+  // released when a child may have come to exist, for an ExitWatch that found none
+  private final Semaphore childrenMayExist = new Semaphore(0);
+  private final Object sweepLock = new Object();
+  private long sweeps;
   private final Object lock = new Object();
   private final Map<Integer, Child> watched = new HashMap<>();
   private final Map<Integer, ExitStatus> unclaimed = new HashMap<>();
@@ -53,7 +57,7 @@ public final class Reaper implements AutoCloseable {
   }
 
   /**
-   * Starts the reaper thread. The caller wires SIGCHLD to {@link #wakeUp()}.
+   * Starts the reaper thread. The caller starts an {@link ExitWatch} (or wires SIGCHLD) to {@link #wakeUp()} it.
    *
    * @param completions runs the exit futures' completions, so no waiter runs on the reaper thread
    */
@@ -64,7 +68,7 @@ public final class Reaper implements AutoCloseable {
     return reaper;
   }
 
-  /** Asks the reaper to look for exited children; safe to call from a signal handler thread. */
+  /** Asks the reaper to look for exited children; safe to call from any thread. */
   public void wakeUp() {
     wakeups.release();
   }
@@ -74,6 +78,7 @@ public final class Reaper implements AutoCloseable {
     synchronized (lock) {
       openWindows++;
     }
+    childrenMayExist.release();
     return new Window(this);
   }
 
@@ -132,6 +137,37 @@ public final class Reaper implements AutoCloseable {
     return orphanCount.get();
   }
 
+  /** How many times the reaper has reaped every exited child so far. */
+  long sweeps() {
+    synchronized (sweepLock) {
+      return sweeps;
+    }
+  }
+
+  /** Waits until the reaper has swept more than {@code seen} times, or {@code max} has passed. */
+  void awaitSweep(long seen, Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (sweepLock) {
+      while (sweeps <= seen && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(sweepLock, left);
+      }
+    }
+  }
+
+  /** Waits until a spawn may have made a child, or {@code max} has passed. */
+  void awaitChildren(Duration max) throws InterruptedException {
+    childrenMayExist.tryAcquire(max.toMillis(), TimeUnit.MILLISECONDS);
+    childrenMayExist.drainPermits();
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
   Child claim(int pid) {
     Child child = new Child(pid, posix);
     ExitStatus early;
@@ -161,6 +197,10 @@ public final class Reaper implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    childrenMayExist.release();
+    synchronized (sweepLock) {
+      sweepLock.notifyAll();
+    }
     thread.interrupt();
     adoptions.close();
   }
@@ -171,6 +211,10 @@ public final class Reaper implements AutoCloseable {
         wakeups.tryAcquire(SAFETY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         wakeups.drainPermits();
         reapAll();
+        synchronized (sweepLock) {
+          sweeps++;
+          sweepLock.notifyAll();
+        }
         adoptions.sweep();
       } catch (InterruptedException e) {
         if (closed) {

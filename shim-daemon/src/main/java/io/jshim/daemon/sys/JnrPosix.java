@@ -438,9 +438,18 @@ public final class JnrPosix implements Posix {
 
   @Override
   public OptionalInt peekExitedChild() {
+    return waitExited(LinuxLibC.WEXITED | LinuxLibC.WNOHANG | LinuxLibC.WNOWAIT);
+  }
+
+  @Override
+  public OptionalInt awaitExitedChild() {
+    return waitExited(LinuxLibC.WEXITED | LinuxLibC.WNOWAIT);
+  }
+
+  private OptionalInt waitExited(int options) {
     Pointer info = Memory.allocateDirect(runtime, LinuxLibC.SIGINFO_SIZE, true);
     while (true) {
-      int rc = libc.waitid(LinuxLibC.P_ALL, 0, info, LinuxLibC.WEXITED | LinuxLibC.WNOHANG | LinuxLibC.WNOWAIT);
+      int rc = libc.waitid(LinuxLibC.P_ALL, 0, info, options);
       if (rc == 0) {
         int pid = info.getInt(LinuxLibC.SIGINFO_PID_OFFSET);
         return pid > 0 ? OptionalInt.of(pid) : OptionalInt.empty();

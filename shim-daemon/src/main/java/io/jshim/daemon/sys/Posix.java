@@ -147,6 +147,13 @@ public interface Posix {
   OptionalInt peekExitedChild();
 
   /**
+   * Blocks until a child has exited and returns its pid without reaping it (waitid with WNOWAIT, no WNOHANG).
+   *
+   * @return empty at once when this process has no children at all
+   */
+  OptionalInt awaitExitedChild();
+
+  /**
    * Reaps {@code pid} if it has exited.
    *
    * @return the raw wait status, or empty if it is still running

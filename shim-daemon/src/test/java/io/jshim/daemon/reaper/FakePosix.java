@@ -37,6 +37,12 @@ final class FakePosix implements Posix {
   }
 
   @Override
+  public OptionalInt awaitExitedChild() {
+    // the fake's exits come with an explicit wakeUp(); a real ExitWatch is not used with it
+    throw new UnsupportedOperationException("awaitExitedChild");
+  }
+
+  @Override
   public synchronized OptionalInt reap(int pid) {
     if (!exited.remove(pid)) {
       return OptionalInt.empty();
