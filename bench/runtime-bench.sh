@@ -22,6 +22,18 @@ done
 compgen -G "shim-daemon/target/jshim-daemon-*.jar" >/dev/null \
   || { echo "runtime-bench.sh: no shim-daemon/target/jshim-daemon-*.jar (build the tree first: mvn -B -DskipTests install)" >&2; exit 2; }
 
+# crun 1.8 refuses a hybrid host whose cgroup2 holds controllers ("cgroups in hybrid mode not supported, drop all
+# controllers from cgroupv2"); these machines have hugetlb there, unused. Move any such controller to a v1 hierarchy
+# of its own (only when nothing uses it on cgroup2), as crun needs, and say so.
+unified=/sys/fs/cgroup/unified
+if [[ -f $unified/cgroup.controllers && -s $unified/cgroup.controllers && ! -s $unified/cgroup.subtree_control ]]; then
+  for controller in $(cat "$unified/cgroup.controllers"); do
+    mkdir -p "/sys/fs/cgroup/$controller"
+    mount -t cgroup -o "$controller" cgroup "/sys/fs/cgroup/$controller" \
+      && echo "runtime-bench.sh: moved the $controller controller from cgroup2 to /sys/fs/cgroup/$controller (v1), for crun" >&2
+  done
+fi
+
 mkdir -p bench/target
 mvn -B -o -q -pl bench -DskipTests compile dependency:build-classpath \
   -Dmdep.outputFile="$root/bench/target/runtime-bench.classpath" >&2
