@@ -1,5 +1,9 @@
 package io.jshim.bench.runtime;
 
+import static io.jshim.bench.OptionValues.ints;
+import static io.jshim.bench.OptionValues.nonNegative;
+import static io.jshim.bench.OptionValues.positive;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,38 +162,5 @@ record RuntimeBenchOptions(int runs, int batches, List<Integer> levels, List<Str
       throw new IllegalArgumentException(name + ": " + value + " (expected: numbers > 0)");
     }
     return out;
-  }
-
-  private static List<Integer> ints(String name, String value) {
-    List<Integer> out = new ArrayList<>();
-    for (String s : value.split(",")) {
-      if (!s.isBlank()) {
-        out.add(nonNegative(name, s));
-      }
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException(name + ": empty list");
-    }
-    return List.copyOf(out);
-  }
-
-  private static int positive(String name, String value) {
-    int v = nonNegative(name, value);
-    if (v == 0) {
-      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-    }
-    return v;
-  }
-
-  private static int nonNegative(String name, String value) {
-    try {
-      int v = Integer.parseInt(value.trim());
-      if (v < 0) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": " + value + " (expected: a whole number >= 0)", e);
-    }
   }
 }
