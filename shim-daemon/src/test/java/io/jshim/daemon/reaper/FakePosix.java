@@ -25,6 +25,7 @@ final class FakePosix implements Posix {
   synchronized void exit(int pid, int raw) {
     statuses.put(pid, raw);
     exited.add(pid);
+    notifyAll();
   }
 
   synchronized List<String> kills() {
@@ -37,9 +38,16 @@ final class FakePosix implements Posix {
   }
 
   @Override
-  public OptionalInt awaitExitedChild() {
-    // the fake's exits come with an explicit wakeUp(); a real ExitWatch is not used with it
-    throw new UnsupportedOperationException("awaitExitedChild");
+  public synchronized OptionalInt awaitExitedChild() {
+    while (exited.isEmpty()) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return OptionalInt.empty();
+      }
+    }
+    return OptionalInt.of(exited.peek());
   }
 
   @Override

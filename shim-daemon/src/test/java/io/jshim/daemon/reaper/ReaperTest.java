@@ -29,6 +29,19 @@ class ReaperTest {
   }
 
   @Test
+  void exitWatch_claimedChildExits_reaperIsWokenWithoutAWakeUpCall() throws Exception {
+    try (ExitWatch watch = ExitWatch.start(posix, reaper); Window window = reaper.openWindow()) {
+      Child child = window.claim(200);
+
+      posix.exit(200, 5 << 8);
+
+      // nothing calls wakeUp() here, and the reaper's own safety sweep comes a second after its start: an exit
+      // completed well before that was reported by the watch
+      assertThat(child.exit().get(500, TimeUnit.MILLISECONDS)).isEqualTo(new ExitStatus(200, 5, NOW));
+    }
+  }
+
+  @Test
   void claim_exitReapedInsideOpenWindowBeforeTheClaim_isKeptForTheClaim() throws Exception {
     try (Window window = reaper.openWindow()) {
       posix.exit(100, 3 << 8);
