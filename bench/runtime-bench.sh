@@ -26,8 +26,10 @@ compgen -G "shim-daemon/target/jshim-daemon-*.jar" >/dev/null \
 # controllers from cgroupv2"); these machines have hugetlb there, unused. Move any such controller to a v1 hierarchy
 # of its own (only when nothing uses it on cgroup2), as crun needs, and say so.
 unified=/sys/fs/cgroup/unified
-if [[ -f $unified/cgroup.controllers && -s $unified/cgroup.controllers && ! -s $unified/cgroup.subtree_control ]]; then
-  for controller in $(cat "$unified/cgroup.controllers"); do
+# (cgroupfs files have size 0, so what they hold is read, not tested with -s)
+if [[ -f $unified/cgroup.controllers && -n $(<"$unified/cgroup.controllers") && -z $(<"$unified/cgroup.subtree_control") ]]
+then
+  for controller in $(<"$unified/cgroup.controllers"); do
     mkdir -p "/sys/fs/cgroup/$controller"
     mount -t cgroup -o "$controller" cgroup "/sys/fs/cgroup/$controller" \
       && echo "runtime-bench.sh: moved the $controller controller from cgroup2 to /sys/fs/cgroup/$controller (v1), for crun" >&2
