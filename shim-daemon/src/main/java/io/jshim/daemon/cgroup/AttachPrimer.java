@@ -1,55 +1,82 @@
 package io.jshim.daemon.cgroup;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Pays ahead the kernel's wait that makes a container's first cgroup join slow.
+ * Keeps the kernel ready for cgroup joins while containers are being made, so that a container's join does not
+ * wait for an RCU grace period.
  *
  * <p>Every move of a task between cgroups (a write to {@code cgroup.procs} or {@code tasks}, in any hierarchy,
- * v1 or v2) takes the kernel's global {@code cgroup_threadgroup_rwsem} for writing. After a quiet spell the
- * semaphore is in its reader-fast mode, and the first writer waits a whole RCU grace period to leave it (measured
- * here: 5 to 8 ms after 30 ms without a move, 0.05 ms within 10 ms of the previous one). A spawn helper joining
- * the container's cgroups would pay that inside Create. {@link #prime} moves a thread of the daemon into the cgroup
- * it is already in, on a thread of its own, as soon as a Create begins: the grace period then passes while the
- * daemon reads the bundle and makes the cgroup, and the helper's join finds the semaphore ready.
+ * v1 or v2) takes the kernel's global {@code cgroup_threadgroup_rwsem} for writing, holding {@code cgroup_mutex}.
+ * The semaphore leaves its reader-fast mode only after a whole RCU grace period, and goes back to it one grace
+ * period after the last writer (measured here: 5 to 8 ms for the first move after 30 ms without one, 0.05 ms
+ * within a few ms of the previous move). The wait happens with {@code cgroup_mutex} held, so it also stalls every
+ * {@code mkdir} and {@code rmdir} of a cgroup on the host meanwhile: at one container at a time, the spawn helper's
+ * join and the daemon's own cgroup creation paid it on nearly every Create.
  *
- * <p>The move is a no-op for the cgroup tree. Any failure (a daemon that may not write its own cgroup) turns
- * priming off for good: it only ever saves time.
+ * <p>{@link #prime} (called when a Create or an exec begins) starts a thread of the daemon that moves itself into
+ * the cgroup it is already in, a no-op for the cgroup tree, right away and then every {@link #TICK} until
+ * {@link #HOLD} after the last prime. Moves closer together than a grace period keep the semaphore in its writer
+ * mode, as the kernel's {@code favordynmods} mount option does for good; outside the hold the host is left as it
+ * was. The cost is one small write every {@link #TICK} while containers keep coming, a few µs each.
+ *
+ * <p>Any failure (a daemon that may not write its own cgroup) turns priming off for good: it only ever saves time.
  */
 final class AttachPrimer {
+  /** Shorter than any RCU grace period seen here (at HZ=250 one lasts at least a tick, 4 ms). */
+  static final Duration TICK = Duration.ofMillis(2);
+  /** How long after a Create the moves go on: longer than the gap between the Creates of a busy client. */
+  static final Duration HOLD = Duration.ofMillis(100);
+
   private static final Path THREAD_SELF = Path.of("/proc/thread-self");
   private static final Path THREAD_SELF_CGROUP = THREAD_SELF.resolve("cgroup");
 
   private final Hierarchy hierarchy;
-  // one move at a time and at most one more waiting: a Create that finds one queued is served by it
-  private final ThreadPoolExecutor mover = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-      new ArrayBlockingQueue<>(1), AttachPrimer::newThread, new ThreadPoolExecutor.DiscardPolicy());
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition primed = lock.newCondition();
+  private final AtomicLong moves = new AtomicLong();
+  // guarded by lock
+  private long hotUntil;
+  private boolean started;
   private volatile boolean disabled;
   private volatile String offBecause = "";
-  private final AtomicLong moves = new AtomicLong();
 
-  /** @param hierarchy where the no-op move is made: any hierarchy will do, the semaphore is global */
+  /** @param hierarchy where the no-op moves are made: any hierarchy will do, the semaphore is global */
   AttachPrimer(Hierarchy hierarchy) {
     this.hierarchy = hierarchy;
   }
 
-  /** Starts a no-op cgroup move in the background, unless one is waiting to run already; never blocks. */
+  /** Makes sure no-op moves run now and for {@link #HOLD} from now, in the background; never blocks for long. */
   void prime() {
-    if (!disabled) {
-      mover.execute(() -> {
-        if (!disabled && !ownTid().map(this::moveInPlace).orElse(false)) {
-          disabled = true;
-        }
-      });
+    if (disabled) {
+      return;
+    }
+    lock.lock();
+    try {
+      hotUntil = System.nanoTime() + HOLD.toNanos();
+      if (!started) {
+        started = true;
+        Thread keeper = new Thread(this::keep, "jshim-cgroup-primer");
+        keeper.setDaemon(true);
+        keeper.start();
+      } else {
+        primed.signal();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -68,47 +95,69 @@ final class AttachPrimer {
     return "cgroup join priming in " + hierarchy.label() + (disabled ? " (off: " + offBecause + ")" : "");
   }
 
-  private static Thread newThread(Runnable task) {
-    Thread thread = new Thread(task, "jshim-cgroup-primer");
-    thread.setDaemon(true);
-    return thread;
-  }
-
-  private boolean moveInPlace(String tid) {
+  private void keep() {
     try {
-      Optional<Path> target = ownDir().map(dir -> dir.resolve(hierarchy.mount().unified() ? "cgroup.procs" : "tasks"));
-      if (target.isEmpty()) {
-        offBecause = "this thread's cgroup in " + hierarchy.label() + " is not in " + THREAD_SELF_CGROUP;
-        return false;
+      while (true) {
+        awaitPrime();
+        // one open file per busy spell: each write to it is one move
+        try (FileChannel target = openTarget()) {
+          ByteBuffer who = ByteBuffer.wrap(who().getBytes(StandardCharsets.US_ASCII));
+          do {
+            target.write(who.rewind());
+            moves.incrementAndGet();
+            TimeUnit.NANOSECONDS.sleep(TICK.toNanos());
+          } while (hot());
+        }
       }
-      // v2 moves whole processes only: the daemon's pid, into the cgroup it is in
-      String who = hierarchy.mount().unified() ? String.valueOf(ProcessHandle.current().pid()) : tid;
-      CgroupFs.write(target.get(), who);
-      moves.incrementAndGet();
-      return true;
     } catch (IOException | RuntimeException e) {
       offBecause = e.toString();
-      return false;
+      disabled = true;
+    } catch (InterruptedException e) {
+      offBecause = "interrupted";
+      disabled = true;
     }
   }
 
-  // read each time: a service manager may have moved the daemon since it started
-  private Optional<Path> ownDir() throws IOException {
+  private void awaitPrime() throws InterruptedException {
+    lock.lock();
+    try {
+      while (System.nanoTime() - hotUntil >= 0) {
+        primed.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean hot() {
+    lock.lock();
+    try {
+      return System.nanoTime() - hotUntil < 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // read each busy spell: a service manager may have moved the daemon since it started
+  private FileChannel openTarget() throws IOException {
     List<Membership> memberships = Membership.parse(Files.readString(THREAD_SELF_CGROUP, StandardCharsets.UTF_8));
-    return memberships.stream()
+    Optional<Path> dir = memberships.stream()
         .filter(m -> hierarchy.mount().unified() ? m.hierarchyId() == 0 : m.controllers().equals(hierarchy.controllers()))
         .findFirst()
         .map(m -> new Hierarchy(hierarchy.mount(), hierarchy.controllers(), m.path())
             .dirFor(new CgroupsPath(false, List.of())));
+    if (dir.isEmpty()) {
+      throw new IllegalStateException("this thread's cgroup in " + hierarchy.label() + " is not in "
+          + THREAD_SELF_CGROUP);
+    }
+    return FileChannel.open(dir.get().resolve(hierarchy.mount().unified() ? "cgroup.procs" : "tasks"),
+        StandardOpenOption.WRITE);
   }
 
-  // "/proc/thread-self" links to "PID/task/TID"
-  private Optional<String> ownTid() {
-    try {
-      return Optional.of(Files.readSymbolicLink(THREAD_SELF).getFileName().toString());
-    } catch (IOException | RuntimeException e) {
-      offBecause = e.toString();
-      return Optional.empty();
-    }
+  // v1 moves this thread ("/proc/thread-self" links to "PID/task/TID"); v2 moves whole processes only: the daemon
+  private String who() throws IOException {
+    return hierarchy.mount().unified()
+        ? String.valueOf(ProcessHandle.current().pid())
+        : Files.readSymbolicLink(THREAD_SELF).getFileName().toString();
   }
 }

@@ -460,6 +460,9 @@ public final class TaskService {
     ProcessConfig p = exec.config();
     Optional<Seccomp> seccomp = task.execSeccomp().forExec(task.id());
     List<String> cgroupDirs = cgroupDirs(task.cgroup());
+    if (!cgroupDirs.isEmpty()) {
+      cgroups.ifPresent(Cgroups::prepareJoin);
+    }
     // the namespaces are found through /proc/<init pid>: that pid must be the init's while the helper joins them;
     // the exec is held before execve, so one that joined another process's namespaces is killed before it runs
     ShimProcess spawned = task.init().whileAlive(() -> launcher.launch(exec.stdio(), exec.terminal(), p.consoleSize(),

@@ -45,6 +45,33 @@ class AttachPrimerTest {
   }
 
   @Test
+  void prime_thenNoMore_movesEveryTickForTheHoldAndThenStops() throws Exception {
+    Privileged.assumeRoot();
+    AttachPrimer primer = new AttachPrimer(Cgroups.detect().hierarchies().get(0));
+
+    primer.prime();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // a hold of 100 ms at one move per 2 ms: well over 3 moves, even on a slow machine
+    while (primer.moves() < 3 && !primer.disabled() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(primer.disabled()).as("priming failed and turned itself off").isFalse();
+    assertThat(primer.moves()).as("moves while the hold lasts").isGreaterThanOrEqualTo(3);
+
+    Thread.sleep(AttachPrimer.HOLD.toMillis() * 5);
+    long afterHold = primer.moves();
+    Thread.sleep(AttachPrimer.HOLD.toMillis() * 2);
+    assertThat(primer.moves()).as("no moves once the hold is over").isEqualTo(afterHold);
+
+    primer.prime();
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (primer.moves() == afterHold && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(primer.moves()).as("a later prime starts the moves again").isGreaterThan(afterHold);
+  }
+
+  @Test
   void prime_hierarchyThisThreadIsNotIn_turnsItselfOffQuietly() throws Exception {
     Privileged.assumeRoot();
     Hierarchy real = Cgroups.detect().hierarchies().get(0);
