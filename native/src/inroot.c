@@ -42,6 +42,18 @@ next_component (const char *path, size_t pos, size_t *start, size_t *end)
   return 1;
 }
 
+/* The end of the component before the one that ends at END in PATH (0:
+   the root). */
+static size_t
+parent_end (const char *path, size_t end)
+{
+  while (end > 0 && path[end - 1] != '/')
+    end--;
+  while (end > 0 && path[end - 1] == '/')
+    end--;
+  return end;
+}
+
 /* Open the first LEN bytes of PATH inside the root (the root itself for
    LEN 0). */
 static int
@@ -71,33 +83,40 @@ jshim_inroot_mkpath (int rootfd, const char *path,
   for (rounds = 0; rounds < MAX_ROUNDS; rounds++)
     {
       char name[NAME_MAX + 1];
-      size_t pos = 0, parent_len = 0, start = 0, end = 0, s2, e2;
+      size_t parent_len, start = 0, end, s2, e2;
       int fd, parent, rc, saved, n;
-      bool is_last, missing = false;
+      bool is_last;
 
       fd = jshim_inroot_open (rootfd, cur);
       if (fd >= 0 || errno != ENOENT)
         return fd;
 
-      /* Find the first component that is missing; its parent exists. */
-      while (next_component (cur, pos, &start, &end))
+      /* Find the deepest prefix that exists, from the end: mount points
+         are mostly made one component below a directory that is there, so
+         this is one lookup where a walk from the root costs one per
+         component. */
+      end = strlen (cur);
+      while (end > 0 && cur[end - 1] == '/')
+        end--;
+      parent_len = end;
+      do
         {
-          fd = open_prefix (rootfd, cur, end);
-          if (fd < 0)
-            {
-              if (errno != ENOENT)
-                return -1;
-              missing = true;
-              break;
-            }
-          close (fd);
-          parent_len = end;
-          pos = end;
+          parent_len = parent_end (cur, parent_len);
+          parent = open_prefix (rootfd, cur, parent_len);
         }
-      if (!missing)
-        continue; /* it all exists now: changed under us, look again */
+      while (parent < 0 && errno == ENOENT && parent_len > 0);
+      if (parent < 0)
+        return -1;
+      /* The component after it is missing (the whole path did not resolve,
+         so there is one). */
+      if (!next_component (cur, parent_len, &start, &end))
+        {
+          close (parent);
+          continue; /* changed under us: look again */
+        }
       if (end - start > NAME_MAX)
         {
+          close (parent);
           errno = ENAMETOOLONG;
           return -1;
         }
@@ -105,9 +124,6 @@ jshim_inroot_mkpath (int rootfd, const char *path,
       name[end - start] = '\0';
       is_last = !next_component (cur, end, &s2, &e2);
 
-      parent = open_prefix (rootfd, cur, parent_len);
-      if (parent < 0)
-        return -1;
       if (is_last && last == JSHIM_INROOT_FILE)
         rc = mknodat (parent, name, S_IFREG | 0644, 0);
       else

@@ -2373,6 +2373,15 @@ test_inroot_resolution (void)
   CHECK (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode));
   close (fd);
   CHECK (path_exists ("%s%s/newfile", root, host));
+  /* Several missing components, doubled and trailing slashes: each is
+     made below the deepest one that exists. */
+  fd = jshim_inroot_mkpath (rootfd, "/deep//er/still/", JSHIM_INROOT_DIR);
+  CHECK (fd >= 0 && fstat (fd, &st) == 0 && S_ISDIR (st.st_mode));
+  close (fd);
+  CHECK (path_exists ("%s/deep/er/still", root));
+  fd = jshim_inroot_mkpath (rootfd, "/deep/er/file", JSHIM_INROOT_FILE);
+  CHECK (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode));
+  close (fd);
   /* ".." stops at the root. */
   fd = jshim_inroot_mkpath (rootfd, "/../../../top", JSHIM_INROOT_DIR);
   CHECK (fd >= 0);
