@@ -1,6 +1,7 @@
 package io.jshim.daemon;
 
 import io.jshim.daemon.cgroup.Cgroups;
+import io.jshim.daemon.cgroup.DeviceFilterProgram;
 import io.jshim.daemon.config.ShimConfig;
 import io.jshim.daemon.events.EventForwarder;
 import io.jshim.daemon.events.TtrpcTransport;
@@ -14,6 +15,7 @@ import io.jshim.daemon.server.ShimServer;
 import io.jshim.daemon.spawn.ForkGate;
 import io.jshim.daemon.state.FileTaskStore;
 import io.jshim.daemon.spawn.NativeSpawner;
+import io.jshim.daemon.sys.DevicePrograms;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.task.TaskEvents;
@@ -83,7 +85,11 @@ public final class ShimDaemon implements AutoCloseable {
     exitWatch = ExitWatch.start(posix, reaper);
     gate = ForkGate.create();
     spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
-    Optional<Cgroups> cgroups = posix.geteuid() == 0 ? Optional.of(Cgroups.detect()) : Optional.empty();
+    DevicePrograms devicePrograms = posix.devicePrograms();
+    Optional<Cgroups> cgroups = posix.geteuid() == 0
+        ? Optional.of(Cgroups.detect().withDeviceFilters((dir, program) -> devicePrograms.replace(dir,
+            program.instructions(), DeviceFilterProgram.LICENSE)))
+        : Optional.empty();
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
     ioLoop = IoLoop.start(posix);
