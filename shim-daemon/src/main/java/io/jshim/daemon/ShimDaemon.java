@@ -41,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final Optional<ExitWitness> witness;
   private final NativeSpawner spawner;
 
-  private ShimDaemon(ShimConfig config) throws IOException {
+  private ShimDaemon(ShimConfig config, Supplier<Cgroups> cgroupsSource) throws IOException {
     Posix posix = JnrPosix.load();
     systemd = new SystemdNotifier(posix, config.notifySocket());
     // before any child exists, so that orphans of our containers come back to us
@@ -87,7 +88,7 @@ public final class ShimDaemon implements AutoCloseable {
     spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
     DevicePrograms devicePrograms = posix.devicePrograms();
     Optional<Cgroups> cgroups = posix.geteuid() == 0
-        ? Optional.of(Cgroups.detect().withDeviceFilters((dir, program) -> devicePrograms.replace(dir,
+        ? Optional.of(cgroupsSource.get().withDeviceFilters((dir, program) -> devicePrograms.replace(dir,
             program.instructions(), DeviceFilterProgram.LICENSE)))
         : Optional.empty();
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
@@ -181,7 +182,12 @@ public final class ShimDaemon implements AutoCloseable {
 
   /** Starts a daemon; it serves until {@link #awaitShutdown()} returns. */
   public static ShimDaemon start(ShimConfig config) throws IOException {
-    return new ShimDaemon(config);
+    return new ShimDaemon(config, Cgroups::detect);
+  }
+
+  /** Like {@link #start(ShimConfig)} on the cgroups of {@code cgroups}, e.g. a cut-down mount table, for tests. */
+  static ShimDaemon start(ShimConfig config, Supplier<Cgroups> cgroups) throws IOException {
+    return new ShimDaemon(config, cgroups);
   }
 
   /** The socket the daemon serves. */
