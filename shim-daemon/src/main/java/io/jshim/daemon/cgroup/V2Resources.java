@@ -49,8 +49,8 @@ final class V2Resources {
     List<DeviceRule> restricting = r.devices().stream().filter(d -> !(d.allow() && d.coversEverything())).toList();
     if (!restricting.isEmpty()) {
       throw ShimException.unimplemented(field("devices") + ": " + restricting.size() + " rule(s) restricting device"
-          + " access, such as " + restricting.get(0) + " (expected: none on cgroup v2 without an eBPF device filter"
-          + " loader; this jshim was built without one)");
+          + " access, such as " + restricting.get(0) + " (expected: none on cgroup v2 when these cgroups have no"
+          + " eBPF device filter loader, see Cgroups.withDeviceFilters)");
     }
   }
 

@@ -97,9 +97,11 @@ final class JnrDevicePrograms implements DevicePrograms {
       return (int) fd;
     }
     String verifier = log.getString(0, LOG_SIZE, StandardCharsets.US_ASCII).strip();
+    String hint = errno == Errnos.EPERM ? " (expected: CAP_BPF or CAP_SYS_ADMIN, and before Linux 5.11 an"
+        + " RLIMIT_MEMLOCK the program fits in)" : "";
     throw new SysException(kind(errno), "bpf(BPF_PROG_LOAD) of a device filter of " + instructions.length / 8
-        + " instructions for " + cgroupDir + (verifier.isEmpty() ? "" : " (verifier: " + lastLines(verifier) + ")"),
-        errno);
+        + " instructions for " + cgroupDir + (verifier.isEmpty() ? "" : " (verifier: " + lastLines(verifier) + ")")
+        + hint, errno);
   }
 
   private long load(Pointer code, int count, Pointer license, Pointer log) {
