@@ -20,7 +20,7 @@ import java.util.List;
  * <p>The program reads {@code struct bpf_cgroup_dev_ctx}: {@code access_type} (device type in the low 16 bits,
  * access bits in the high 16), {@code major}, {@code minor}, each a u32; it returns 1 to allow, 0 to deny.
  */
-public final class DeviceFilterCompiler {
+final class DeviceFilterCompiler {
   static final int DEVTYPE_BLOCK = 1;
   static final int DEVTYPE_CHAR = 2;
   static final int ACCESS_MKNOD = 1;
@@ -59,7 +59,7 @@ public final class DeviceFilterCompiler {
    *
    * @throws ShimException invalid-argument for a device number the kernel cannot have (above 2^31 - 1)
    */
-  public static DeviceFilterProgram compile(List<DeviceRule> rules) {
+  static DeviceFilterProgram compile(List<DeviceRule> rules) {
     for (DeviceRule rule : rules) {
       if (rule.major() > Integer.MAX_VALUE || rule.minor() > Integer.MAX_VALUE) {
         throw ShimException.invalidArgument("linux.resources.devices: " + rule + " (expected: major and minor"

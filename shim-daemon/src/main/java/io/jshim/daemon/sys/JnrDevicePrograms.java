@@ -1,6 +1,7 @@
 package io.jshim.daemon.sys;
 
 import io.jshim.daemon.error.ErrorKind;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,7 +117,12 @@ final class JnrDevicePrograms implements DevicePrograms {
       attr.putLong(32, log.address());
     }
     attr.put(48, PROGRAM_NAME, 0, PROGRAM_NAME.length);
-    return bpf(BPF_PROG_LOAD, attr);
+    long fd = bpf(BPF_PROG_LOAD, attr);
+    // the kernel read them by address only: they must outlive the call
+    Reference.reachabilityFence(code);
+    Reference.reachabilityFence(license);
+    Reference.reachabilityFence(log);
+    return fd;
   }
 
   private void attach(int dir, int program, Path cgroupDir) {
@@ -172,6 +178,7 @@ final class JnrDevicePrograms implements DevicePrograms {
       throw new SysException("bpf(BPF_PROG_QUERY, BPF_CGROUP_DEVICE) of " + cgroupDir
           + (errno == ENOSPC ? " (more than " + MAX_ATTACHED + " programs attached)" : ""), errno);
     }
+    Reference.reachabilityFence(ids);
     int count = attr.getInt(24);
     List<Integer> found = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -189,7 +196,9 @@ final class JnrDevicePrograms implements DevicePrograms {
       throw new SysException(ErrorKind.UNIMPLEMENTED, "bpf(2) on " + System.getProperty("os.arch")
           + " (expected: amd64 or aarch64, whose system call numbers jshim knows)", Errnos.EINVAL);
     }
-    return libc.syscall(bpfSyscall, command, attr.address(), ATTR_SIZE, 0);
+    long result = libc.syscall(bpfSyscall, command, attr.address(), ATTR_SIZE, 0);
+    Reference.reachabilityFence(attr);
+    return result;
   }
 
   private static long bpfSyscallNumber(String arch) {

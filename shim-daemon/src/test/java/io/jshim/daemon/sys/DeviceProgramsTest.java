@@ -9,6 +9,7 @@ import io.jshim.daemon.error.ErrorKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
 @Tag("privileged")
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DeviceProgramsTest {
-  private static final Path UNIFIED = Path.of("/sys/fs/cgroup/unified");
   // r0 = 1; exit
   private static final byte[] ALLOW = {(byte) 0xb7, 0, 0, 0, 1, 0, 0, 0, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0};
   // exit with r0 never set: the verifier refuses it
@@ -34,10 +34,11 @@ class DeviceProgramsTest {
   @BeforeEach
   void makeCgroup() throws IOException {
     Privileged.assumeRoot();
-    Path root = Files.isRegularFile(UNIFIED.resolve("cgroup.procs")) ? UNIFIED : Path.of("/sys/fs/cgroup");
-    assumeTrue(Files.isRegularFile(root.resolve("cgroup.subtree_control")) || root.equals(UNIFIED),
-        "needs a cgroup2 mount at /sys/fs/cgroup/unified or /sys/fs/cgroup");
-    dir = Files.createDirectory(root.resolve("jshim-test-i15-bpf-" + UUID.randomUUID().toString().substring(0, 8)));
+    // the mount point is field 5 of a cgroup2 line of mountinfo: /sys/fs/cgroup/unified on a hybrid host
+    Optional<Path> cgroup2 = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .filter(l -> l.contains(" - cgroup2 ")).map(l -> Path.of(l.split(" ")[4])).findFirst();
+    assumeTrue(cgroup2.isPresent(), "needs a cgroup2 mount");
+    dir = Files.createDirectory(cgroup2.get().resolve("jshim-test-i15-bpf-" + UUID.randomUUID().toString().substring(0, 8)));
   }
 
   @AfterEach
