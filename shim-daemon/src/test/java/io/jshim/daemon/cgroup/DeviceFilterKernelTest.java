@@ -108,6 +108,22 @@ class DeviceFilterKernelTest {
   }
 
   @Test
+  void create_typesAndWildcards_eachRuleMatchesOnlyItsDevicesAndTheLaterOneWins() throws Exception {
+    Cgroup cgroup = cgroups.create("/" + name, resources().device(DeviceRule.all(true))
+        .device(new DeviceRule(false, 'c', 1, DeviceRule.ANY, "r")).device(new DeviceRule(true, 'c', 1, 5, "r"))
+        .device(new DeviceRule(false, 'b', DeviceRule.ANY, DeviceRule.ANY, "rwm")).build());
+    String block = "mknod " + tmp.resolve("block") + " b 7 0";
+    String chr = "mknod " + tmp.resolve("char") + " c 1 3";
+
+    Map<String, String> result = run(cgroup, "</dev/null", ">/dev/null", "</dev/zero", block, chr);
+
+    assertThat(result.get("</dev/null")).as("c 1:* r denies 1:3").contains(DENIED);
+    assertThat(result).containsEntry(">/dev/null", "ok").containsEntry("</dev/zero", "ok").containsEntry(chr, "ok");
+    assertThat(result.get(block)).as("b *:* m").contains(DENIED);
+    cgroup.destroy();
+  }
+
+  @Test
   void update_newRules_replaceTheProgramAndApplyAtOnce() throws Exception {
     Cgroup cgroup = cgroups.create("/" + name, resources().device(DeviceRule.all(true))
         .device(new DeviceRule(false, 'c', 1, 7, "rwm")).build());
