@@ -26,14 +26,15 @@ public final class Cgroups {
   private final Optional<DeviceFilterLoader> deviceFilters;
 
   Cgroups(Layout layout, Timeouts timeouts) {
-    this(layout, timeouts, Optional.empty());
+    this(layout, timeouts, layout.hierarchies().stream().findFirst().map(AttachPrimer::new), Optional.empty());
   }
 
-  private Cgroups(Layout layout, Timeouts timeouts, Optional<DeviceFilterLoader> deviceFilters) {
+  private Cgroups(Layout layout, Timeouts timeouts, Optional<AttachPrimer> primer,
+      Optional<DeviceFilterLoader> deviceFilters) {
     this.layout = Objects.requireNonNull(layout, "layout");
     this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    this.primer = primer;
     this.deviceFilters = Objects.requireNonNull(deviceFilters, "deviceFilters");
-    this.primer = layout.hierarchies().stream().findFirst().map(AttachPrimer::new);
   }
 
   /** Reads this process's mount table and cgroup memberships. */
@@ -55,7 +56,7 @@ public final class Cgroups {
    * without one, v2 device rules that restrict access are refused as unimplemented. (v1 writes devices.allow.)
    */
   public Cgroups withDeviceFilters(DeviceFilterLoader loader) {
-    return new Cgroups(layout, timeouts, Optional.of(Objects.requireNonNull(loader, "loader")));
+    return new Cgroups(layout, timeouts, primer, Optional.of(Objects.requireNonNull(loader, "loader")));
   }
 
   /** V1 for a legacy or hybrid host, V2 for a unified one. */
