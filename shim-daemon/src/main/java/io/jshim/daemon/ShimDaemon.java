@@ -1,6 +1,7 @@
 package io.jshim.daemon;
 
 import io.jshim.daemon.cgroup.Cgroups;
+import io.jshim.daemon.cgroup.DeviceFilterProgram;
 import io.jshim.daemon.config.ShimConfig;
 import io.jshim.daemon.events.EventForwarder;
 import io.jshim.daemon.events.TtrpcTransport;
@@ -14,6 +15,7 @@ import io.jshim.daemon.server.ShimServer;
 import io.jshim.daemon.spawn.ForkGate;
 import io.jshim.daemon.state.FileTaskStore;
 import io.jshim.daemon.spawn.NativeSpawner;
+import io.jshim.daemon.sys.DevicePrograms;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.daemon.sys.Posix;
 import io.jshim.daemon.task.TaskEvents;
@@ -39,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +75,7 @@ public final class ShimDaemon implements AutoCloseable {
   private final Optional<ExitWitness> witness;
   private final NativeSpawner spawner;
 
-  private ShimDaemon(ShimConfig config) throws IOException {
+  private ShimDaemon(ShimConfig config, Supplier<Cgroups> cgroupsSource) throws IOException {
     Posix posix = JnrPosix.load();
     systemd = new SystemdNotifier(posix, config.notifySocket());
     // before any child exists, so that orphans of our containers come back to us
@@ -83,7 +86,11 @@ public final class ShimDaemon implements AutoCloseable {
     exitWatch = ExitWatch.start(posix, reaper);
     gate = ForkGate.create();
     spawner = NativeSpawner.create(posix, gate, config.helper(), config.spawnTimeout());
-    Optional<Cgroups> cgroups = posix.geteuid() == 0 ? Optional.of(Cgroups.detect()) : Optional.empty();
+    DevicePrograms devicePrograms = posix.devicePrograms();
+    Optional<Cgroups> cgroups = posix.geteuid() == 0
+        ? Optional.of(cgroupsSource.get().withDeviceFilters((dir, program) -> devicePrograms.replace(dir,
+            program.instructions(), DeviceFilterProgram.LICENSE)))
+        : Optional.empty();
     cgroups.ifPresentOrElse(c -> log.info("cgroups: {}", c.mode()),
         () -> log.info("cgroups: not managed (the daemon is not root); tasks get no cgroup of their own"));
     ioLoop = IoLoop.start(posix);
@@ -175,7 +182,12 @@ public final class ShimDaemon implements AutoCloseable {
 
   /** Starts a daemon; it serves until {@link #awaitShutdown()} returns. */
   public static ShimDaemon start(ShimConfig config) throws IOException {
-    return new ShimDaemon(config);
+    return new ShimDaemon(config, Cgroups::detect);
+  }
+
+  /** Like {@link #start(ShimConfig)} on the cgroups of {@code cgroups}, e.g. a cut-down mount table, for tests. */
+  static ShimDaemon start(ShimConfig config, Supplier<Cgroups> cgroups) throws IOException {
+    return new ShimDaemon(config, cgroups);
   }
 
   /** The socket the daemon serves. */

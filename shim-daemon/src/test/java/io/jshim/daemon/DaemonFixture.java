@@ -48,6 +48,14 @@ public final class DaemonFixture implements AutoCloseable {
     return new DaemonFixture(dir, ShimDaemon.start(config));
   }
 
+  /** A daemon whose containers get their cgroups from {@code cgroups} instead of the host's mount table. */
+  public static DaemonFixture startOnCgroups(Path dir, java.util.function.Supplier<io.jshim.daemon.cgroup.Cgroups> cgroups)
+      throws IOException {
+    ShimConfig config = new ShimConfig(dir.resolve("run/jshim.sock"), dir.resolve("state"), Privileged.helper(),
+        Set.of(), Duration.ofSeconds(10), dir.resolve("logs"));
+    return new DaemonFixture(dir, ShimDaemon.start(config, cgroups));
+  }
+
   /** A daemon started with {@code --allow-unapplied} {@code fields}. */
   public static DaemonFixture startAllowingUnapplied(Path dir, Set<String> fields) throws IOException {
     ShimConfig config = new ShimConfig(dir.resolve("run/jshim.sock"), dir.resolve("state"), Privileged.helper(),

@@ -23,11 +23,18 @@ public final class Cgroups {
   private final Layout layout;
   private final Timeouts timeouts;
   private final Optional<AttachPrimer> primer;
+  private final Optional<DeviceFilterLoader> deviceFilters;
 
   Cgroups(Layout layout, Timeouts timeouts) {
+    this(layout, timeouts, layout.hierarchies().stream().findFirst().map(AttachPrimer::new), Optional.empty());
+  }
+
+  private Cgroups(Layout layout, Timeouts timeouts, Optional<AttachPrimer> primer,
+      Optional<DeviceFilterLoader> deviceFilters) {
     this.layout = Objects.requireNonNull(layout, "layout");
     this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-    this.primer = layout.hierarchies().stream().findFirst().map(AttachPrimer::new);
+    this.primer = primer;
+    this.deviceFilters = Objects.requireNonNull(deviceFilters, "deviceFilters");
   }
 
   /** Reads this process's mount table and cgroup memberships. */
@@ -44,6 +51,14 @@ public final class Cgroups {
         Timeouts.DEFAULT);
   }
 
+  /**
+   * These cgroups with device rules applied through {@code loader} on cgroup v2, where they need an eBPF program;
+   * without one, v2 device rules that restrict access are refused as unimplemented. (v1 writes devices.allow.)
+   */
+  public Cgroups withDeviceFilters(DeviceFilterLoader loader) {
+    return new Cgroups(layout, timeouts, primer, Optional.of(Objects.requireNonNull(loader, "loader")));
+  }
+
   /** V1 for a legacy or hybrid host, V2 for a unified one. */
   public CgroupMode mode() {
     return layout.mode();
@@ -54,7 +69,8 @@ public final class Cgroups {
    * applies {@code resources}. An absolute path starts at each hierarchy's root, a relative one at the
    * daemon's own cgroup there (as runc does). If applying fails the directories made are removed again.
    *
-   * @throws ShimException unimplemented for a systemd {@code slice:prefix:name} path or v2 device rules,
+   * @throws ShimException unimplemented for a systemd {@code slice:prefix:name} path or v2 device rules without
+   *     a {@link #withDeviceFilters device filter loader},
    *     invalid-argument for a path with {@code ..} or a value the kernel refuses, failed-precondition when a
    *     controller that a setting needs is missing
    */
@@ -64,7 +80,7 @@ public final class Cgroups {
     CgroupsPath path = CgroupsPath.parse(cgroupsPath);
     return switch (layout.mode()) {
       case V1 -> V1Cgroup.create(layout.hierarchies(), path, resources, timeouts);
-      case V2 -> V2Cgroup.create(layout.hierarchies().get(0), path, resources, timeouts);
+      case V2 -> V2Cgroup.create(layout.hierarchies().get(0), path, resources, timeouts, deviceFilters);
     };
   }
 
@@ -84,7 +100,7 @@ public final class Cgroups {
     CgroupsPath path = CgroupsPath.parse(Objects.requireNonNull(cgroupsPath, "cgroupsPath"));
     return switch (layout.mode()) {
       case V1 -> V1Cgroup.reopen(layout.hierarchies(), path, timeouts);
-      case V2 -> V2Cgroup.reopen(layout.hierarchies().get(0), path, timeouts);
+      case V2 -> V2Cgroup.reopen(layout.hierarchies().get(0), path, timeouts, deviceFilters);
     };
   }
 

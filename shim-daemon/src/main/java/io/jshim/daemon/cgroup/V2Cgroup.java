@@ -4,6 +4,7 @@ import io.jshim.daemon.error.ShimException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** A container's cgroup on a cgroup v2 host: one directory in the unified hierarchy. */
 final class V2Cgroup implements Cgroup {
@@ -11,23 +12,27 @@ final class V2Cgroup implements Cgroup {
   private final Hierarchy hierarchy;
   private final Path dir;
   private final Timeouts timeouts;
+  private final Optional<DeviceFilterLoader> deviceFilters;
   private List<Path> created;
 
-  private V2Cgroup(CgroupsPath path, Hierarchy hierarchy, Path dir, List<Path> created, Timeouts timeouts) {
+  private V2Cgroup(CgroupsPath path, Hierarchy hierarchy, Path dir, List<Path> created, Timeouts timeouts,
+      Optional<DeviceFilterLoader> deviceFilters) {
     this.path = path;
     this.hierarchy = hierarchy;
     this.dir = dir;
     this.created = List.copyOf(created);
     this.timeouts = timeouts;
+    this.deviceFilters = deviceFilters;
   }
 
   /** Makes the directory and applies {@code resources}; undoes the directories on failure. */
-  static V2Cgroup create(Hierarchy hierarchy, CgroupsPath path, CgroupResources resources, Timeouts timeouts) {
-    V2Resources.checkSupported(resources);
+  static V2Cgroup create(Hierarchy hierarchy, CgroupsPath path, CgroupResources resources, Timeouts timeouts,
+      Optional<DeviceFilterLoader> deviceFilters) {
+    V2Resources.checkSupported(resources, deviceFilters);
     Path dir = hierarchy.dirFor(path);
     List<Path> created = CgroupFs.mkdirs(hierarchy.mountPoint(), dir);
     try {
-      V2Cgroup cgroup = new V2Cgroup(path, hierarchy, dir, created, timeouts);
+      V2Cgroup cgroup = new V2Cgroup(path, hierarchy, dir, created, timeouts, deviceFilters);
       cgroup.update(resources);
       return cgroup;
     } catch (RuntimeException e) {
@@ -37,10 +42,11 @@ final class V2Cgroup implements Cgroup {
   }
 
   /** The cgroup of {@code path} as a daemon made it before a restart (see {@link V1Cgroup#reopen}). */
-  static V2Cgroup reopen(Hierarchy hierarchy, CgroupsPath path, Timeouts timeouts) {
+  static V2Cgroup reopen(Hierarchy hierarchy, CgroupsPath path, Timeouts timeouts,
+      Optional<DeviceFilterLoader> deviceFilters) {
     Path dir = hierarchy.dirFor(path);
     return new V2Cgroup(path, hierarchy, dir,
-        java.nio.file.Files.isDirectory(dir) ? List.of(dir) : List.of(), timeouts);
+        java.nio.file.Files.isDirectory(dir) ? List.of(dir) : List.of(), timeouts, deviceFilters);
   }
 
   @Override
@@ -55,7 +61,7 @@ final class V2Cgroup implements Cgroup {
 
   @Override
   public synchronized void update(CgroupResources resources) {
-    new V2Resources(hierarchy.mountPoint(), dir).apply(resources);
+    new V2Resources(hierarchy.mountPoint(), dir, deviceFilters).apply(resources);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -21,32 +22,40 @@ final class V2Resources {
 
   private final Path top;
   private final Path dir;
+  private final Optional<DeviceFilterLoader> deviceFilters;
 
   /**
    * @param top the hierarchy's mount point, where delegation starts
    * @param dir the container's cgroup
+   * @param deviceFilters attaches the eBPF program of the device rules; without it only rules that allow
+   *     everything are accepted
    */
-  V2Resources(Path top, Path dir) {
+  V2Resources(Path top, Path dir, Optional<DeviceFilterLoader> deviceFilters) {
     this.top = top;
     this.dir = dir;
+    this.deviceFilters = deviceFilters;
   }
 
   /**
    * Rejects what cannot be done on v2 before anything is touched: device rules need an eBPF program attached
-   * to the cgroup, which this package does not build. Rules that allow everything are the kernel's default
-   * and are accepted.
+   * to the cgroup, so without a loader for one only rules that allow everything (the kernel's default) are
+   * accepted; with one, numbers the program cannot compare are refused.
    */
-  static void checkSupported(CgroupResources r) {
+  static void checkSupported(CgroupResources r, Optional<DeviceFilterLoader> deviceFilters) {
+    if (deviceFilters.isPresent()) {
+      DeviceFilterCompiler.compile(r.devices());
+      return;
+    }
     List<DeviceRule> restricting = r.devices().stream().filter(d -> !(d.allow() && d.coversEverything())).toList();
     if (!restricting.isEmpty()) {
       throw ShimException.unimplemented(field("devices") + ": " + restricting.size() + " rule(s) restricting device"
-          + " access, such as " + restricting.get(0) + " (expected: none on cgroup v2; device control there needs an"
-          + " eBPF program, which jshim does not load yet)");
+          + " access, such as " + restricting.get(0) + " (expected: none on cgroup v2 when these cgroups have no"
+          + " eBPF device filter loader, see Cgroups.withDeviceFilters)");
     }
   }
 
   void apply(CgroupResources r) {
-    checkSupported(r);
+    checkSupported(r, deviceFilters);
     Map<String, String> needed = neededControllers(r);
     delegate(needed.keySet());
     Set<String> available = CgroupFs.read(dir.resolve("cgroup.controllers")).map(CgroupFormats::words).orElse(Set.of());
@@ -70,6 +79,10 @@ final class V2Resources {
     r.cpusetMems().ifPresent(mems -> CgroupFs.set(dir, "cpuset.mems", mems, field("cpu.mems")));
     r.pidsLimit().ifPresent(limit -> CgroupFs.set(dir, "pids.max", limit <= 0 ? "max" : Long.toString(limit),
         field("pids.limit")));
+    if (!r.devices().isEmpty() && deviceFilters.isPresent()) {
+      // last, so that a setting the kernel refuses above leaves the previous filter in force
+      deviceFilters.get().replace(dir, DeviceFilterCompiler.compile(r.devices()));
+    }
   }
 
   /** Each controller the resources need, with the first OCI field that needs it (for the message). */

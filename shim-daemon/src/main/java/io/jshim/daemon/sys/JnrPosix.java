@@ -550,4 +550,9 @@ public final class JnrPosix implements Posix {
   public ExitNotices exitNotices() {
     return JnrExitNotices.open(libc, runtime);
   }
+
+  @Override
+  public DevicePrograms devicePrograms() {
+    return new JnrDevicePrograms(this, libc, runtime);
+  }
 }

@@ -204,4 +204,7 @@ public interface Posix {
    *     process-events connector in the kernel)
    */
   ExitNotices exitNotices();
+
+  /** The eBPF device filters of cgroup v2 directories (bpf(2)); each call opens and closes what it needs. */
+  DevicePrograms devicePrograms();
 }

@@ -103,7 +103,7 @@ class CgroupV2UnifiedTest {
   void killAll_withCgroupKill_killsEveryProcessWithSigkill() throws Exception {
     Cgroup cgroup = cgroups.create("/" + name + "/nested", CgroupResources.none());
     assumeTrue(cgroup.canKillAll(), "needs cgroup.kill (Linux 5.14)");
-    try (Workload sleeper = Workload.shell("sleep 600").joinAll(cgroup)) {
+    try (Workload sleeper = Workload.shell("exec sleep 600").joinAll(cgroup)) {
       cgroup.killAll();
 
       assertThat(sleeper.waitFor()).as("exit value: 128 + SIGKILL").isEqualTo(137);

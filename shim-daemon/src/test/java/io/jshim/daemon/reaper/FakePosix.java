@@ -1,5 +1,6 @@
 package io.jshim.daemon.reaper;
 
+import io.jshim.daemon.sys.DevicePrograms;
 import io.jshim.daemon.sys.Epoll;
 import io.jshim.daemon.sys.Errnos;
 import io.jshim.daemon.sys.ExitNotices;
@@ -302,5 +303,10 @@ final class FakePosix implements Posix {
         }
       }
     };
+  }
+
+  @Override
+  public DevicePrograms devicePrograms() {
+    throw new UnsupportedOperationException("no bpf(2) in the fake");
   }
 }
