@@ -21,25 +21,29 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Every move of a task between cgroups (a write to {@code cgroup.procs} or {@code tasks}, in any hierarchy,
  * v1 or v2) takes the kernel's global {@code cgroup_threadgroup_rwsem} for writing, holding {@code cgroup_mutex}.
- * The semaphore leaves its reader-fast mode only after a whole RCU grace period, and goes back to it one grace
- * period after the last writer (measured here: 5 to 8 ms for the first move after 30 ms without one, 0.05 ms
- * within a few ms of the previous move). The wait happens with {@code cgroup_mutex} held, so it also stalls every
- * {@code mkdir} and {@code rmdir} of a cgroup on the host meanwhile: at one container at a time, the spawn helper's
- * join and the daemon's own cgroup creation paid it on nearly every Create.
+ * The semaphore leaves its reader-fast mode only after a whole RCU grace period, and goes back to it about a grace
+ * period after the last writer. Measured here (kernel 6.18, HZ=250), a move 1 to 10 ms after the previous one
+ * takes 0.03 ms; 15 ms after, now and then 5 ms; 20 ms or more after, 6 to 8 ms, sometimes 18. The wait happens
+ * with {@code cgroup_mutex} held, so it also stalls every {@code mkdir} and {@code rmdir} of a cgroup on the host
+ * meanwhile: at one container at a time, the spawn helper's join and the daemon's own cgroup creation paid it on
+ * nearly every Create.
  *
  * <p>{@link #prime} (called when a Create or an exec begins) starts a thread of the daemon that moves itself into
  * the cgroup it is already in, a no-op for the cgroup tree, right away and then every {@link #TICK} until
  * {@link #HOLD} after the last prime. Moves closer together than a grace period keep the semaphore in its writer
  * mode, as the kernel's {@code favordynmods} mount option does for good; outside the hold the host is left as it
- * was. The cost is one small write every {@link #TICK} while containers keep coming, a few µs each.
+ * was. The cost is one write every {@link #TICK} while containers keep coming, about 0.03 ms of CPU each.
  *
  * <p>Any failure (a daemon that may not write its own cgroup) turns priming off for good: it only ever saves time.
  */
 final class AttachPrimer {
-  /** Shorter than any RCU grace period seen here (at HZ=250 one lasts at least a tick, 4 ms). */
-  static final Duration TICK = Duration.ofMillis(2);
-  /** How long after a Create the moves go on: longer than the gap between the Creates of a busy client. */
-  static final Duration HOLD = Duration.ofMillis(100);
+  /** Well inside the 10 ms after a move in which the next one was always fast here. */
+  static final Duration TICK = Duration.ofMillis(5);
+  /**
+   * How long after a Create the moves go on: longer than the gap between the Creates of a client making
+   * containers one after the other, short enough that a lone Create costs at most ten moves (0.03 ms each).
+   */
+  static final Duration HOLD = Duration.ofMillis(50);
 
   private static final Path THREAD_SELF = Path.of("/proc/thread-self");
   private static final Path THREAD_SELF_CGROUP = THREAD_SELF.resolve("cgroup");

@@ -51,7 +51,7 @@ class AttachPrimerTest {
 
     primer.prime();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    // a hold of 100 ms at one move per 2 ms: well over 3 moves, even on a slow machine
+    // a hold of 50 ms at one move per 5 ms: about 10 moves; 3 even on a slow machine
     while (primer.moves() < 3 && !primer.disabled() && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
