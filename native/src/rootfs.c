@@ -7,6 +7,8 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -18,11 +20,70 @@
 #include "mounts.h"
 #include "sync.h"
 
-int
-jshim_isolate_mounts (unsigned long rootfs_propagation, jshim_error_t *err)
+/* The mount point of the mount that holds PATH (an absolute, resolved
+   path), into BUF; 0 or -1 with errno. */
+static int
+holding_mount_point (const char *path, char *buf, size_t cap)
 {
+  struct statx stx;
+  size_t len = strlen (path);
+
+  if (len >= cap)
+    {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+  memcpy (buf, path, len + 1);
+  for (;;)
+    {
+      if (statx (AT_FDCWD, buf, AT_SYMLINK_NOFOLLOW, 0, &stx) < 0)
+        return -1;
+      if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) == 0)
+        {
+          errno = ENOTSUP;
+          return -1;
+        }
+      if ((stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) || strcmp (buf, "/") == 0)
+        return 0;
+      while (len > 1 && buf[len - 1] != '/')
+        len--;
+      if (len > 1)
+        len--; /* the slash, unless it is the root's */
+      buf[len] = '\0';
+    }
+}
+
+int
+jshim_isolate_mounts (unsigned long rootfs_propagation, const char *root,
+                      jshim_error_t *err)
+{
+  char resolved[PATH_MAX], holder[PATH_MAX];
+  bool shared = (rootfs_propagation & MS_SHARED) != 0 && root != NULL;
   bool slave = (rootfs_propagation & (MS_SLAVE | MS_SHARED)) != 0;
 
+  if (shared)
+    {
+      /* Shared: the mounts stay in the host's peer groups, so that a shared
+         volume propagates both ways.  The mount that holds the root is made
+         private, so that the root's bind and everything mounted under it
+         stay in here (pivot_root also refuses a shared parent); the old
+         root is made a slave before it is detached (jshim_pivot_root). */
+      if (mount (NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                               "make / recursively shared "
+                               "(--rootfs-propagation)");
+      if (realpath (root, resolved) == NULL
+          || holding_mount_point (resolved, holder, sizeof (holder)) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                               "find the mount that holds the root \"%s\"",
+                               root);
+      if (mount (NULL, holder, NULL, MS_PRIVATE, NULL) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
+                               "make \"%s\" (the mount holding the root) "
+                               "private",
+                               holder);
+      return 0;
+    }
   if (mount (NULL, "/", NULL, MS_REC | (slave ? MS_SLAVE : MS_PRIVATE), NULL)
       < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_MOUNT, errno,
@@ -66,15 +127,46 @@ jshim_mount_root_proc (const char *root, jshim_error_t *err)
 }
 
 int
-jshim_pivot_root (const char *root, jshim_error_t *err)
+jshim_pivot_root (const char *root, unsigned long rootfs_propagation,
+                  jshim_error_t *err)
 {
+  bool shared = (rootfs_propagation & MS_SHARED) != 0;
+  int oldroot = -1, saved;
+
+  if (shared && (oldroot = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
+                           "open the old root before pivot_root");
   if (chdir (root) < 0)
-    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno, "chdir \"%s\"",
-                           root);
+    {
+      saved = errno;
+      goto fail_chdir;
+    }
   /* Stack the new root on top of the old one, then drop the old one. */
   if (syscall (SYS_pivot_root, ".", ".") < 0)
-    return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
-                           "pivot_root into \"%s\"", root);
+    {
+      saved = errno;
+      if (oldroot >= 0)
+        close (oldroot);
+      return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, saved,
+                             "pivot_root into \"%s\"", root);
+    }
+  /* With shared propagation the old root's mounts are the host's peers:
+     detaching them would unmount the host's too, so they become slaves
+     first.  mount(2) takes "." as the cwd's own mount, the new root, not
+     the old root stacked on it (umount2 does see the old root), hence the
+     fchdir. */
+  if (shared)
+    {
+      saved = fchdir (oldroot) < 0 ? errno : 0;
+      close (oldroot);
+      if (saved != 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, saved,
+                               "fchdir to the old root after pivot_root");
+      if (mount (NULL, ".", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+        return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
+                               "make the old root a slave before detaching "
+                               "it");
+    }
   if (umount2 (".", MNT_DETACH) < 0)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
                            "detach the old root after pivot_root into \"%s\"",
@@ -83,6 +175,11 @@ jshim_pivot_root (const char *root, jshim_error_t *err)
     return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, errno,
                            "chdir \"/\" after pivot_root into \"%s\"", root);
   return 0;
+
+fail_chdir:
+  if (oldroot >= 0)
+    close (oldroot);
+  return jshim_fail_sys (err, JSHIM_STAGE_ROOTFS, saved, "chdir \"%s\"", root);
 }
 
 int

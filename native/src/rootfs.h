@@ -14,10 +14,14 @@
 /*
  * Make every mount of the new mount namespace recursively private, or
  * recursively slave when ROOTFS_PROPAGATION (--rootfs-propagation, 0 when
- * not given) asks for slave or shared propagation: either way nothing done
- * during setup propagates back to the host.  Stage MOUNT.
+ * not given) asks for slave propagation: nothing done during setup
+ * propagates back to the host.  For shared propagation with a ROOT, the
+ * mounts are made recursively shared (they stay the host's peers, as shared
+ * volumes need) and the mount holding ROOT private, so that what is mounted
+ * under ROOT still stays inside; without a ROOT, shared is taken as slave.
+ * Stage MOUNT.
  */
-int jshim_isolate_mounts (unsigned long rootfs_propagation,
+int jshim_isolate_mounts (unsigned long rootfs_propagation, const char *root,
                           jshim_error_t *err);
 
 /*
@@ -34,9 +38,12 @@ int jshim_bind_root (const char *root, jshim_error_t *err);
    --mount).  Stage MOUNT. */
 int jshim_mount_root_proc (const char *root, jshim_error_t *err);
 
-/* pivot_root into ROOT (already a mount point), detach the old root and
-   chdir to the new "/".  Stage ROOTFS. */
-int jshim_pivot_root (const char *root, jshim_error_t *err);
+/* pivot_root into ROOT (already a mount point), detach the old root (made
+   a recursive slave first when ROOTFS_PROPAGATION is shared, so that the
+   detach does not reach the host) and chdir to the new "/".  Stage ROOTFS.
+ */
+int jshim_pivot_root (const char *root, unsigned long rootfs_propagation,
+                      jshim_error_t *err);
 
 /* chroot (ROOT) and chdir to the new "/" (no mount namespace).  Stage
    ROOTFS. */

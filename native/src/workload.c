@@ -921,7 +921,7 @@ setup_root (const struct jshim_spawn_config *cfg, jshim_error_t *err)
         return -1;
       if (setup_inside_root (cfg, err) < 0
           || before_root_switch (cfg, err) < 0
-          || jshim_pivot_root (cfg->root, err) < 0)
+          || jshim_pivot_root (cfg->root, cfg->rootfs_propagation, err) < 0)
         return -1;
     }
   if (cfg->rootfs_propagation != 0
@@ -991,7 +991,7 @@ prepare_steps (const struct jshim_spawn_config *cfg, char *resolved,
 
   /* 2. keep our mounts from propagating back to the host */
   if ((cfg->ns_flags & CLONE_NEWNS)
-      && jshim_isolate_mounts (cfg->rootfs_propagation, err) < 0)
+      && jshim_isolate_mounts (cfg->rootfs_propagation, cfg->root, err) < 0)
     return -1;
 
   /* 3. root filesystem: --mount list (or /proc), devices, links, the
