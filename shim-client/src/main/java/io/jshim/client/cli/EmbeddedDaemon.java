@@ -152,7 +152,7 @@ final class EmbeddedDaemon implements AutoCloseable {
     try {
       if (process.isAlive()) {
         try (ShimClient client = ShimClient.connect(socket, EXIT_GRACE)) {
-          client.shutdown();
+          client.daemon().shutdown();
         } catch (ShimClientException e) {
           // It may be gone already, or exit before it answers.
         }
@@ -189,7 +189,7 @@ final class EmbeddedDaemon implements AutoCloseable {
   /** Any answer counts, even an error: only an unreachable or silent socket means "not yet". */
   private boolean answers() {
     try (ShimClient probe = ShimClient.connect(socket, PROBE_TIMEOUT)) {
-      probe.connectInfo("");
+      probe.daemon().connectInfo("");
       return true;
     } catch (ShimClientException e) {
       return e.kind() != ShimClientException.Kind.UNAVAILABLE

@@ -106,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
       }
       Path socket = daemon != null ? daemon.socket() : ctl.socket();
       try (ShimClient client = ShimClient.connect(socket)) {
-        client.create(CreateOptions.builder(taskId, bundleDir)
+        client.tasks().create(CreateOptions.builder(taskId, bundleDir)
             .terminal(stdio.terminal())
             .stdin(stdio.stdin())
             .stdout(stdio.stdout())

@@ -100,7 +100,7 @@ class EmbeddedDaemonTest {
       dir = daemon.socket().getParent();
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
       try (ShimClient client = ShimClient.connect(daemon.socket())) {
-        assertThat(client.connectInfo("").shimPid()).isEqualTo((int) daemon.pid());
+        assertThat(client.daemon().connectInfo("").shimPid()).isEqualTo((int) daemon.pid());
       }
     }
     assertThat(dir).doesNotExist();
