@@ -3,6 +3,7 @@ package io.jshim.client;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -82,9 +83,36 @@ public final class ShimClient implements AutoCloseable {
     Objects.requireNonNull(socket, "socket");
     Args.checkTimeout(callTimeout);
     Path absolute = socket.toAbsolutePath();
-    ManagedChannel channel = Grpc.newChannelBuilder(unixTarget(absolute), InsecureChannelCredentials.create())
-        .build();
+    ManagedChannel channel;
+    try {
+      channel = Grpc.newChannelBuilder(unixTarget(absolute), InsecureChannelCredentials.create()).build();
+    } catch (RuntimeException e) {
+      if (Epoll.isAvailable()) {
+        throw e;
+      }
+      throw nativeTransportMissing(absolute, e);
+    }
     return new ShimClient(channel, absolute, callTimeout);
+  }
+
+  /**
+   * gRPC reaches a Unix socket only through Netty's epoll transport, a native library that Netty first unpacks into
+   * a temporary directory; when that fails gRPC says only that no channel provider supports the address.
+   */
+  private static ShimClientException nativeTransportMissing(Path socket, RuntimeException error) {
+    Throwable cause = Epoll.unavailabilityCause();
+    while (cause != null && cause.getCause() != null && cause.getMessage() == null) {
+      cause = cause.getCause();
+    }
+    String why = cause == null ? error.getMessage() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    String tmp = System.getProperty("io.grpc.netty.shaded.io.netty.native.workdir",
+        System.getProperty("java.io.tmpdir"));
+    ShimClientException failure = new ShimClientException(ShimClientException.Kind.UNAVAILABLE,
+        "cannot talk to the daemon at " + socket + ": the native transport for Unix sockets (Netty epoll) did not "
+            + "load (" + why + "). Netty unpacks it into " + tmp + " first, which must be writable and not mounted "
+            + "noexec for this user: give another directory with "
+            + "JSHIM_EXTRA_JAVA_OPTS=-Dio.grpc.netty.shaded.io.netty.native.workdir=DIR", error);
+    return failure;
   }
 
   /**
