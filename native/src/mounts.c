@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "inroot.h"
-#include "rootfs.h"
+#include "mount_flags.h"
 #include "sync.h"
 
 #define PROPAGATION_EXPECTED                                                \
@@ -124,39 +124,6 @@ jshim_parse_rootfs_propagation (const char *text, unsigned long *out,
                        text);
   *out = v;
   return 0;
-}
-
-const char *
-jshim_propagation_str (unsigned long flags, char *buf, size_t cap)
-{
-  static const struct
-  {
-    unsigned long flag;
-    const char *name;
-  } names[] = {
-    { MS_REC, "MS_REC" },         { MS_PRIVATE, "MS_PRIVATE" },
-    { MS_SLAVE, "MS_SLAVE" },     { MS_SHARED, "MS_SHARED" },
-    { MS_UNBINDABLE, "MS_UNBINDABLE" },
-  };
-  size_t used = 0, i;
-  int n;
-
-  if (cap == 0)
-    return buf;
-  buf[0] = '\0';
-  for (i = 0; i < sizeof (names) / sizeof (names[0]); i++)
-    if (flags & names[i].flag)
-      {
-        n = snprintf (buf + used, cap - used, "%s%s", used ? "|" : "",
-                      names[i].name);
-        if (n < 0 || (size_t) n >= cap - used)
-          return buf;
-        used += (size_t) n;
-        flags &= ~names[i].flag;
-      }
-  if (flags != 0 || used == 0)
-    snprintf (buf + used, cap - used, "%s0x%lx", used ? "|" : "", flags);
-  return buf;
 }
 
 /* "/proc/self/fd/N" for FD. */

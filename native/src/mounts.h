@@ -64,10 +64,6 @@ int jshim_parse_mount (char *const values[JSHIM_MOUNT_NVALUES],
 int jshim_parse_rootfs_propagation (const char *text, unsigned long *out,
                                     jshim_error_t *err);
 
-/* "MS_REC|MS_SLAVE" and so on; always NUL terminates BUF; returns BUF. */
-const char *jshim_propagation_str (unsigned long flags, char *buf,
-                                   size_t cap);
-
 /*
  * Perform M with its target resolved inside the root open at ROOTFD (see
  * inroot.h); missing directories are created, and for a bind mount of

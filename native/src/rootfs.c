@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "mounts.h"
+#include "mount_flags.h"
 #include "sync.h"
 
 /* The mount point of the mount that holds PATH (an absolute, resolved
@@ -206,20 +206,6 @@ jshim_set_root_propagation (unsigned long propagation, jshim_error_t *err)
                            jshim_propagation_str (propagation, text,
                                                   sizeof (text)));
   return 0;
-}
-
-unsigned long
-jshim_kept_mount_flags (const struct statvfs *vfs)
-{
-  unsigned long flags = 0;
-
-  if (vfs->f_flag & ST_NOSUID)
-    flags |= MS_NOSUID;
-  if (vfs->f_flag & ST_NODEV)
-    flags |= MS_NODEV;
-  if (vfs->f_flag & ST_NOEXEC)
-    flags |= MS_NOEXEC;
-  return flags;
 }
 
 int

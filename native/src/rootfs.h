@@ -54,12 +54,6 @@ int jshim_chroot (const char *root, jshim_error_t *err);
 int jshim_set_root_propagation (unsigned long propagation,
                                 jshim_error_t *err);
 
-/* MS_NOSUID, MS_NODEV and MS_NOEXEC as VFS (a statvfs result) has them: a
-   read-only remount must repeat them, or the kernel refuses it (EPERM) on
-   mounts that are locked with them. */
-struct statvfs;
-unsigned long jshim_kept_mount_flags (const struct statvfs *vfs);
-
 /*
  * --root-readonly: after the pivot_root into the container root (whose "/"
  * is the helper's bind mount of ROOT), remount that mount alone

@@ -39,6 +39,7 @@
 #include "error.h"
 #include "hooks.h"
 #include "inroot.h"
+#include "mount_flags.h"
 #include "ns.h"
 #include "sync.h"
 #include "workload.h"

@@ -25,7 +25,7 @@ class DaemonStatusTest {
     Path socket = dir.resolve("s.sock");
     try (UdsTestServer server = UdsTestServer.start(socket, new FakeStatus());
         ShimClient client = ShimClient.connect(socket)) {
-      DaemonStatus status = client.status();
+      DaemonStatus status = client.daemon().status();
 
       assertThat(status.pid()).isEqualTo(42);
       assertThat(status.tasks()).isEqualTo(3);
@@ -39,7 +39,7 @@ class DaemonStatusTest {
   @Test
   void status_noDaemon_unavailable() {
     try (ShimClient client = ShimClient.connect(dir.resolve("absent.sock"))) {
-      assertThatThrownBy(client::status).isInstanceOfSatisfying(ShimClientException.class,
+      assertThatThrownBy(client.daemon()::status).isInstanceOfSatisfying(ShimClientException.class,
           e -> assertThat(e.kind()).isEqualTo(ShimClientException.Kind.UNAVAILABLE));
     }
   }

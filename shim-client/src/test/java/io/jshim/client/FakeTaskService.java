@@ -409,9 +409,9 @@ public final class FakeTaskService extends TaskGrpc.TaskImplBase {
           .asRuntimeException());
       return;
     }
-    if (!request.getSpec().getTypeUrl().equals(ShimClient.PROCESS_SPEC_TYPE_URL)) {
+    if (!request.getSpec().getTypeUrl().equals(ExecClient.PROCESS_SPEC_TYPE_URL)) {
       responses.onError(Status.INVALID_ARGUMENT.withDescription("spec: type URL " + request.getSpec().getTypeUrl()
-          + " (expected: " + ShimClient.PROCESS_SPEC_TYPE_URL + ")").asRuntimeException());
+          + " (expected: " + ExecClient.PROCESS_SPEC_TYPE_URL + ")").asRuntimeException());
       return;
     }
     if (task.state() == State.STOPPED) {

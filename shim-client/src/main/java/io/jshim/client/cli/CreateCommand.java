@@ -34,7 +34,7 @@ final class CreateCommand extends ClientCommand {
         .stdout(absolute(stdout))
         .stderr(absolute(stderr))
         .build();
-    out().println(client.create(options));
+    out().println(client.tasks().create(options));
     return 0;
   }
 

@@ -14,7 +14,7 @@ final class DeleteCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    ExitResult result = client.delete(id);
+    ExitResult result = client.tasks().delete(id);
     out().println(result.pid() + " " + result.exitStatus() + " " + result.exitedAt());
     return 0;
   }

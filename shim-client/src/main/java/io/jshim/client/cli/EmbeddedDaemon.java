@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A private jshim daemon for one {@code jshimctl run}: started as a child process on a socket in a fresh 0700
@@ -26,6 +27,8 @@ final class EmbeddedDaemon implements AutoCloseable {
   static final String MAIN_CLASS = "io.jshim.daemon.ShimMain";
 
   static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a start may take before the CLI says on stderr what it waits for. */
+  static final Duration ANNOUNCE_AFTER = Duration.ofSeconds(1);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration EXIT_GRACE = Duration.ofSeconds(5);
@@ -76,6 +79,22 @@ final class EmbeddedDaemon implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   static EmbeddedDaemon start(List<String> command, Duration readyTimeout) throws IOException, InterruptedException {
+    return start(command, readyTimeout, waited -> { });
+  }
+
+  /**
+   * Like {@link #start(List, Duration)}, and tells {@code progress} once, after {@link #ANNOUNCE_AFTER}, that it is
+   * still waiting (a daemon that answers sooner is not announced).
+   *
+   * @param command the launcher, as from {@link #daemonCommand(Properties)}
+   * @param readyTimeout how long to wait for the socket to answer
+   * @param progress told how long it has waited so far
+   * @return the running daemon
+   * @throws IOException if it cannot be started or does not answer in time; the message ends with its log tail
+   * @throws InterruptedException if interrupted while waiting
+   */
+  static EmbeddedDaemon start(List<String> command, Duration readyTimeout, Consumer<Duration> progress)
+      throws IOException, InterruptedException {
     PrivateTempDir dir = PrivateTempDir.create("jshim-");
     Path socket = dir.path().resolve("jshim.sock");
     Path log = dir.path().resolve("daemon.log");
@@ -97,7 +116,7 @@ final class EmbeddedDaemon implements AutoCloseable {
     }
     EmbeddedDaemon daemon = new EmbeddedDaemon(dir, process, socket, log);
     try {
-      daemon.awaitReady(readyTimeout);
+      daemon.awaitReady(readyTimeout, progress);
       return daemon;
     } catch (IOException | InterruptedException | RuntimeException e) {
       String tail = daemon.logTail();
@@ -152,7 +171,7 @@ final class EmbeddedDaemon implements AutoCloseable {
     try {
       if (process.isAlive()) {
         try (ShimClient client = ShimClient.connect(socket, EXIT_GRACE)) {
-          client.shutdown();
+          client.daemon().shutdown();
         } catch (ShimClientException e) {
           // It may be gone already, or exit before it answers.
         }
@@ -169,9 +188,16 @@ final class EmbeddedDaemon implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  private void awaitReady(Duration timeout, Consumer<Duration> progress) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    boolean announced = false;
     while (true) {
+      long waited = System.nanoTime() - start;
+      if (!announced && waited >= ANNOUNCE_AFTER.toNanos()) {
+        progress.accept(Duration.ofNanos(waited));
+        announced = true;
+      }
       if (!process.isAlive()) {
         throw new IOException("jshim daemon exited with status " + process.exitValue() + " before it was ready");
       }
@@ -189,7 +215,7 @@ final class EmbeddedDaemon implements AutoCloseable {
   /** Any answer counts, even an error: only an unreachable or silent socket means "not yet". */
   private boolean answers() {
     try (ShimClient probe = ShimClient.connect(socket, PROBE_TIMEOUT)) {
-      probe.connectInfo("");
+      probe.daemon().connectInfo("");
       return true;
     } catch (ShimClientException e) {
       return e.kind() != ShimClientException.Kind.UNAVAILABLE

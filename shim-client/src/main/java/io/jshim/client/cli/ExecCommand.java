@@ -65,7 +65,7 @@ final class ExecCommand extends ClientCommand {
   @Override
   int call(ShimClient client) throws Exception {
     ExecSpec plan = plan();
-    TaskState state = client.state(id);
+    TaskState state = client.tasks().state(id);
     JsonNode config = ExecSpec.readConfig(id, state.bundle());
     ObjectNode process = plan.applyTo(config);
     String exec = execId != null ? execId : "exec-" + UUID.randomUUID().toString().substring(0, 12);
@@ -81,7 +81,7 @@ final class ExecCommand extends ClientCommand {
       if (early != 0) {
         return 128 + early;
       }
-      client.exec(id, exec, ExecOptions.builder(specJson)
+      client.execs().exec(id, exec, ExecOptions.builder(specJson)
           .terminal(stdio.terminal())
           .stdin(stdio.stdin())
           .stdout(stdio.stdout())

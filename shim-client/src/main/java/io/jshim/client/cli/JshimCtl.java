@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
 public final class JshimCtl implements Runnable {
   /** The socket used when neither {@code --socket} nor {@code JSHIM_SOCKET} names one. */
   public static final Path DEFAULT_SOCKET = Path.of("/run/jshim/jshim.sock");
+  /** System property standing in for {@link #DEFAULT_SOCKET}, for tests and for an installation elsewhere. */
+  static final String DEFAULT_SOCKET_PROPERTY = "jshim.default.socket";
   /** The environment variable naming the daemon socket. */
   public static final String SOCKET_ENV = "JSHIM_SOCKET";
   /** The exit code of a failed verb (126 and 127 belong to the workload). */
@@ -67,7 +69,7 @@ public final class JshimCtl implements Runnable {
       paramLabel = "PATH",
       scope = ScopeType.INHERIT,
       description = "Daemon socket (default: $JSHIM_SOCKET, else /run/jshim/jshim.sock; "
-          + "'run' without either starts a private daemon).")
+          + "'run' without either uses the daemon listening there, or starts a private one).")
   private Path socket;
 
   /** Creates the command for this process's environment and system properties. */
@@ -136,12 +138,16 @@ public final class JshimCtl implements Runnable {
   }
 
   /**
-   * Returns the socket to talk to: the explicit one, else {@link #DEFAULT_SOCKET}.
+   * Returns the socket to talk to: the explicit one, else the default one ({@link #DEFAULT_SOCKET}, unless
+   * {@value #DEFAULT_SOCKET_PROPERTY} names another).
    *
    * @return the daemon socket
    */
   Path socket() {
-    return explicitSocket().orElse(DEFAULT_SOCKET);
+    return explicitSocket().orElseGet(() -> {
+      String other = properties.getProperty(DEFAULT_SOCKET_PROPERTY);
+      return other == null || other.isBlank() ? DEFAULT_SOCKET : Path.of(other);
+    });
   }
 
   /**

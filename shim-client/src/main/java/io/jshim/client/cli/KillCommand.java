@@ -23,7 +23,7 @@ final class KillCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    client.kill(id, signal, all);
+    client.tasks().kill(id, signal, all);
     return 0;
   }
 }

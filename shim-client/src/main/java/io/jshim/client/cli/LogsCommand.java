@@ -58,10 +58,10 @@ final class LogsCommand extends ClientCommand {
         throw new ParameterException(spec.commandLine(),
             "--reopen cannot be combined with --follow or --include-rotated: it prints no log");
       }
-      out().println(client.reopenLog(id).path());
+      out().println(client.logs().reopenLog(id).path());
       return 0;
     }
-    LogInfo info = client.logInfo(id);
+    LogInfo info = client.logs().logInfo(id);
     LogPrinter printer = new LogPrinter(out(), spec.commandLine().getErr(), follow);
     if (includeRotated) {
       for (Path rotated : rotatedOldestFirst(info)) {
@@ -105,7 +105,7 @@ final class LogsCommand extends ClientCommand {
 
   private boolean stopped(ShimClient client) {
     try {
-      return client.state(id).status() == TaskStatus.STOPPED;
+      return client.tasks().state(id).status() == TaskStatus.STOPPED;
     } catch (ShimClientException e) {
       if (e.kind() == ShimClientException.Kind.NOT_FOUND) {
         return true;

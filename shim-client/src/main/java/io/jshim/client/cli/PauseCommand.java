@@ -13,7 +13,7 @@ final class PauseCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    client.pause(id);
+    client.tasks().pause(id);
     return 0;
   }
 }

@@ -44,14 +44,14 @@ final class ProcessRunner {
       }
       if (execId.isEmpty()) {
         // the init process's pty exists since Create: sized before its program starts
-        stdio.windowSize().ifPresent(size -> client.resizePty(id, execId, size.columns(), size.rows()));
+        stdio.windowSize().ifPresent(size -> client.io().resizePty(id, execId, size.columns(), size.rows()));
       }
-      client.start(id, execId);
+      client.execs().start(id, execId);
       stdio.started(client, id, execId, err);
       signals.attach(signal -> forward(client, id, execId, signal, err));
-      ExitResult exit = client.waitFor(id, execId);
+      ExitResult exit = client.execs().waitFor(id, execId);
       signals.detach();
-      client.delete(id, execId);
+      client.execs().delete(id, execId);
       deleted = true;
       stdio.drain(OUTPUT_DRAIN);
       return exit.exitStatus();
@@ -64,7 +64,7 @@ final class ProcessRunner {
   }
 
   private static void forward(ShimClient client, String id, String execId, int signal, PrintWriter err) {
-    client.killAsync(id, execId, signal, false).whenComplete((ignored, error) -> {
+    client.execs().killAsync(id, execId, signal, false).whenComplete((ignored, error) -> {
       if (error != null) {
         err.println("jshimctl: cannot forward SIG" + Signals.name(signal) + ": " + JshimCtl.describe(error));
         err.flush();
@@ -75,19 +75,19 @@ final class ProcessRunner {
   /** Best-effort removal of a process left behind by a failure or an early signal. */
   private static void discard(ShimClient client, String id, String execId) {
     try {
-      client.kill(id, execId, Signals.SIGKILL, execId.isEmpty());
+      client.execs().kill(id, execId, Signals.SIGKILL, execId.isEmpty());
     } catch (ShimClientException e) {
       // Not started, already exited or gone: delete decides.
     }
     try {
-      client.waitForAsync(id, execId).get(CLEANUP_WAIT_SECONDS, TimeUnit.SECONDS);
+      client.execs().waitForAsync(id, execId).get(CLEANUP_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       // Delete below reports nothing either way; the daemon keeps what it cannot delete.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     try {
-      client.delete(id, execId);
+      client.execs().delete(id, execId);
     } catch (ShimClientException e) {
       // Best effort.
     }

@@ -156,7 +156,7 @@ final class ProcessStdio implements AutoCloseable {
         // Each resize waits for the one before: two calls in flight could reach the daemon in either order and
         // leave the pty with the older size.
         resizes = resizes.exceptionally(error -> null)
-            .thenCompose(ignored -> client.resizePtyAsync(id, execId, columns, rows))
+            .thenCompose(ignored -> client.io().resizePtyAsync(id, execId, columns, rows))
             .whenComplete((ignored, error) -> {
               if (error != null && !processGone(error)) {
                 report(err, "cannot resize the terminal", error);
@@ -170,7 +170,7 @@ final class ProcessStdio implements AutoCloseable {
     if (stdinFifo != null) {
       stdinRelay = StdinRelay.start(stdinSource, stdinFifo, () -> {
         try {
-          client.closeStdin(id, execId);
+          client.io().closeStdin(id, execId);
         } catch (ShimClientException e) {
           if (!processGone(e)) {
             report(err, "cannot close the container's stdin", e);

@@ -14,7 +14,7 @@ final class PsCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    for (ProcessEntry process : client.pids(id)) {
+    for (ProcessEntry process : client.tasks().pids(id)) {
       out().println(process.pid());
     }
     return 0;

@@ -13,7 +13,7 @@ final class ResumeCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    client.resume(id);
+    client.tasks().resume(id);
     return 0;
   }
 }

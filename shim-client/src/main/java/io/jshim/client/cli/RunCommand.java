@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.client.CreateOptions;
 import io.jshim.client.ShimClient;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,15 +26,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jshimctl run}: create, start, wait for and delete one container, with its stdout and stderr on the CLI's
- * own (or its pty on the CLI's terminal with {@code -t}), and exit with its exit status. Without {@code --socket} (or
- * {@code JSHIM_SOCKET}) it runs a private daemon.
+ * own (or its pty on the CLI's terminal with {@code -t}), and exit with its exit status. It uses the daemon on
+ * {@code --socket}, else on {@code JSHIM_SOCKET}, else the one listening on the default socket, and only when none
+ * listens there starts a private daemon for the run.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
       "Run a command in a new container, wait for it, delete it and exit with its exit status.",
-      "Without --socket or $JSHIM_SOCKET a private daemon is started for the run."
+      "Uses the daemon on --socket, else on $JSHIM_SOCKET, else the one listening on /run/jshim/jshim.sock; "
+          + "only when none listens there is a private daemon started for the run (and stopped after it)."
     })
 final class RunCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
         ProcessStdio stdio = tty
             ? ProcessStdio.terminal(ctl.console().openTerminal())
             : ProcessStdio.plain(interactive, ctl.console().stdin());
-        EmbeddedDaemon daemon = ctl.explicitSocket().isPresent() ? null : startDaemon();
+        EmbeddedDaemon daemon = useListeningDaemon() ? null : startDaemon();
         PrivateTempDir tempBundle = generated.isPresent() ? PrivateTempDir.create("jshim-bundle-") : null) {
       if (tempBundle != null) {
         OciConfig.write(generated.get(), tempBundle.path());
@@ -106,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
       }
       Path socket = daemon != null ? daemon.socket() : ctl.socket();
       try (ShimClient client = ShimClient.connect(socket)) {
-        client.create(CreateOptions.builder(taskId, bundleDir)
+        client.tasks().create(CreateOptions.builder(taskId, bundleDir)
             .terminal(stdio.terminal())
             .stdin(stdio.stdin())
             .stdout(stdio.stdout())
@@ -189,8 +192,19 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** An explicit socket is always used; the default one when a daemon listens there. */
+  private boolean useListeningDaemon() {
+    return ctl.explicitSocket().isPresent() || DaemonProbe.listens(ctl.socket());
+  }
+
   private EmbeddedDaemon startDaemon() throws IOException, InterruptedException {
-    return EmbeddedDaemon.start(EmbeddedDaemon.daemonCommand(ctl.properties()), EmbeddedDaemon.READY_TIMEOUT);
+    PrintWriter err = spec.commandLine().getErr();
+    return EmbeddedDaemon.start(EmbeddedDaemon.daemonCommand(ctl.properties()), EmbeddedDaemon.READY_TIMEOUT,
+        waited -> {
+          err.println("jshimctl: no daemon listens on " + ctl.socket() + "; waiting for a private one to start ("
+              + waited.toMillis() + " ms so far)...");
+          err.flush();
+        });
   }
 
   private ParameterException usage(String message) {

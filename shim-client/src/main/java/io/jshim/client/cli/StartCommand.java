@@ -13,7 +13,7 @@ final class StartCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    out().println(client.start(id));
+    out().println(client.tasks().start(id));
     return 0;
   }
 }

@@ -27,7 +27,7 @@ final class StateCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) throws Exception {
-    TaskState state = client.state(id);
+    TaskState state = client.tasks().state(id);
     out().println(json ? JSON.writeValueAsString(toJson(state)) : toTable(state));
     return 0;
   }

@@ -19,7 +19,7 @@ final class StatsCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    TaskStats stats = client.stats(id);
+    TaskStats stats = client.tasks().stats(id);
     PrintWriter out = out();
     out.println("type: " + stats.typeUrl());
     out.print(TextFormat.printer().printToString(stats.metrics()));

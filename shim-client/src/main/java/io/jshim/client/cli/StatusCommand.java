@@ -16,7 +16,7 @@ final class StatusCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) throws Exception {
-    out().println(JSON.writeValueAsString(client.status()));
+    out().println(JSON.writeValueAsString(client.daemon().status()));
     return 0;
   }
 }

@@ -66,7 +66,7 @@ final class UpdateCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) throws IOException {
-    client.update(id, resources != null ? fromFile() : fromOptions());
+    client.tasks().update(id, resources != null ? fromFile() : fromOptions());
     return 0;
   }
 

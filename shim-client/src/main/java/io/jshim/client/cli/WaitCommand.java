@@ -18,7 +18,7 @@ final class WaitCommand extends ClientCommand {
 
   @Override
   int call(ShimClient client) {
-    ExitResult exit = client.waitFor(id);
+    ExitResult exit = client.tasks().waitFor(id);
     if (verbose) {
       out().println(exit.exitStatus() + " " + exit.exitedAt());
     }

@@ -3,7 +3,9 @@ package io.jshim.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jshim.client.FakeTaskService;
 import io.jshim.client.ShimClient;
+import io.jshim.client.UdsTestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,27 +102,59 @@ class EmbeddedDaemonTest {
       dir = daemon.socket().getParent();
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
       try (ShimClient client = ShimClient.connect(daemon.socket())) {
-        assertThat(client.connectInfo("").shimPid()).isEqualTo((int) daemon.pid());
+        assertThat(client.daemon().connectInfo("").shimPid()).isEqualTo((int) daemon.pid());
       }
     }
     assertThat(dir).doesNotExist();
   }
 
   @Test
-  void run_withoutSocket_startsPrivateDaemonAndExitsWithStatus() throws IOException {
+  void run_withoutSocketNoDefaultDaemon_startsPrivateDaemonAndExitsWithStatus() throws IOException {
     Properties properties = new Properties();
     properties.setProperty(EmbeddedDaemon.COMMAND_PROPERTY, fakeDaemonLauncher().toString());
+    properties.setProperty(JshimCtl.DEFAULT_SOCKET_PROPERTY, tmp.resolve("no-daemon.sock").toString());
     CliRunner cli = new CliRunner(Map.of(), properties);
 
     CliRunner.Result run = cli.run("run", "--", "exit", "9");
 
-    assertThat(run.err()).isEmpty();
+    // A start slower than EmbeddedDaemon.ANNOUNCE_AFTER says what it waits for, and nothing else.
+    assertThat(run.err().lines()).allMatch(line -> line.startsWith(
+        "jshimctl: no daemon listens on " + tmp.resolve("no-daemon.sock") + "; waiting for a private one"));
     assertThat(run.exitCode()).isEqualTo(9);
   }
 
   @Test
+  void run_withoutSocketDefaultDaemonListens_usesItWithoutStartingOne() throws IOException {
+    Path socket = tmp.resolve("default.sock");
+    FakeTaskService service = new FakeTaskService();
+    Properties properties = new Properties();
+    // no daemon command: starting a private daemon would fail the run
+    properties.setProperty(JshimCtl.DEFAULT_SOCKET_PROPERTY, socket.toString());
+    try (UdsTestServer server = UdsTestServer.start(socket, service)) {
+      CliRunner.Result run = new CliRunner(Map.of(), properties).run("run", "--", "exit", "4");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void run_withoutSocketStaleDefaultSocketFile_startsPrivateDaemon() throws IOException {
+    Path stale = Files.createFile(tmp.resolve("stale.sock"));
+    Properties properties = new Properties();
+    properties.setProperty(JshimCtl.DEFAULT_SOCKET_PROPERTY, stale.toString());
+
+    CliRunner.Result run = new CliRunner(Map.of(), properties).run("run", "true");
+
+    assertThat(run.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
+    assertThat(run.err()).startsWith("jshimctl: no daemon to start");
+  }
+
+  @Test
   void run_withoutSocketOrDaemon_exit125() {
-    CliRunner.Result run = CliRunner.withoutEnvironment().run("run", "true");
+    Properties properties = new Properties();
+    properties.setProperty(JshimCtl.DEFAULT_SOCKET_PROPERTY, tmp.resolve("no-daemon.sock").toString());
+    CliRunner.Result run = new CliRunner(Map.of(), properties).run("run", "true");
 
     assertThat(run.exitCode()).isEqualTo(JshimCtl.EXIT_ERROR);
     assertThat(run.err()).startsWith("jshimctl: no daemon to start");

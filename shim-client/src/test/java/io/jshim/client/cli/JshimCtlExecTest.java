@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.client.FakeTaskService;
-import io.jshim.client.ShimClient;
+import io.jshim.client.ExecClient;
 import io.jshim.client.UdsTestServer;
 import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.ExecProcessRequest;
@@ -131,7 +131,7 @@ class JshimCtlExecTest {
     assertThat(request.getExecId()).isEqualTo("e1");
     assertThat(request.getTerminal()).isFalse();
     assertThat(request.getStdin()).as("no -i: /dev/null").isEmpty();
-    assertThat(request.getSpec().getTypeUrl()).isEqualTo(ShimClient.PROCESS_SPEC_TYPE_URL);
+    assertThat(request.getSpec().getTypeUrl()).isEqualTo(ExecClient.PROCESS_SPEC_TYPE_URL);
     JsonNode spec = spec(request);
     assertThat(texts(spec.path("args"))).containsExactly("exit", "3");
     assertThat(texts(spec.path("env"))).containsExactly("PATH=/usr/bin:/bin", "HOME=/tmp", "A=1");

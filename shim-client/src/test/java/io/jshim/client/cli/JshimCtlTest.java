@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import io.grpc.stub.StreamObserver;
 import io.jshim.client.FakeTaskService;
-import io.jshim.client.ShimClient;
+import io.jshim.client.TaskClient;
 import io.jshim.client.UdsTestServer;
 import io.jshim.proto.task.v2.UpdateTaskRequest;
 import io.jshim.proto.v1.DaemonStatusGrpc;
@@ -240,7 +240,7 @@ class JshimCtlTest {
     assertThat(update.out()).isEmpty();
     UpdateTaskRequest request = fake.updates().get(0);
     assertThat(request.getId()).isEqualTo("t1");
-    assertThat(request.getResources().getTypeUrl()).isEqualTo(ShimClient.LINUX_RESOURCES_TYPE_URL);
+    assertThat(request.getResources().getTypeUrl()).isEqualTo(TaskClient.LINUX_RESOURCES_TYPE_URL);
     assertThat(json(request)).isEqualTo(new ObjectMapper().readTree("""
         {"memory": {"limit": 268435456, "swap": -1},
          "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0-1,3"},

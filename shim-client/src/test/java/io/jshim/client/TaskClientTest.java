@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(10)
-class ShimClientTest {
+class TaskClientTest {
   private static final Path SOCKET = Path.of("/fake/jshim.sock");
 
   @TempDir
@@ -56,7 +56,7 @@ class ShimClientTest {
 
   @Test
   void create_newId_returnsPidAndSendsOptions() {
-    int pid = client.create(CreateOptions.builder("c1", Path.of("/bundles/c1"))
+    int pid = client.tasks().create(CreateOptions.builder("c1", Path.of("/bundles/c1"))
         .stdin("/in").stdout("/out").stderr("/err").build());
 
     assertThat(pid).isPositive();
@@ -73,10 +73,10 @@ class ShimClientTest {
   void createStartWaitDelete_exitingWorkload_roundTripsExitStatus() throws IOException {
     Path bundle = bundle("exit", "3");
 
-    int created = client.create(CreateOptions.of("c1", bundle));
-    int started = client.start("c1");
-    ExitResult waited = client.waitFor("c1");
-    ExitResult deleted = client.delete("c1");
+    int created = client.tasks().create(CreateOptions.of("c1", bundle));
+    int started = client.tasks().start("c1");
+    ExitResult waited = client.tasks().waitFor("c1");
+    ExitResult deleted = client.tasks().delete("c1");
 
     assertThat(started).isEqualTo(created);
     assertThat(waited.exitStatus()).isEqualTo(3);
@@ -87,10 +87,10 @@ class ShimClientTest {
 
   @Test
   void waitForAsync_runningTask_completesWhenTaskExits() throws Exception {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
 
-    CompletableFuture<ExitResult> exit = client.waitForAsync("c1");
+    CompletableFuture<ExitResult> exit = client.tasks().waitForAsync("c1");
 
     assertThat(fake.waitCalls()).isEqualTo(1);
     assertThat(exit).isNotDone();
@@ -100,21 +100,21 @@ class ShimClientTest {
 
   @Test
   void asyncVariants_createStartDelete_completeWithResults() throws Exception {
-    int pid = client.createAsync(CreateOptions.of("c1", bundle("exit", "0"))).get(5, TimeUnit.SECONDS);
-    assertThat(client.startAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(pid);
-    client.waitForAsync("c1").get(5, TimeUnit.SECONDS);
-    assertThat(client.deleteAsync("c1").get(5, TimeUnit.SECONDS).pid()).isEqualTo(pid);
+    int pid = client.tasks().createAsync(CreateOptions.of("c1", bundle("exit", "0"))).get(5, TimeUnit.SECONDS);
+    assertThat(client.tasks().startAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(pid);
+    client.tasks().waitForAsync("c1").get(5, TimeUnit.SECONDS);
+    assertThat(client.tasks().deleteAsync("c1").get(5, TimeUnit.SECONDS).pid()).isEqualTo(pid);
   }
 
   @Test
   void waitFor_interrupted_throwsCancelledAndCancelsCall() throws Exception {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
     Thread waiter = new Thread(() -> {
       try {
-        client.waitFor("c1");
+        client.tasks().waitFor("c1");
       } catch (Throwable t) {
         thrown.set(t);
       } finally {
@@ -135,31 +135,31 @@ class ShimClientTest {
 
   @Test
   void kill_runningTask_sendsSignalAndAllFlag() {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
 
-    client.kill("c1", Signals.SIGKILL, true);
+    client.tasks().kill("c1", Signals.SIGKILL, true);
 
     assertThat(fake.kills()).singleElement().satisfies(request -> {
       assertThat(request.getSignal()).isEqualTo(9);
       assertThat(request.getAll()).isTrue();
     });
-    assertThat(client.waitFor("c1").exitStatus()).isEqualTo(137);
+    assertThat(client.tasks().waitFor("c1").exitStatus()).isEqualTo(137);
   }
 
   @Test
   void kill_signalOutOfRange_throwsIllegalArgument() {
-    assertThatThrownBy(() -> client.kill("c1", 0, false))
+    assertThatThrownBy(() -> client.tasks().kill("c1", 0, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("signal: 0 (expected: 1..64)");
   }
 
   @Test
   void state_runningTask_mapsFields() {
-    int pid = client.create(CreateOptions.builder("c1", tmp).stdout("/out").build());
-    client.start("c1");
+    int pid = client.tasks().create(CreateOptions.builder("c1", tmp).stdout("/out").build());
+    client.tasks().start("c1");
 
-    TaskState state = client.state("c1");
+    TaskState state = client.tasks().state("c1");
 
     assertThat(state.id()).isEqualTo("c1");
     assertThat(state.pid()).isEqualTo(pid);
@@ -170,11 +170,11 @@ class ShimClientTest {
 
   @Test
   void pidsAndConnectInfo_runningTask_reportPids() {
-    int pid = client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    int pid = client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
 
-    assertThat(client.pids("c1")).containsExactly(new ProcessEntry(pid), new ProcessEntry(pid + 1));
-    ConnectInfo info = client.connectInfo("c1");
+    assertThat(client.tasks().pids("c1")).containsExactly(new ProcessEntry(pid), new ProcessEntry(pid + 1));
+    ConnectInfo info = client.daemon().connectInfo("c1");
     assertThat(info.taskPid()).isEqualTo(pid);
     assertThat(info.shimPid()).isEqualTo((int) ProcessHandle.current().pid());
     assertThat(info.version()).isEqualTo("fake");
@@ -182,9 +182,9 @@ class ShimClientTest {
 
   @Test
   void create_duplicateId_throwsAlreadyExists() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
 
-    assertThatThrownBy(() -> client.create(CreateOptions.of("c1", tmp)))
+    assertThatThrownBy(() -> client.tasks().create(CreateOptions.of("c1", tmp)))
         .isInstanceOfSatisfying(ShimClientException.class,
             e -> assertThat(e.kind()).isEqualTo(Kind.ALREADY_EXISTS))
         .hasMessage("task c1 already exists");
@@ -192,23 +192,23 @@ class ShimClientTest {
 
   @Test
   void start_unknownId_throwsNotFound() {
-    assertThatThrownBy(() -> client.start("nope"))
+    assertThatThrownBy(() -> client.tasks().start("nope"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
   }
 
   @Test
   void delete_runningTask_throwsFailedPrecondition() {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
 
-    assertThatThrownBy(() -> client.delete("c1"))
+    assertThatThrownBy(() -> client.tasks().delete("c1"))
         .isInstanceOfSatisfying(ShimClientException.class,
             e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION));
   }
 
   @Test
   void deleteAsync_unknownId_completesExceptionallyWithNotFound() {
-    CompletableFuture<ExitResult> deleted = client.deleteAsync("nope");
+    CompletableFuture<ExitResult> deleted = client.tasks().deleteAsync("nope");
 
     assertThat(deleted).failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
@@ -218,7 +218,7 @@ class ShimClientTest {
 
   @Test
   void shutdown_reachableDaemon_sendsShutdownRequest() throws InterruptedException {
-    client.shutdown();
+    client.daemon().shutdown();
 
     fake.awaitShutdown();
   }
@@ -226,7 +226,7 @@ class ShimClientTest {
   @Test
   void start_unreachableSocket_throwsUnavailableNamingSocket(@TempDir Path dir) {
     try (ShimClient unreachable = ShimClient.connect(dir.resolve("missing.sock"))) {
-      assertThatThrownBy(() -> unreachable.start("c1"))
+      assertThatThrownBy(() -> unreachable.tasks().start("c1"))
           .isInstanceOfSatisfying(ShimClientException.class,
               e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
           .hasMessageContaining("cannot reach jshim daemon at " + dir.resolve("missing.sock"));
@@ -235,35 +235,35 @@ class ShimClientTest {
 
   @Test
   void pauseResume_runningTask_sendIdAndStateFollows() {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
 
-    client.pause("c1");
-    TaskStatus paused = client.state("c1").status();
-    client.resume("c1");
+    client.tasks().pause("c1");
+    TaskStatus paused = client.tasks().state("c1").status();
+    client.tasks().resume("c1");
 
     assertThat(paused).isEqualTo(TaskStatus.PAUSED);
-    assertThat(client.state("c1").status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(client.tasks().state("c1").status()).isEqualTo(TaskStatus.RUNNING);
     assertThat(fake.pauses()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("c1"));
     assertThat(fake.resumes()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("c1"));
   }
 
   @Test
   void pauseResumeAsync_runningTask_complete() throws Exception {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
 
-    client.pauseAsync("c1").get(5, TimeUnit.SECONDS);
-    assertThat(client.stateAsync("c1").get(5, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.PAUSED);
-    client.resumeAsync("c1").get(5, TimeUnit.SECONDS);
-    assertThat(client.stateAsync("c1").get(5, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.RUNNING);
+    client.tasks().pauseAsync("c1").get(5, TimeUnit.SECONDS);
+    assertThat(client.tasks().stateAsync("c1").get(5, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.PAUSED);
+    client.tasks().resumeAsync("c1").get(5, TimeUnit.SECONDS);
+    assertThat(client.tasks().stateAsync("c1").get(5, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.RUNNING);
   }
 
   @Test
   void pause_createdTask_throwsFailedPreconditionWithDaemonMessage() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
 
-    assertThatThrownBy(() -> client.pause("c1"))
+    assertThatThrownBy(() -> client.tasks().pause("c1"))
         .isInstanceOfSatisfying(ShimClientException.class,
             e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION))
         .hasMessage("cannot pause task c1: it is CREATED (expected: running)");
@@ -271,10 +271,10 @@ class ShimClientTest {
 
   @Test
   void resume_runningTask_throwsFailedPrecondition() {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
 
-    assertThatThrownBy(() -> client.resume("c1"))
+    assertThatThrownBy(() -> client.tasks().resume("c1"))
         .isInstanceOfSatisfying(ShimClientException.class,
             e -> assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION))
         .hasMessage("cannot resume task c1: it is not paused (expected: paused)");
@@ -282,16 +282,16 @@ class ShimClientTest {
 
   @Test
   void pauseAndResume_unknownId_throwNotFound() {
-    assertThatThrownBy(() -> client.pause("nope"))
+    assertThatThrownBy(() -> client.tasks().pause("nope"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
-    assertThatThrownBy(() -> client.resume("nope"))
+    assertThatThrownBy(() -> client.tasks().resume("nope"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
         .hasMessage("task nope not found");
   }
 
   @Test
   void pause_blankId_throwsIllegalArgumentWithoutCall() {
-    assertThatThrownBy(() -> client.pause(" "))
+    assertThatThrownBy(() -> client.tasks().pause(" "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("id: blank (expected: a task id)");
     assertThat(fake.pauses()).isEmpty();
@@ -299,17 +299,17 @@ class ShimClientTest {
 
   @Test
   void update_jsonObject_sendsItAsIsInLinuxResourcesAny() {
-    client.create(CreateOptions.of("c1", tmp));
-    client.start("c1");
+    client.tasks().create(CreateOptions.of("c1", tmp));
+    client.tasks().start("c1");
     String json = "{\"memory\":{\"limit\":268435456},\"pids\":{\"limit\":100}}";
 
-    client.update("c1", json);
+    client.tasks().update("c1", json);
 
     assertThat(fake.updates()).singleElement().satisfies(request -> {
       assertThat(request.getId()).isEqualTo("c1");
       assertThat(request.getResources().getTypeUrl())
           .isEqualTo("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources")
-          .isEqualTo(ShimClient.LINUX_RESOURCES_TYPE_URL);
+          .isEqualTo(TaskClient.LINUX_RESOURCES_TYPE_URL);
       assertThat(request.getResources().getValue().toString(StandardCharsets.UTF_8)).isEqualTo(json);
     });
   }
@@ -322,7 +322,7 @@ class ShimClientTest {
     "'   '     | linuxResourcesJson: empty (expected: a JSON object, the OCI LinuxResources)",
   })
   void update_notAJsonObject_throwsIllegalArgumentWithoutCall(String json, String message) {
-    assertThatThrownBy(() -> client.update("c1", json))
+    assertThatThrownBy(() -> client.tasks().update("c1", json))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(message);
     assertThat(fake.updates()).isEmpty();
@@ -331,7 +331,7 @@ class ShimClientTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {"'{\"memory\": '", "'{} {}'", "'{memory: 1}'"})
   void update_malformedJson_throwsIllegalArgumentNamingThePlace(String json) {
-    assertThatThrownBy(() -> client.update("c1", json))
+    assertThatThrownBy(() -> client.tasks().update("c1", json))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("linuxResourcesJson: not valid JSON at line 1, column ")
         .hasMessageEndingWith("(expected: a JSON object, the OCI LinuxResources)");
@@ -340,17 +340,17 @@ class ShimClientTest {
 
   @Test
   void update_unknownId_throwsNotFound() {
-    assertThatThrownBy(() -> client.update("nope", "{}"))
+    assertThatThrownBy(() -> client.tasks().update("nope", "{}"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
   }
 
   @Test
   void updateAsync_stoppedTask_completesExceptionallyWithFailedPrecondition() throws IOException {
-    client.create(CreateOptions.of("c1", bundle("exit", "0")));
-    client.start("c1");
-    client.waitFor("c1");
+    client.tasks().create(CreateOptions.of("c1", bundle("exit", "0")));
+    client.tasks().start("c1");
+    client.tasks().waitFor("c1");
 
-    assertThat(client.updateAsync("c1", "{\"pids\":{\"limit\":1}}")).failsWithin(Duration.ofSeconds(5))
+    assertThat(client.tasks().updateAsync("c1", "{\"pids\":{\"limit\":1}}")).failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(ExecutionException.class)
         .havingCause()
         .isInstanceOfSatisfying(ShimClientException.class,
@@ -359,9 +359,9 @@ class ShimClientTest {
 
   @Test
   void stats_v2TypeUrl_parsesV2Metrics() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
 
-    TaskStats stats = client.stats("c1");
+    TaskStats stats = client.tasks().stats("c1");
 
     assertThat(fake.statsRequests()).singleElement().satisfies(request -> assertThat(request.getId()).isEqualTo("c1"));
     assertThat(stats.typeUrl()).isEqualTo(TaskStats.V2_TYPE_URL);
@@ -375,14 +375,14 @@ class ShimClientTest {
 
   @Test
   void stats_v1TypeUrl_parsesV1Metrics() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
     io.jshim.proto.cgroups.v1.Metrics v1 = io.jshim.proto.cgroups.v1.Metrics.newBuilder()
         .setPids(io.jshim.proto.cgroups.v1.PidsStat.newBuilder().setCurrent(7).setLimit(50))
         .build();
     fake.answerStats(Any.newBuilder().setTypeUrl("io.containerd.cgroups.v1.Metrics").setValue(v1.toByteString())
         .build());
 
-    TaskStats stats = client.stats("c1");
+    TaskStats stats = client.tasks().stats("c1");
 
     assertThat(stats.typeUrl()).isEqualTo(TaskStats.V1_TYPE_URL);
     assertThat(stats.metrics()).isEqualTo(v1);
@@ -391,13 +391,13 @@ class ShimClientTest {
 
   @Test
   void stats_prefixedTypeUrl_parsesByMessageName() throws Exception {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
     io.jshim.proto.cgroups.v1.Metrics v1 = io.jshim.proto.cgroups.v1.Metrics.newBuilder()
         .setPids(io.jshim.proto.cgroups.v1.PidsStat.newBuilder().setCurrent(1))
         .build();
     fake.answerStats(Any.pack(v1));
 
-    TaskStats stats = client.statsAsync("c1").get(5, TimeUnit.SECONDS);
+    TaskStats stats = client.tasks().statsAsync("c1").get(5, TimeUnit.SECONDS);
 
     assertThat(stats.typeUrl()).isEqualTo("type.googleapis.com/io.containerd.cgroups.v1.Metrics");
     assertThat(stats.metrics()).isEqualTo(v1);
@@ -405,10 +405,10 @@ class ShimClientTest {
 
   @Test
   void stats_unknownTypeUrl_throwsUnknownNamingTypeAndExpected() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
     fake.answerStats(Any.newBuilder().setTypeUrl("io.containerd.cgroups.v3.Metrics").build());
 
-    assertThatThrownBy(() -> client.stats("c1"))
+    assertThatThrownBy(() -> client.tasks().stats("c1"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN))
         .hasMessage("stats: unknown metrics type \"io.containerd.cgroups.v3.Metrics\" (expected: "
             + "io.containerd.cgroups.v1.Metrics or io.containerd.cgroups.v2.Metrics)");
@@ -416,10 +416,10 @@ class ShimClientTest {
 
   @Test
   void statsAsync_unknownTypeUrl_completesExceptionallyWithShimClientException() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
     fake.answerStats(Any.newBuilder().setTypeUrl("types.example/Other").build());
 
-    assertThat(client.statsAsync("c1")).failsWithin(Duration.ofSeconds(5))
+    assertThat(client.tasks().statsAsync("c1")).failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(ExecutionException.class)
         .havingCause()
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN))
@@ -428,21 +428,21 @@ class ShimClientTest {
 
   @Test
   void stats_undecodableMetrics_throwsInternal() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
     fake.answerStats(Any.newBuilder().setTypeUrl(TaskStats.V2_TYPE_URL)
         .setValue(ByteString.copyFrom(new byte[] {(byte) 0xff})).build());
 
-    assertThatThrownBy(() -> client.stats("c1"))
+    assertThatThrownBy(() -> client.tasks().stats("c1"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INTERNAL))
         .hasMessageStartingWith("stats: the daemon's io.containerd.cgroups.v2.Metrics cannot be decoded: ");
   }
 
   @Test
   void stats_answerWithoutMetrics_throwsUnknown() {
-    client.create(CreateOptions.of("c1", tmp));
+    client.tasks().create(CreateOptions.of("c1", tmp));
     fake.answerStats(null);
 
-    assertThatThrownBy(() -> client.stats("c1"))
+    assertThatThrownBy(() -> client.tasks().stats("c1"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN))
         .hasMessage("stats: the daemon answered without metrics (expected: io.containerd.cgroups.v1.Metrics or "
             + "io.containerd.cgroups.v2.Metrics)");
@@ -450,7 +450,7 @@ class ShimClientTest {
 
   @Test
   void stats_unknownId_throwsNotFound() {
-    assertThatThrownBy(() -> client.stats("nope"))
+    assertThatThrownBy(() -> client.tasks().stats("nope"))
         .isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
   }
 

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The exec-aware calls, ResizePty, CloseIO and the container log calls of {@link ShimClient}. */
+/** {@link ExecClient}: processes added to a task and addressed by exec id. */
 @Timeout(10)
-class ShimClientExecTest {
+class ExecClientTest {
   private static final Path SOCKET = Path.of("/fake/jshim.sock");
   private static final String SLEEP = "{\"args\":[\"sleep\"]}";
 
@@ -57,8 +57,8 @@ class ShimClientExecTest {
   }
 
   private int runningTask(String id) {
-    int pid = client.create(CreateOptions.of(id, tmp));
-    client.start(id);
+    int pid = client.tasks().create(CreateOptions.of(id, tmp));
+    client.tasks().start(id);
     return pid;
   }
 
@@ -71,10 +71,10 @@ class ShimClientExecTest {
     int initPid = runningTask("c1");
     String spec = "{\"args\":[\"exit\",\"4\"],\"cwd\":\"/\"}";
 
-    client.exec("c1", "e1", ExecOptions.builder(spec).stdin("/in").stdout("/out").stderr("/err").build());
-    int pid = client.start("c1", "e1");
-    ExitResult waited = client.waitFor("c1", "e1");
-    ExitResult deleted = client.delete("c1", "e1");
+    client.execs().exec("c1", "e1", ExecOptions.builder(spec).stdin("/in").stdout("/out").stderr("/err").build());
+    int pid = client.execs().start("c1", "e1");
+    ExitResult waited = client.execs().waitFor("c1", "e1");
+    ExitResult deleted = client.execs().delete("c1", "e1");
 
     assertThat(pid).isPositive().isNotEqualTo(initPid);
     assertThat(waited.exitStatus()).isEqualTo(4);
@@ -88,7 +88,7 @@ class ShimClientExecTest {
       assertThat(request.getStderr()).isEqualTo("/err");
       assertThat(request.getSpec().getTypeUrl())
           .isEqualTo("types.containerd.io/opencontainers/runtime-spec/1/Process")
-          .isEqualTo(ShimClient.PROCESS_SPEC_TYPE_URL);
+          .isEqualTo(ExecClient.PROCESS_SPEC_TYPE_URL);
       assertThat(request.getSpec().getValue().toString(StandardCharsets.UTF_8)).isEqualTo(spec);
     });
     assertThat(fake.deletes()).singleElement().satisfies(request -> assertThat(request.getExecId()).isEqualTo("e1"));
@@ -100,34 +100,34 @@ class ShimClientExecTest {
   void execAsyncVariants_completeWithResults() throws Exception {
     runningTask("c1");
 
-    client.execAsync("c1", "e1", ExecOptions.of("{\"args\":[\"exit\",\"0\"]}")).get(5, TimeUnit.SECONDS);
-    int pid = client.startAsync("c1", "e1").get(5, TimeUnit.SECONDS);
-    assertThat(client.waitForAsync("c1", "e1").get(5, TimeUnit.SECONDS).exitStatus()).isZero();
-    assertThat(client.deleteAsync("c1", "e1").get(5, TimeUnit.SECONDS).pid()).isEqualTo(pid);
+    client.execs().execAsync("c1", "e1", ExecOptions.of("{\"args\":[\"exit\",\"0\"]}")).get(5, TimeUnit.SECONDS);
+    int pid = client.execs().startAsync("c1", "e1").get(5, TimeUnit.SECONDS);
+    assertThat(client.execs().waitForAsync("c1", "e1").get(5, TimeUnit.SECONDS).exitStatus()).isZero();
+    assertThat(client.execs().deleteAsync("c1", "e1").get(5, TimeUnit.SECONDS).pid()).isEqualTo(pid);
   }
 
   @Test
   void exec_terminal_sendsTerminalFlagAndStateReportsIt() {
     runningTask("c1");
 
-    client.exec("c1", "e1", ExecOptions.builder(SLEEP).terminal(true).stdin("/in").stdout("/out").build());
-    client.start("c1", "e1");
-    TaskState state = client.state("c1", "e1");
+    client.execs().exec("c1", "e1", ExecOptions.builder(SLEEP).terminal(true).stdin("/in").stdout("/out").build());
+    client.execs().start("c1", "e1");
+    TaskState state = client.execs().state("c1", "e1");
 
     assertThat(fake.execs().get(0).getTerminal()).isTrue();
     assertThat(state.execId()).isEqualTo("e1");
     assertThat(state.terminal()).isTrue();
     assertThat(state.status()).isEqualTo(TaskStatus.RUNNING);
     assertThat(state.stdin()).isEqualTo("/in");
-    assertThat(client.state("c1").execId()).isEmpty();
+    assertThat(client.tasks().state("c1").execId()).isEmpty();
   }
 
   @Test
   void exec_duplicateExecId_throwsAlreadyExists() {
     runningTask("c1");
-    client.exec("c1", "e1", ExecOptions.of(SLEEP));
+    client.execs().exec("c1", "e1", ExecOptions.of(SLEEP));
 
-    assertThatThrownBy(() -> client.exec("c1", "e1", ExecOptions.of(SLEEP)))
+    assertThatThrownBy(() -> client.execs().exec("c1", "e1", ExecOptions.of(SLEEP)))
         .satisfies(e -> assertKind(e, Kind.ALREADY_EXISTS))
         .hasMessage("exec e1 in task c1 already exists");
   }
@@ -137,15 +137,15 @@ class ShimClientExecTest {
     runningTask("c1");
     fake.exit("c1", 0);
 
-    assertThatThrownBy(() -> client.exec("nope", "e1", ExecOptions.of(SLEEP)))
+    assertThatThrownBy(() -> client.execs().exec("nope", "e1", ExecOptions.of(SLEEP)))
         .satisfies(e -> assertKind(e, Kind.NOT_FOUND));
-    assertThatThrownBy(() -> client.exec("c1", "e1", ExecOptions.of(SLEEP)))
+    assertThatThrownBy(() -> client.execs().exec("c1", "e1", ExecOptions.of(SLEEP)))
         .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION));
   }
 
   @Test
   void exec_blankExecId_throwsIllegalArgumentWithoutCall() {
-    assertThatThrownBy(() -> client.exec("c1", " ", ExecOptions.of(SLEEP)))
+    assertThatThrownBy(() -> client.execs().exec("c1", " ", ExecOptions.of(SLEEP)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("execId: blank (expected: an id for the new process)");
     assertThat(fake.execs()).isEmpty();
@@ -157,7 +157,7 @@ class ShimClientExecTest {
     "''       | specJson: empty (expected: a JSON object, the OCI runtime spec's process object)",
   })
   void exec_specNotAJsonObject_throwsIllegalArgumentWithoutCall(String spec, String message) {
-    assertThatThrownBy(() -> client.exec("c1", "e1", ExecOptions.of(spec)))
+    assertThatThrownBy(() -> client.execs().exec("c1", "e1", ExecOptions.of(spec)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(message);
     assertThat(fake.execs()).isEmpty();
@@ -177,8 +177,8 @@ class ShimClientExecTest {
 
   @Test
   void create_terminal_sendsTerminalFlag() {
-    client.create(CreateOptions.builder("c1", tmp).terminal(true).stdin("/in").stdout("/out").build());
-    client.create(new CreateOptions("c2", tmp, "", "", ""));
+    client.tasks().create(CreateOptions.builder("c1", tmp).terminal(true).stdin("/in").stdout("/out").build());
+    client.tasks().create(new CreateOptions("c2", tmp, "", "", ""));
 
     assertThat(fake.creates().get(0).getTerminal()).isTrue();
     assertThat(fake.creates().get(1).getTerminal()).isFalse();
@@ -187,20 +187,20 @@ class ShimClientExecTest {
   @Test
   void kill_execId_signalsOnlyThatProcess() {
     runningTask("c1");
-    client.exec("c1", "e1", ExecOptions.of(SLEEP));
-    client.start("c1", "e1");
+    client.execs().exec("c1", "e1", ExecOptions.of(SLEEP));
+    client.execs().start("c1", "e1");
 
-    client.kill("c1", "e1", Signals.SIGTERM, false);
-    client.kill("c1", 1, false);
+    client.execs().kill("c1", "e1", Signals.SIGTERM, false);
+    client.tasks().kill("c1", 1, false);
 
     assertThat(fake.kills()).extracting(request -> request.getExecId()).containsExactly("e1", "");
-    assertThat(client.waitFor("c1", "e1").exitStatus()).isEqualTo(128 + 15);
-    assertThat(client.waitFor("c1").exitStatus()).isEqualTo(128 + 1);
+    assertThat(client.execs().waitFor("c1", "e1").exitStatus()).isEqualTo(128 + 15);
+    assertThat(client.tasks().waitFor("c1").exitStatus()).isEqualTo(128 + 1);
   }
 
   @Test
   void kill_execIdSignalOutOfRange_throwsIllegalArgument() {
-    assertThatThrownBy(() -> client.kill("c1", "e1", 65, false))
+    assertThatThrownBy(() -> client.execs().kill("c1", "e1", 65, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("signal: 65 (expected: 1..64)");
   }
@@ -209,127 +209,21 @@ class ShimClientExecTest {
   void waitForAndDelete_unknownExecId_throwNotFound() {
     runningTask("c1");
 
-    assertThatThrownBy(() -> client.waitFor("c1", "nope"))
+    assertThatThrownBy(() -> client.execs().waitFor("c1", "nope"))
         .satisfies(e -> assertKind(e, Kind.NOT_FOUND))
         .hasMessage("exec nope in task c1 not found");
-    assertThatThrownBy(() -> client.delete("c1", "nope")).satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+    assertThatThrownBy(() -> client.execs().delete("c1", "nope")).satisfies(e -> assertKind(e, Kind.NOT_FOUND));
   }
 
   @Test
   void delete_runningExec_throwsFailedPrecondition() {
     runningTask("c1");
-    client.exec("c1", "e1", ExecOptions.of(SLEEP));
-    client.start("c1", "e1");
+    client.execs().exec("c1", "e1", ExecOptions.of(SLEEP));
+    client.execs().start("c1", "e1");
 
-    assertThatThrownBy(() -> client.delete("c1", "e1"))
+    assertThatThrownBy(() -> client.execs().delete("c1", "e1"))
         .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
         .hasMessage("cannot delete: exec e1 in task c1 is RUNNING");
-  }
-
-  @Test
-  void resizePty_terminalExec_sendsColumnsAsWidthAndRowsAsHeight() throws Exception {
-    runningTask("c1");
-    client.exec("c1", "e1", ExecOptions.builder(SLEEP).terminal(true).build());
-    client.start("c1", "e1");
-
-    client.resizePty("c1", "e1", 132, 43);
-    client.resizePtyAsync("c1", "e1", 80, 24).get(5, TimeUnit.SECONDS);
-
-    assertThat(fake.resizes()).hasSize(2);
-    assertThat(fake.resizes().get(0).getId()).isEqualTo("c1");
-    assertThat(fake.resizes().get(0).getExecId()).isEqualTo("e1");
-    assertThat(fake.resizes().get(0).getWidth()).isEqualTo(132);
-    assertThat(fake.resizes().get(0).getHeight()).isEqualTo(43);
-    assertThat(fake.resizes().get(1).getWidth()).isEqualTo(80);
-    assertThat(fake.resizes().get(1).getHeight()).isEqualTo(24);
-  }
-
-  @Test
-  void resizePty_noTerminal_throwsFailedPrecondition() {
-    runningTask("c1");
-
-    assertThatThrownBy(() -> client.resizePty("c1", "", 80, 24))
-        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
-        .hasMessage("task has no terminal");
-  }
-
-  @ParameterizedTest
-  @CsvSource({
-    "0, 24, columns: 0 (expected: 1..65535)",
-    "80, -1, rows: -1 (expected: 1..65535)",
-    "65536, 24, columns: 65536 (expected: 1..65535)",
-  })
-  void resizePty_dimensionOutOfRange_throwsIllegalArgumentWithoutCall(int columns, int rows, String message) {
-    assertThatThrownBy(() -> client.resizePty("c1", "", columns, rows))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(message);
-    assertThat(fake.resizes()).isEmpty();
-  }
-
-  @Test
-  void closeStdin_sendsCloseIoWithStdinFlag() throws Exception {
-    runningTask("c1");
-    client.exec("c1", "e1", ExecOptions.of(SLEEP));
-
-    client.closeStdin("c1", "e1");
-    client.closeStdinAsync("c1", "").get(5, TimeUnit.SECONDS);
-
-    assertThat(fake.closeIos()).hasSize(2);
-    assertThat(fake.closeIos().get(0).getExecId()).isEqualTo("e1");
-    assertThat(fake.closeIos().get(0).getStdin()).isTrue();
-    assertThat(fake.closeIos().get(1).getExecId()).isEmpty();
-  }
-
-  @Test
-  void closeStdin_unknownExec_throwsNotFound() {
-    runningTask("c1");
-
-    assertThatThrownBy(() -> client.closeStdin("c1", "nope")).satisfies(e -> assertKind(e, Kind.NOT_FOUND));
-  }
-
-  @Test
-  void logInfoAndReopen_taskWithLog_mapPathAndLimits() throws Exception {
-    runningTask("c1");
-    fake.setLog("c1", Path.of("/var/log/jshim/c1.log"), 10L << 20, 3);
-
-    LogInfo info = client.logInfo("c1");
-    LogInfo reopened = client.reopenLog("c1");
-
-    assertThat(info).isEqualTo(new LogInfo(Path.of("/var/log/jshim/c1.log"), 10L << 20, 3));
-    assertThat(reopened).isEqualTo(info);
-    assertThat(client.logInfoAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(info);
-    assertThat(client.reopenLogAsync("c1").get(5, TimeUnit.SECONDS)).isEqualTo(info);
-    assertThat(fake.reopens()).hasSize(2);
-  }
-
-  @Test
-  void logInfo_taskWithoutLog_throwsFailedPreconditionWithDaemonMessage() {
-    runningTask("c1");
-
-    assertThatThrownBy(() -> client.logInfo("c1"))
-        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
-        .hasMessage("task c1 has no log (expected: a task created with the io.jshim.log.path annotation)");
-  }
-
-  @Test
-  void logInfoAsync_unknownTask_completesExceptionallyWithNotFound() {
-    CompletableFuture<LogInfo> info = client.logInfoAsync("nope");
-
-    assertThatThrownBy(() -> info.get(5, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .satisfies(e -> assertKind(e, Kind.NOT_FOUND));
-  }
-
-  @Test
-  void logInfoRotated_generation_namesSiblingWithSuffix() {
-    LogInfo info = new LogInfo(Path.of("/logs/c1.log"), 1, 3);
-
-    assertThat(info.rotated(1)).isEqualTo(Path.of("/logs/c1.log.1"));
-    assertThat(info.rotated(2)).isEqualTo(Path.of("/logs/c1.log.2"));
-    assertThatThrownBy(() -> info.rotated(0))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("generation: 0 (expected: >= 1)");
   }
 
   @Test
@@ -337,9 +231,9 @@ class ShimClientExecTest {
     Files.writeString(tmp.resolve("config.json"), "{\"process\":{\"args\":[\"sleep\"]}}");
     runningTask("c1");
 
-    client.kill("c1", Signals.SIGKILL, false);
-    client.waitFor("c1");
-    ExitResult deleted = client.delete("c1");
+    client.tasks().kill("c1", Signals.SIGKILL, false);
+    client.tasks().waitFor("c1");
+    ExitResult deleted = client.tasks().delete("c1");
 
     assertThat(fake.kills().get(0).getExecId()).isEmpty();
     assertThat(fake.deletes().get(0).getExecId()).isEmpty();
