@@ -111,14 +111,23 @@ class CgroupV2RuncComparisonTest {
 
   /**
    * runc's default config, the cgroups variant's limits raised to every field jshim applies on v2, a cgroup namespace
-   * (so that /sys/fs/cgroup in the container is its own cgroup, as containerd's default spec has it on v2), and two
+   * (so that /sys/fs/cgroup in the container is its own cgroup; runc spec and containerd's default spec have it on
+   * v2), and two
    * device nodes: /dev/kmsg (1:11) allowed for reading, /dev/fuse (10:229) in no rule, so denied by the deny-all
    * rule of runc's default config.
    */
   private ObjectNode config(String id) throws IOException {
     ObjectNode config = both.bundles().config(Variant.CGROUPS, id);
     ObjectNode linux = (ObjectNode) config.get("linux");
-    ((ArrayNode) linux.get("namespaces")).addObject().put("type", "cgroup");
+    ArrayNode namespaces = (ArrayNode) linux.get("namespaces");
+    // runc spec on a v2 host has it already, and runc refuses a namespace listed twice
+    boolean hasCgroupNs = false;
+    for (var ns : namespaces) {
+      hasCgroupNs |= ns.path("type").asText().equals("cgroup");
+    }
+    if (!hasCgroupNs) {
+      namespaces.addObject().put("type", "cgroup");
+    }
     ObjectNode resources = (ObjectNode) linux.get("resources");
     resources.putObject("memory").put("limit", 64L << 20).put("reservation", 32L << 20).put("swap", 96L << 20);
     resources.putObject("cpu").put("shares", 512).put("quota", 50_000).put("period", 100_000).put("cpus", "0")
