@@ -32,12 +32,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tasks in real cgroups (v1 hybrid on the test machines): resources, Stats, Update, Pause/Resume, cleanup. */
+/**
+ * Tasks in real cgroups: resources, Stats, Update, Pause/Resume, Kill --all, cleanup. On both layouts: a v1 or hybrid
+ * host (every controller on v1, as on the build machines) and a pure cgroup v2 host (every controller on the unified
+ * hierarchy at /sys/fs/cgroup, as in {@code .ci/cgroup2-vm}), each with its own file names and Metrics message.
+ */
 @Tag("privileged")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CgroupTaskTest {
-  private static final Path MEMORY = Path.of("/sys/fs/cgroup/memory");
-  private static final Path PIDS = Path.of("/sys/fs/cgroup/pids");
+  private static final Path ROOT = Path.of("/sys/fs/cgroup");
+  /** Pure cgroup v2: the cgroup2 mount is /sys/fs/cgroup itself (on a hybrid host it is a tmpfs of mount points). */
+  private static final boolean V2 = Files.exists(ROOT.resolve("cgroup.controllers"));
+  private static final Path MEMORY = V2 ? ROOT : ROOT.resolve("memory");
+  private static final Path PIDS = V2 ? ROOT : ROOT.resolve("pids");
+  private static final String MEMORY_LIMIT = V2 ? "memory.max" : "memory.limit_in_bytes";
 
   @TempDir
   Path dir;
@@ -50,7 +58,7 @@ class CgroupTaskTest {
   void startDaemon() throws IOException {
     Privileged.assumeRoot();
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(MEMORY) && Files.isDirectory(PIDS),
-        "needs cgroup v1 memory and pids hierarchies");
+        "needs cgroup v1 memory and pids hierarchies or a pure cgroup v2 host");
     fixture = DaemonFixture.start(dir);
     tasks = fixture.stub();
   }
@@ -61,7 +69,11 @@ class CgroupTaskTest {
       fixture.close();
     }
     // the daemon keeps parents (they may be shared); the test removes its own
-    try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+    if (V2) {
+      Files.deleteIfExists(ROOT.resolve(parent));
+      return;
+    }
+    try (var hierarchies = Files.list(ROOT)) {
       for (Path root : hierarchies.toList()) {
         Files.deleteIfExists(root.resolve(parent));
       }
@@ -74,9 +86,13 @@ class CgroupTaskTest {
     start("limits", path, "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":20}}");
     int pid = tasks.state(StateRequest.newBuilder().setId("limits").build()).getPid();
 
-    assertThat(Files.readString(MEMORY.resolve(parent + "/limits/memory.limit_in_bytes")).trim()).isEqualTo("67108864");
+    assertThat(Files.readString(MEMORY.resolve(parent + "/limits/" + MEMORY_LIMIT)).trim()).isEqualTo("67108864");
     assertThat(Files.readString(PIDS.resolve(parent + "/limits/pids.max")).trim()).isEqualTo("20");
-    assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).contains(":memory:" + path + "\n", ":pids:" + path + "\n");
+    if (V2) {
+      assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).isEqualTo("0::" + path + "\n");
+    } else {
+      assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).contains(":memory:" + path + "\n", ":pids:" + path + "\n");
+    }
 
     stop("limits");
     assertThat(MEMORY.resolve(parent + "/limits")).doesNotExist();
@@ -85,6 +101,7 @@ class CgroupTaskTest {
 
   @Test
   void stats_runningTask_v1MetricsWithBareTypeUrl() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse(V2, "a pure cgroup v2 host reports v2 Metrics (the v2 test)");
     start("stats", "/" + parent + "/stats", "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":20}}");
 
     Any any = tasks.stats(StatsRequest.newBuilder().setId("stats").build()).getStats();
@@ -99,6 +116,42 @@ class CgroupTaskTest {
   }
 
   @Test
+  void stats_runningTaskOnV2_v2MetricsWithBareTypeUrl() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(V2, "v2 Metrics come only from a pure cgroup v2 host");
+    start("stats2", "/" + parent + "/stats2", "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":20}}");
+
+    Any any = tasks.stats(StatsRequest.newBuilder().setId("stats2").build()).getStats();
+
+    assertThat(any.getTypeUrl()).isEqualTo("io.containerd.cgroups.v2.Metrics");
+    io.jshim.proto.cgroups.v2.Metrics metrics = io.jshim.proto.cgroups.v2.Metrics.parseFrom(any.getValue());
+    assertThat(metrics.getPids().getCurrent()).isEqualTo(1);
+    assertThat(metrics.getPids().getLimit()).isEqualTo(20);
+    assertThat(metrics.getMemory().getUsageLimit()).isEqualTo(67108864);
+    assertThat(metrics.getMemory().getUsage()).isPositive();
+    assertThat(metrics.getCpu().getUsageUsec()).isPositive();
+    stop("stats2");
+  }
+
+  @Test
+  void killAll_containerWithAChild_everyProcessOfTheCgroupKilledAndCgroupRemoved() throws Exception {
+    Path bundle = fixture.bundle("/bin/sh", "-c", "sleep 60 & wait").namespaces("pid", "mount")
+        .customize(c -> c.with("linux").put("cgroupsPath", "/" + parent + "/all")).write();
+    tasks.create(CreateTaskRequest.newBuilder().setId("all").setBundle(bundle.toString()).build());
+    tasks.start(StartRequest.newBuilder().setId("all").build());
+    Path procs = PIDS.resolve(parent + "/all/cgroup.procs");
+    for (int attempt = 0; attempt < 500 && Files.readAllLines(procs).size() < 2; attempt++) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.readAllLines(procs)).as("the shell and its sleep").hasSize(2);
+
+    tasks.kill(KillRequest.newBuilder().setId("all").setSignal(9).setAll(true).build());
+
+    assertThat(tasks.wait(WaitRequest.newBuilder().setId("all").build()).getExitStatus()).isEqualTo(137);
+    tasks.delete(DeleteRequest.newBuilder().setId("all").build());
+    assertThat(PIDS.resolve(parent + "/all")).doesNotExist();
+  }
+
+  @Test
   void update_newPidsAndMemoryLimits_writtenToTheCgroup() throws IOException {
     start("update", "/" + parent + "/update", "{\"pids\":{\"limit\":20}}");
 
@@ -108,7 +161,7 @@ class CgroupTaskTest {
         .build());
 
     assertThat(Files.readString(PIDS.resolve(parent + "/update/pids.max")).trim()).isEqualTo("33");
-    assertThat(Files.readString(MEMORY.resolve(parent + "/update/memory.limit_in_bytes")).trim()).isEqualTo("33554432");
+    assertThat(Files.readString(MEMORY.resolve(parent + "/update/" + MEMORY_LIMIT)).trim()).isEqualTo("33554432");
     assertCode(() -> tasks.update(UpdateTaskRequest.newBuilder().setId("update").setResources(Any.newBuilder()
         .setValue(ByteString.copyFromUtf8("{\"memory\":{\"limit\":-7}}"))).build()), Status.Code.INVALID_ARGUMENT);
     stop("update");
@@ -121,6 +174,11 @@ class CgroupTaskTest {
     tasks.pause(PauseRequest.newBuilder().setId("freeze").build());
     assertThat(tasks.state(StateRequest.newBuilder().setId("freeze").build()).getStatus())
         .isEqualTo(io.jshim.proto.types.task.Status.PAUSED);
+    if (V2) {
+      assertThat(ROOT.resolve(parent + "/freeze/cgroup.events")).content().contains("frozen 1");
+    } else {
+      assertThat(ROOT.resolve("freezer/" + parent + "/freeze/freezer.state")).content().isEqualToIgnoringWhitespace("FROZEN");
+    }
     assertCode(() -> tasks.pause(PauseRequest.newBuilder().setId("freeze").build()), Status.Code.FAILED_PRECONDITION);
     tasks.resume(ResumeRequest.newBuilder().setId("freeze").build());
     assertThat(tasks.state(StateRequest.newBuilder().setId("freeze").build()).getStatus())
@@ -138,9 +196,10 @@ class CgroupTaskTest {
     Path bundle = fixture.bundle(Privileged.testbin().toString(), "sleep", "60").namespaces("pid").write();
     tasks.create(CreateTaskRequest.newBuilder().setId("plain").setBundle(bundle.toString()).build());
     int pid = tasks.state(StateRequest.newBuilder().setId("plain").build()).getPid();
+    String tag = V2 ? "0::" : ":pids:";
     String line = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup")).stream()
-        .filter(l -> l.contains(":pids:")).findFirst().orElseThrow();
-    Path cgroup = PIDS.resolve(line.substring(line.indexOf(":pids:") + 7));
+        .filter(l -> l.contains(tag)).findFirst().orElseThrow();
+    Path cgroup = PIDS.resolve(line.substring(line.indexOf(tag) + tag.length() + 1));
 
     assertThat(line).endsWith("/jshim/plain");
     assertThat(cgroup.resolve("cgroup.procs")).content().contains(Integer.toString(pid));

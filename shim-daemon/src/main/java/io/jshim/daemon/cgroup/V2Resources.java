@@ -104,12 +104,21 @@ final class V2Resources {
    * Enables the controllers in {@code cgroup.subtree_control} of every level from the mount point down to the
    * container's parent. Best effort: a level holding processes itself cannot delegate (the "no internal
    * processes" rule), and whether a needed controller arrived is checked afterwards.
+   *
+   * <p>A level below the mount point that holds processes is left alone: the kernel refuses domain controllers
+   * (memory, io) there, but accepts the threaded ones (cpu, cpuset, pids) and so makes the level a thread root,
+   * after which its child cgroups are invalid domains that no process can join (EOPNOTSUPP). The default cgroup
+   * {@code jshim/<id>} below the daemon's own cgroup is such a case: the daemon is a process of that level.
    */
   private void delegate(Set<String> needed) {
     Set<String> wanted = new LinkedHashSet<>(STATS_CONTROLLERS);
     wanted.addAll(needed);
     Path level = top;
     for (Path name : top.relativize(dir)) {
+      if (!level.equals(top) && holdsProcesses(level)) {
+        level = level.resolve(name);
+        continue;
+      }
       Set<String> available = CgroupFs.read(level.resolve("cgroup.controllers")).map(CgroupFormats::words)
           .orElse(Set.of());
       Set<String> enabled = CgroupFs.read(level.resolve("cgroup.subtree_control")).map(CgroupFormats::words)
@@ -125,6 +134,10 @@ final class V2Resources {
       }
       level = level.resolve(name);
     }
+  }
+
+  private static boolean holdsProcesses(Path cgroup) {
+    return CgroupFs.read(cgroup.resolve("cgroup.procs")).map(procs -> !procs.isBlank()).orElse(false);
   }
 
   private void memory(CgroupResources r) {

@@ -157,6 +157,22 @@ class CgroupFakeV2TreeTest {
   }
 
   @Test
+  void create_belowALevelHoldingProcesses_leavesThatLevelsSubtreeControlAlone() {
+    Path daemon = mount.resolve("daemon");
+    file(daemon, "cgroup.controllers", ALL);
+    file(daemon, "cgroup.subtree_control", "");
+    file(daemon, "cgroup.procs", "4242\n");
+    file(daemon.resolve("jshim"), "cgroup.controllers", "");
+    file(daemon.resolve("jshim"), "cgroup.subtree_control", "");
+    file(daemon.resolve("jshim/c"), "cgroup.controllers", "");
+
+    cgroups.create("/daemon/jshim/c", CgroupResources.none());
+
+    assertThat(read(daemon, "cgroup.subtree_control")).as("threaded controllers would make it a thread root").isEmpty();
+    assertThat(read(mount, "cgroup.subtree_control")).startsWith("+");
+  }
+
+  @Test
   void create_allowAllDeviceRule_isTheDefaultAndAccepted() {
     Cgroup cgroup = cgroups.create("/c", resources().device(DeviceRule.all(true)).build());
 

@@ -113,6 +113,24 @@ final class TestRootfs {
           cgroup)
             echo "== cgroup"
             cat /proc/$$/cgroup
+            if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+              # cgroup v2: the own cgroup under the mount (the whole hierarchy without a cgroup namespace)
+              own=$(sed -n 's/^0:://p' /proc/$$/cgroup)
+              dir=/sys/fs/cgroup$own
+              [ -d "$dir" ] || dir=/sys/fs/cgroup
+              echo "dir $dir"
+              for f in memory.max memory.low memory.high memory.swap.max cpu.weight cpu.max cpuset.cpus cpuset.mems pids.max \\
+                  io.weight io.bfq.weight io.max hugetlb.2MB.max; do
+                echo "$f $(cat "$dir/$f" 2>&1 | tr '\\n' ' ')"
+              done
+              # the device filter (an eBPF program, nothing to read): opens of nodes the config adds
+              for d in /dev/null /dev/kmsg /dev/fuse; do
+                if [ -e "$d" ]; then
+                  if err=$( (: < "$d") 2>&1); then echo "$d opens"; else echo "$d does not open: ${err##*: }"; fi
+                fi
+              done
+              continue
+            fi
             for f in memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes pids/pids.max cpu/cpu.shares; do
               echo "$f $(cat /sys/fs/cgroup/$f 2>&1)"
             done
