@@ -3,19 +3,12 @@ package io.jshim.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.jshim.client.ShimClientException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,47 +21,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@link ExecClient}: processes added to a task and addressed by exec id. */
 @Timeout(10)
 class ExecClientTest {
-  private static final Path SOCKET = Path.of("/fake/jshim.sock");
   private static final String SLEEP = "{\"args\":[\"sleep\"]}";
 
   @TempDir
   Path tmp;
 
-  private final FakeTaskService fake = new FakeTaskService();
-  private Server server;
+  private InProcessShim shim;
+  private FakeTaskService fake;
   private ShimClient client;
 
   @BeforeEach
   void setUp() throws IOException {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(fake)
-        .addService(fake.logService())
-        .build()
-        .start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = new ShimClient(channel, SOCKET, Duration.ofSeconds(5));
+    shim = InProcessShim.start(tmp);
+    fake = shim.fake();
+    client = shim.client();
   }
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    client.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    shim.close();
   }
 
-  private int runningTask(String id) {
-    int pid = client.tasks().create(CreateOptions.of(id, tmp));
-    client.tasks().start(id);
-    return pid;
-  }
-
-  private static void assertKind(Throwable error, Kind kind) {
-    assertThat(error).isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(kind));
-  }
 
   @Test
   void exec_startWaitDelete_roundTripsExitStatusAndSendsSpecAsProcessAny() {
-    int initPid = runningTask("c1");
+    int initPid = shim.runningTask("c1");
     String spec = "{\"args\":[\"exit\",\"4\"],\"cwd\":\"/\"}";
 
     client.execs().exec("c1", "e1", ExecOptions.builder(spec).stdin("/in").stdout("/out").stderr("/err").build());
@@ -98,7 +75,7 @@ class ExecClientTest {
 
   @Test
   void execAsyncVariants_completeWithResults() throws Exception {
-    runningTask("c1");
+    shim.runningTask("c1");
 
     client.execs().execAsync("c1", "e1", ExecOptions.of("{\"args\":[\"exit\",\"0\"]}")).get(5, TimeUnit.SECONDS);
     int pid = client.execs().startAsync("c1", "e1").get(5, TimeUnit.SECONDS);
@@ -108,7 +85,7 @@ class ExecClientTest {
 
   @Test
   void exec_terminal_sendsTerminalFlagAndStateReportsIt() {
-    runningTask("c1");
+    shim.runningTask("c1");
 
     client.execs().exec("c1", "e1", ExecOptions.builder(SLEEP).terminal(true).stdin("/in").stdout("/out").build());
     client.execs().start("c1", "e1");
@@ -124,23 +101,23 @@ class ExecClientTest {
 
   @Test
   void exec_duplicateExecId_throwsAlreadyExists() {
-    runningTask("c1");
+    shim.runningTask("c1");
     client.execs().exec("c1", "e1", ExecOptions.of(SLEEP));
 
     assertThatThrownBy(() -> client.execs().exec("c1", "e1", ExecOptions.of(SLEEP)))
-        .satisfies(e -> assertKind(e, Kind.ALREADY_EXISTS))
+        .satisfies(e -> InProcessShim.assertKind(e, Kind.ALREADY_EXISTS))
         .hasMessage("exec e1 in task c1 already exists");
   }
 
   @Test
   void exec_unknownTaskOrStoppedTask_throwsNotFoundOrFailedPrecondition() {
-    runningTask("c1");
+    shim.runningTask("c1");
     fake.exit("c1", 0);
 
     assertThatThrownBy(() -> client.execs().exec("nope", "e1", ExecOptions.of(SLEEP)))
-        .satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+        .satisfies(e -> InProcessShim.assertKind(e, Kind.NOT_FOUND));
     assertThatThrownBy(() -> client.execs().exec("c1", "e1", ExecOptions.of(SLEEP)))
-        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION));
+        .satisfies(e -> InProcessShim.assertKind(e, Kind.FAILED_PRECONDITION));
   }
 
   @Test
@@ -186,7 +163,7 @@ class ExecClientTest {
 
   @Test
   void kill_execId_signalsOnlyThatProcess() {
-    runningTask("c1");
+    shim.runningTask("c1");
     client.execs().exec("c1", "e1", ExecOptions.of(SLEEP));
     client.execs().start("c1", "e1");
 
@@ -207,29 +184,29 @@ class ExecClientTest {
 
   @Test
   void waitForAndDelete_unknownExecId_throwNotFound() {
-    runningTask("c1");
+    shim.runningTask("c1");
 
     assertThatThrownBy(() -> client.execs().waitFor("c1", "nope"))
-        .satisfies(e -> assertKind(e, Kind.NOT_FOUND))
+        .satisfies(e -> InProcessShim.assertKind(e, Kind.NOT_FOUND))
         .hasMessage("exec nope in task c1 not found");
-    assertThatThrownBy(() -> client.execs().delete("c1", "nope")).satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+    assertThatThrownBy(() -> client.execs().delete("c1", "nope")).satisfies(e -> InProcessShim.assertKind(e, Kind.NOT_FOUND));
   }
 
   @Test
   void delete_runningExec_throwsFailedPrecondition() {
-    runningTask("c1");
+    shim.runningTask("c1");
     client.execs().exec("c1", "e1", ExecOptions.of(SLEEP));
     client.execs().start("c1", "e1");
 
     assertThatThrownBy(() -> client.execs().delete("c1", "e1"))
-        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
+        .satisfies(e -> InProcessShim.assertKind(e, Kind.FAILED_PRECONDITION))
         .hasMessage("cannot delete: exec e1 in task c1 is RUNNING");
   }
 
   @Test
   void legacyCalls_sendEmptyExecId() throws IOException {
     Files.writeString(tmp.resolve("config.json"), "{\"process\":{\"args\":[\"sleep\"]}}");
-    runningTask("c1");
+    shim.runningTask("c1");
 
     client.tasks().kill("c1", Signals.SIGKILL, false);
     client.tasks().waitFor("c1");

@@ -3,19 +3,9 @@ package io.jshim.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.jshim.client.ShimClientException.Kind;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,47 +18,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@link IoClient}: ResizePty and CloseIO. */
 @Timeout(10)
 class IoClientTest {
-  private static final Path SOCKET = Path.of("/fake/jshim.sock");
   private static final String SLEEP = "{\"args\":[\"sleep\"]}";
 
   @TempDir
   Path tmp;
 
-  private final FakeTaskService fake = new FakeTaskService();
-  private Server server;
+  private InProcessShim shim;
+  private FakeTaskService fake;
   private ShimClient client;
 
   @BeforeEach
   void setUp() throws IOException {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(fake)
-        .addService(fake.logService())
-        .build()
-        .start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = new ShimClient(channel, SOCKET, Duration.ofSeconds(5));
+    shim = InProcessShim.start(tmp);
+    fake = shim.fake();
+    client = shim.client();
   }
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    client.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    shim.close();
   }
 
-  private int runningTask(String id) {
-    int pid = client.tasks().create(CreateOptions.of(id, tmp));
-    client.tasks().start(id);
-    return pid;
-  }
-
-  private static void assertKind(Throwable error, Kind kind) {
-    assertThat(error).isInstanceOfSatisfying(ShimClientException.class, e -> assertThat(e.kind()).isEqualTo(kind));
-  }
 
   @Test
   void resizePty_terminalExec_sendsColumnsAsWidthAndRowsAsHeight() throws Exception {
-    runningTask("c1");
+    shim.runningTask("c1");
     client.execs().exec("c1", "e1", ExecOptions.builder(SLEEP).terminal(true).build());
     client.execs().start("c1", "e1");
 
@@ -86,10 +60,10 @@ class IoClientTest {
 
   @Test
   void resizePty_noTerminal_throwsFailedPrecondition() {
-    runningTask("c1");
+    shim.runningTask("c1");
 
     assertThatThrownBy(() -> client.io().resizePty("c1", "", 80, 24))
-        .satisfies(e -> assertKind(e, Kind.FAILED_PRECONDITION))
+        .satisfies(e -> InProcessShim.assertKind(e, Kind.FAILED_PRECONDITION))
         .hasMessage("task has no terminal");
   }
 
@@ -108,7 +82,7 @@ class IoClientTest {
 
   @Test
   void closeStdin_sendsCloseIoWithStdinFlag() throws Exception {
-    runningTask("c1");
+    shim.runningTask("c1");
     client.execs().exec("c1", "e1", ExecOptions.of(SLEEP));
 
     client.io().closeStdin("c1", "e1");
@@ -122,8 +96,8 @@ class IoClientTest {
 
   @Test
   void closeStdin_unknownExec_throwsNotFound() {
-    runningTask("c1");
+    shim.runningTask("c1");
 
-    assertThatThrownBy(() -> client.io().closeStdin("c1", "nope")).satisfies(e -> assertKind(e, Kind.NOT_FOUND));
+    assertThatThrownBy(() -> client.io().closeStdin("c1", "nope")).satisfies(e -> InProcessShim.assertKind(e, Kind.NOT_FOUND));
   }
 }

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.jshim.client.ShimClientException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,28 +27,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(10)
 class TaskClientTest {
-  private static final Path SOCKET = Path.of("/fake/jshim.sock");
-
   @TempDir
   Path tmp;
 
-  private final FakeTaskService fake = new FakeTaskService();
-  private Server server;
+  private InProcessShim shim;
+  private FakeTaskService fake;
   private ShimClient client;
 
   @BeforeEach
   void setUp() throws IOException {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = new ShimClient(channel, SOCKET, Duration.ofSeconds(5));
+    shim = InProcessShim.start(tmp);
+    fake = shim.fake();
+    client = shim.client();
   }
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    client.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    shim.close();
   }
+
 
   @Test
   void create_newId_returnsPidAndSendsOptions() {
