@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import io.jshim.daemon.cgroup.Cgroups;
+import io.jshim.daemon.cgroup.UnifiedOnlyView;
 import io.jshim.daemon.sys.DevicePrograms;
 import io.jshim.daemon.sys.JnrPosix;
 import io.jshim.proto.task.v2.CreateTaskRequest;
@@ -51,15 +51,9 @@ class CgroupV2DeviceTaskTest {
   @BeforeEach
   void startDaemonOnTheCgroup2MountOnly() throws IOException {
     Privileged.assumeRoot();
-    List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-        .filter(l -> l.contains(" - cgroup2 ")).toList();
-    assumeTrue(!mounts.isEmpty(), "needs a cgroup2 mount");
-    List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream().filter(l -> l.startsWith("0::"))
-        .toList();
-    Files.write(dir.resolve("mountinfo"), mounts);
-    Files.write(dir.resolve("cgroup"), own);
-    unified = Path.of(mounts.get(0).split(" ")[4]);
-    fixture = DaemonFixture.startOnCgroups(dir, () -> Cgroups.at(dir.resolve("mountinfo"), dir.resolve("cgroup")));
+    UnifiedOnlyView view = UnifiedOnlyView.write(dir);
+    unified = view.mountPoint();
+    fixture = DaemonFixture.startOnCgroups(dir, view::cgroups);
   }
 
   @AfterEach

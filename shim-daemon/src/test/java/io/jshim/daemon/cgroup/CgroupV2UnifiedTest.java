@@ -38,14 +38,8 @@ class CgroupV2UnifiedTest {
   @BeforeEach
   void useOnlyTheCgroup2Mount() throws IOException {
     Privileged.assumeRoot();
-    List<String> unified = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-        .filter(l -> l.contains(" - cgroup2 ")).toList();
-    assumeTrue(!unified.isEmpty(), "needs a cgroup2 mount");
-    List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream().filter(l -> l.startsWith("0::"))
-        .toList();
-    Files.write(tmp.resolve("mountinfo"), unified);
-    Files.write(tmp.resolve("cgroup"), own);
-    cgroups = Cgroups.at(tmp.resolve("mountinfo"), tmp.resolve("cgroup"));
+    UnifiedOnlyView view = UnifiedOnlyView.write(tmp);
+    cgroups = view.cgroups();
     mount = cgroups.hierarchies().get(0).mountPoint();
     name = TestCgroups.uniqueName();
   }

@@ -2,7 +2,6 @@ package io.jshim.daemon.cgroup;
 
 import static io.jshim.daemon.cgroup.ResourcesBuilder.resources;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jshim.daemon.Privileged;
 import io.jshim.daemon.sys.DevicePrograms;
@@ -43,15 +42,9 @@ class DeviceFilterKernelTest {
   @BeforeEach
   void useOnlyTheCgroup2Mount() throws IOException {
     Privileged.assumeRoot();
-    List<String> unified = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-        .filter(l -> l.contains(" - cgroup2 ")).toList();
-    assumeTrue(!unified.isEmpty(), "needs a cgroup2 mount");
-    List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream().filter(l -> l.startsWith("0::"))
-        .toList();
-    Files.write(tmp.resolve("mountinfo"), unified);
-    Files.write(tmp.resolve("cgroup"), own);
+    UnifiedOnlyView view = UnifiedOnlyView.write(tmp);
     programs = JnrPosix.load().devicePrograms();
-    cgroups = Cgroups.at(tmp.resolve("mountinfo"), tmp.resolve("cgroup"))
+    cgroups = view.cgroups()
         .withDeviceFilters((dir, program) -> programs.replace(dir, program.instructions(), DeviceFilterProgram.LICENSE));
     mount = cgroups.hierarchies().get(0).mountPoint();
     name = "jshim-test-i15-bpf-" + UUID.randomUUID().toString().substring(0, 8);
