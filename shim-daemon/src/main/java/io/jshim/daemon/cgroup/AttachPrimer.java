@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the cgroup it is already in, a no-op for the cgroup tree, right away and then every {@link #TICK} until
  * {@link #HOLD} after the last prime. Moves closer together than a grace period keep the semaphore in its writer
  * mode, as the kernel's {@code favordynmods} mount option does for good; outside the hold the host is left as it
- * was. The cost is one write every {@link #TICK} while containers keep coming, about 0.03 ms of CPU each.
+ * was. The cost is one write every {@link #TICK} while containers keep coming; each took about 0.03 ms here.
  *
  * <p>Any failure (a daemon that may not write its own cgroup) turns priming off for good: it only ever saves time.
  */
