@@ -16,8 +16,8 @@ import org.slf4j.Logger;
  * (default INFO), with gRPC's Netty at WARN. Found by logback through {@code META-INF/services}.
  *
  * <p>Configuring in code instead of a {@code logback.xml} keeps logback's XML configurator (Joran) and the JDK's
- * XML parser out of the daemon: about 390 classes fewer at start-up (a class-load trace), in the memory of every
- * daemon and in its start-up time. A file named by {@code -Dlogback.configurationFile} still wins: this configurator
+ * XML parser out of the daemon: a class-load trace with the XML file showed about 390 classes of theirs at
+ * start-up; without them idle RSS was 3.6 MiB lower (87.0 vs 83.4 MiB, one start each). A file named by {@code -Dlogback.configurationFile} still wins: this configurator
  * then steps aside and logback reads that file as usual.
  */
 public final class DaemonLogConfigurator extends ContextAwareBase implements Configurator {
