@@ -77,7 +77,7 @@ public final class ShimMain implements Callable<Integer> {
           + "(they run without them; logged at WARN at start and at every Create). Without it such a field fails "
           + "Create, Exec or Update. FIELD: one of process.apparmorProfile, process.selinuxLabel, linux.mountLabel, "
           + "linux.intelRdt, linux.resources (a daemon without cgroup access), "
-          + "linux.resources.blockIO, .hugepageLimits, .network, .rdma, .unified, .memory.kernelTCP, "
+          + "linux.resources.network, .rdma, .memory.kernelTCP, "
           + ".cpu.realtimeRuntime, .cpu.realtimePeriod, .cpu.idle (with the linux.resources prefix).")
   List<String> allowUnapplied = List.of();
 

@@ -2,6 +2,7 @@ package io.jshim.daemon.cgroup;
 
 import io.jshim.daemon.error.ShimException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -22,13 +23,19 @@ import java.util.regex.Pattern;
  * @param cpusetMems {@code cpu.mems}, a memory node list such as {@code 0}
  * @param pidsLimit {@code pids.limit}, {@code <= 0} for unlimited
  * @param devices {@code devices}, applied in order; empty leaves device access alone
+ * @param blockIo {@code blockIO}
+ * @param hugepageLimits {@code hugepageLimits}, one per page size
+ * @param unified {@code unified}: cgroup v2 file names and the values written to them, after everything else
  */
 public record CgroupResources(
     OptionalLong memoryLimit, OptionalLong memoryReservation, OptionalLong memorySwap,
     OptionalLong cpuShares, OptionalLong cpuQuota, OptionalLong cpuPeriod,
     Optional<String> cpusetCpus, Optional<String> cpusetMems,
     OptionalLong pidsLimit,
-    List<DeviceRule> devices) {
+    List<DeviceRule> devices,
+    BlockIo blockIo,
+    List<HugepageLimit> hugepageLimits,
+    Map<String, String> unified) {
 
   /** The value that means "no limit" in the memory, quota and swap fields. */
   public static final long UNLIMITED = -1;
@@ -38,6 +45,8 @@ public record CgroupResources(
   static final long MIN_PERIOD = 1_000;
   static final long MAX_PERIOD = 1_000_000;
   static final long MIN_QUOTA = 1_000;
+  private static final List<String> RESERVED_UNIFIED = List.of("cgroup.procs", "cgroup.threads", "cgroup.kill",
+      "cgroup.freeze", "cgroup.subtree_control", "cgroup.type");
   private static final Pattern LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
   public CgroupResources {
@@ -51,6 +60,9 @@ public record CgroupResources(
     Objects.requireNonNull(cpusetMems, "cpusetMems");
     Objects.requireNonNull(pidsLimit, "pidsLimit");
     devices = List.copyOf(devices);
+    Objects.requireNonNull(blockIo, "blockIo");
+    hugepageLimits = List.copyOf(hugepageLimits);
+    unified = Map.copyOf(unified);
     checkBytes("memory.limit", memoryLimit, 1);
     checkBytes("memory.reservation", memoryReservation, 0);
     checkBytes("memory.swap", memorySwap, 1);
@@ -60,13 +72,15 @@ public record CgroupResources(
     checkRange("cpu.period", cpuPeriod, MIN_PERIOD, MAX_PERIOD, " microseconds");
     checkList("cpu.cpus", cpusetCpus);
     checkList("cpu.mems", cpusetMems);
+    checkPageSizesDistinct(hugepageLimits);
+    unified.forEach(CgroupResources::checkUnified);
   }
 
   /** Leaves everything alone. */
   public static CgroupResources none() {
     return new CgroupResources(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
         OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(),
-        OptionalLong.empty(), List.of());
+        OptionalLong.empty(), List.of(), BlockIo.NONE, List.of(), Map.of());
   }
 
   /** True if any memory setting is given. */
@@ -120,6 +134,29 @@ public record CgroupResources(
     if (quota.isPresent() && quota.getAsLong() != UNLIMITED && quota.getAsLong() < MIN_QUOTA) {
       throw ShimException.invalidArgument(field("cpu.quota") + ": " + quota.getAsLong()
           + " (expected: -1 for unlimited or at least " + MIN_QUOTA + " microseconds)");
+    }
+  }
+
+  private static void checkPageSizesDistinct(List<HugepageLimit> limits) {
+    if (limits.stream().map(HugepageLimit::pageSize).distinct().count() < limits.size()) {
+      throw ShimException.invalidArgument(field("hugepageLimits") + ": " + limits.stream().map(HugepageLimit::pageSize)
+          .toList() + " (expected: each page size at most once)");
+    }
+  }
+
+  /**
+   * A unified key names one file in the container's own cgroup directory: never a path, and never one of the
+   * core files through which the daemon itself moves, freezes or kills the container's processes.
+   */
+  private static void checkUnified(String key, String value) {
+    Objects.requireNonNull(value, "unified value");
+    if (key.isEmpty() || key.contains("/") || key.startsWith(".") || !key.contains(".")) {
+      throw ShimException.invalidArgument(field("unified") + ": key \"" + key
+          + "\" (expected: the name of a file in the cgroup's directory, such as memory.high)");
+    }
+    if (RESERVED_UNIFIED.contains(key)) {
+      throw ShimException.invalidArgument(field("unified") + ": key \"" + key + "\" (expected: a controller's file"
+          + " such as memory.high; " + key + " is managed by jshim)");
     }
   }
 

@@ -24,6 +24,11 @@ final class V1Resources {
   }
 
   void apply(CgroupResources r) {
+    if (!r.unified().isEmpty()) {
+      throw ShimException.failedPrecondition(field("unified") + ": " + r.unified().keySet().stream().sorted().toList()
+          + " cannot be applied, this host's container cgroups are cgroup v1 (expected: no unified entries on a"
+          + " cgroup v1 host; they name cgroup v2 files)");
+    }
     if (r.touchesMemory()) {
       memory(r);
     }
@@ -52,6 +57,52 @@ final class V1Resources {
       if (!run.isEmpty()) {
         CgroupFs.setEach(devices, file, run, field("devices"));
       }
+    }
+    if (!r.blockIo().isEmpty()) {
+      blkio(r.blockIo());
+    }
+    if (!r.hugepageLimits().isEmpty()) {
+      Path hugetlb = dir("hugetlb", "hugepageLimits");
+      for (HugepageLimit limit : r.hugepageLimits()) {
+        Hugetlb.set(hugetlb, limit, "limit_in_bytes");
+      }
+    }
+  }
+
+  /**
+   * The proportional weights go to CFQ's files when the kernel has them ({@code blkio.weight}, before 5.0) and to
+   * BFQ's otherwise ({@code blkio.bfq.weight}, only while the bfq module is loaded); leaf weights exist only for
+   * CFQ.
+   */
+  private void blkio(BlockIo io) {
+    Path dir = dir("blkio", "blockIO");
+    boolean cfq = Files.exists(dir.resolve("blkio.weight"));
+    boolean bfq = !cfq && Files.exists(dir.resolve("blkio.bfq.weight"));
+    boolean weighted = io.weight().isPresent() || io.weightDevices().stream().anyMatch(d -> d.weight().isPresent());
+    if (weighted && !cfq && !bfq) {
+      throw ShimException.failedPrecondition(field("blockIO") + ": weights cannot be applied, " + dir + " has neither"
+          + " blkio.weight (the CFQ scheduler, gone since Linux 5.0) nor blkio.bfq.weight (expected: the bfq I/O"
+          + " scheduler loaded, modprobe bfq, or no weight)");
+    }
+    if (io.leafWeight().isPresent() || io.weightDevices().stream().anyMatch(d -> d.leafWeight().isPresent())) {
+      if (!cfq) {
+        throw ShimException.failedPrecondition(field("blockIO") + ": leafWeight cannot be applied, " + dir
+            + " has no blkio.leaf_weight (expected: no leafWeight; only the CFQ scheduler, gone since Linux 5.0, has"
+            + " leaf weights)");
+      }
+    }
+    String weightFile = bfq ? "blkio.bfq.weight" : "blkio.weight";
+    String deviceFile = weightFile.equals("blkio.weight") ? "blkio.weight_device" : "blkio.bfq.weight_device";
+    io.weight().ifPresent(w -> CgroupFs.set(dir, weightFile, Integer.toString(w), field("blockIO.weight")));
+    io.leafWeight().ifPresent(w -> CgroupFs.set(dir, "blkio.leaf_weight", Integer.toString(w),
+        field("blockIO.leafWeight")));
+    for (BlockIo.WeightDevice d : io.weightDevices()) {
+      d.weight().ifPresent(w -> CgroupFs.set(dir, deviceFile, d.device() + " " + w, field("blockIO.weightDevice")));
+      d.leafWeight().ifPresent(w -> CgroupFs.set(dir, "blkio.leaf_weight_device", d.device() + " " + w,
+          field("blockIO.weightDevice")));
+    }
+    for (BlockIo.Throttle t : io.throttles()) {
+      CgroupFs.set(dir, t.limit().v1File(), t.device() + " " + t.rate(), field("blockIO." + t.limit().ociName()));
     }
   }
 

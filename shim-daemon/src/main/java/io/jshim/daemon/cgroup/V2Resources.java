@@ -39,9 +39,14 @@ final class V2Resources {
   /**
    * Rejects what cannot be done on v2 before anything is touched: device rules need an eBPF program attached
    * to the cgroup, so without a loader for one only rules that allow everything (the kernel's default) are
-   * accepted; with one, numbers the program cannot compare are refused.
+   * accepted; with one, numbers the program cannot compare are refused. Leaf weights have no v2 file.
    */
   static void checkSupported(CgroupResources r, Optional<DeviceFilterLoader> deviceFilters) {
+    BlockIo io = r.blockIo();
+    if (io.leafWeight().isPresent() || io.weightDevices().stream().anyMatch(d -> d.leafWeight().isPresent())) {
+      throw ShimException.failedPrecondition(field("blockIO") + ": leafWeight cannot be applied on cgroup v2, which"
+          + " has no leaf weights (expected: no leafWeight; it exists only for cgroup v1's CFQ scheduler)");
+    }
     if (deviceFilters.isPresent()) {
       DeviceFilterCompiler.compile(r.devices());
       return;
@@ -79,6 +84,15 @@ final class V2Resources {
     r.cpusetMems().ifPresent(mems -> CgroupFs.set(dir, "cpuset.mems", mems, field("cpu.mems")));
     r.pidsLimit().ifPresent(limit -> CgroupFs.set(dir, "pids.max", limit <= 0 ? "max" : Long.toString(limit),
         field("pids.limit")));
+    if (!r.blockIo().isEmpty()) {
+      io(r.blockIo());
+    }
+    for (HugepageLimit limit : r.hugepageLimits()) {
+      Hugetlb.set(dir, limit, "max");
+    }
+    // last but the device filter, so that these override what the fields above wrote, as runc does
+    r.unified().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> CgroupFs.set(dir, e.getKey(), e.getValue(), field("unified." + e.getKey())));
     if (!r.devices().isEmpty() && deviceFilters.isPresent()) {
       // last, so that a setting the kernel refuses above leaves the previous filter in force
       deviceFilters.get().replace(dir, DeviceFilterCompiler.compile(r.devices()));
@@ -97,6 +111,18 @@ final class V2Resources {
     r.cpusetCpus().ifPresent(v -> needed.putIfAbsent("cpuset", "cpu.cpus"));
     r.cpusetMems().ifPresent(v -> needed.putIfAbsent("cpuset", "cpu.mems"));
     r.pidsLimit().ifPresent(v -> needed.putIfAbsent("pids", "pids.limit"));
+    if (!r.blockIo().isEmpty()) {
+      needed.putIfAbsent("io", "blockIO");
+    }
+    if (!r.hugepageLimits().isEmpty()) {
+      needed.putIfAbsent("hugetlb", "hugepageLimits");
+    }
+    r.unified().keySet().stream().sorted().forEach(key -> {
+      String controller = key.substring(0, key.indexOf('.'));
+      if (!controller.equals("cgroup")) {
+        needed.putIfAbsent(controller, "unified." + key);
+      }
+    });
     return needed;
   }
 
@@ -173,6 +199,38 @@ final class V2Resources {
           + ", the swap limit counts memory plus swap)");
     }
     return Long.toString(swap - limit);
+  }
+
+  /**
+   * Weights go to BFQ's {@code io.bfq.weight} when the bfq scheduler is loaded, as runc does; otherwise to
+   * {@code io.weight} (the iocost controller) with CFQ's range 10..1000 mapped onto 1..10000 the way runc maps it.
+   * Unlike runc, which drops per-device weights without BFQ, they go to {@code io.weight} as well. Leaf weights
+   * have no v2 file: a v2 cgroup's own processes compete with its children as one more child.
+   */
+  private void io(BlockIo io) {
+    boolean bfq = Files.exists(dir.resolve("io.bfq.weight"));
+    String weightFile = bfq ? "io.bfq.weight" : "io.weight";
+    boolean weighted = io.weight().isPresent() || io.weightDevices().stream().anyMatch(d -> d.weight().isPresent());
+    if (weighted && !bfq && !Files.exists(dir.resolve(weightFile))) {
+      throw ShimException.failedPrecondition(field("blockIO") + ": weights cannot be applied, " + dir + " has neither"
+          + " io.weight (the iocost controller, CONFIG_BLK_CGROUP_IOCOST) nor io.bfq.weight (expected: one of them,"
+          + " e.g. the bfq I/O scheduler loaded, or no weight)");
+    }
+    io.weight().ifPresent(w -> CgroupFs.set(dir, weightFile, Long.toString(bfq ? w : ioWeight(w)),
+        field("blockIO.weight")));
+    for (BlockIo.WeightDevice d : io.weightDevices()) {
+      d.weight().ifPresent(w -> CgroupFs.set(dir, weightFile, d.device() + " " + (bfq ? w : ioWeight(w)),
+          field("blockIO.weightDevice")));
+    }
+    for (BlockIo.Throttle t : io.throttles()) {
+      CgroupFs.set(dir, "io.max", t.device() + " " + t.limit().v2Key() + "=" + t.rate(),
+          field("blockIO." + t.limit().ociName()));
+    }
+  }
+
+  /** CFQ's weight 10..1000 on io.weight's 1..10000. */
+  static long ioWeight(int blkioWeight) {
+    return 1 + (blkioWeight - 10L) * 9999 / 990;
   }
 
   private void cpuMax(OptionalLong quota, OptionalLong period) {

@@ -1,6 +1,7 @@
 package io.jshim.daemon.oci;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.util.List;
@@ -16,8 +17,8 @@ public record LinuxResources(
     Memory memory,
     Cpu cpu,
     Pids pids,
-    JsonNode blockIO,
-    JsonNode hugepageLimits,
+    BlockIO blockIO,
+    List<HugepageLimit> hugepageLimits,
     JsonNode network,
     JsonNode rdma,
     Map<String, String> unified) {
@@ -35,6 +36,25 @@ public record LinuxResources(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Cpu(BigInteger shares, Long quota, Long burst, BigInteger period, Long realtimeRuntime,
       BigInteger realtimePeriod, String cpus, String mems, Long idle) {}
+
+  /** {@code blockIO}: weights 10..1000 and per-device throttles. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record BlockIO(Integer weight, Integer leafWeight, List<WeightDevice> weightDevice,
+      List<ThrottleDevice> throttleReadBpsDevice, List<ThrottleDevice> throttleWriteBpsDevice,
+      @JsonProperty("throttleReadIOPSDevice") List<ThrottleDevice> throttleReadIOPSDevice,
+      @JsonProperty("throttleWriteIOPSDevice") List<ThrottleDevice> throttleWriteIOPSDevice) {}
+
+  /** {@code blockIO.weightDevice[]}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WeightDevice(Long major, Long minor, Integer weight, Integer leafWeight) {}
+
+  /** {@code blockIO.throttle*Device[]}: a rate in bytes or operations per second. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ThrottleDevice(Long major, Long minor, BigInteger rate) {}
+
+  /** {@code hugepageLimits[]}: bytes of one page size. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HugepageLimit(String pageSize, BigInteger limit) {}
 
   /** {@code pids}: the maximum number of tasks; 0 or less means unlimited. */
   @JsonIgnoreProperties(ignoreUnknown = true)

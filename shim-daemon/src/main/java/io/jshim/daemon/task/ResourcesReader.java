@@ -1,7 +1,9 @@
 package io.jshim.daemon.task;
 
+import io.jshim.daemon.cgroup.BlockIo;
 import io.jshim.daemon.cgroup.CgroupResources;
 import io.jshim.daemon.cgroup.DeviceRule;
+import io.jshim.daemon.cgroup.HugepageLimit;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.LinuxResources;
 import io.jshim.daemon.spawn.Device;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -73,8 +76,22 @@ final class ResourcesReader {
         }
       }
     }
+    BlockIo blockIo = r.blockIO() == null ? BlockIo.NONE : blockIo(r.blockIO(), prefix + ".blockIO");
+    List<HugepageLimit> hugepages = new ArrayList<>();
+    List<LinuxResources.HugepageLimit> configHugepages = JsonFields.list(r.hugepageLimits(), prefix + ".hugepageLimits");
+    for (int i = 0; i < configHugepages.size(); i++) {
+      LinuxResources.HugepageLimit h = configHugepages.get(i);
+      String field = prefix + ".hugepageLimits[" + i + "]";
+      hugepages.add(new HugepageLimit(JsonFields.required(h.pageSize(), field + ".pageSize", "a size such as 2MB"),
+          u63(JsonFields.required(h.limit(), field + ".limit", "a number of bytes"), field + ".limit")));
+    }
+    Map<String, String> unified = r.unified() == null ? Map.of() : r.unified();
+    if (unified.values().stream().anyMatch(v -> v == null)) {
+      throw ShimException.invalidArgument(prefix + ".unified: a null value (expected: strings)");
+    }
     try {
-      return new CgroupResources(limit, reservation, swap, shares, quota, period, cpus, mems, pids, rules);
+      return new CgroupResources(limit, reservation, swap, shares, quota, period, cpus, mems, pids, rules, blockIo,
+          hugepages, unified);
     } catch (IllegalArgumentException e) {
       throw ShimException.invalidArgument(prefix + ": " + e.getMessage());
     }
@@ -84,11 +101,8 @@ final class ResourcesReader {
   static List<String> notApplied(LinuxResources r, String prefix) {
     List<String> fields = new ArrayList<>();
     Map<String, Object> parts = new LinkedHashMap<>();
-    parts.put("blockIO", r.blockIO());
-    parts.put("hugepageLimits", r.hugepageLimits());
     parts.put("network", r.network());
     parts.put("rdma", r.rdma());
-    parts.put("unified", r.unified() == null || r.unified().isEmpty() ? null : r.unified());
     if (r.memory() != null) {
       parts.put("memory.kernel", r.memory().kernel());
       parts.put("memory.kernelTCP", r.memory().kernelTCP());
@@ -107,6 +121,50 @@ final class ResourcesReader {
       }
     });
     return fields;
+  }
+
+  private static BlockIo blockIo(LinuxResources.BlockIO b, String field) {
+    List<BlockIo.WeightDevice> weights = new ArrayList<>();
+    List<LinuxResources.WeightDevice> configWeights = JsonFields.list(b.weightDevice(), field + ".weightDevice");
+    for (int i = 0; i < configWeights.size(); i++) {
+      LinuxResources.WeightDevice d = configWeights.get(i);
+      String at = field + ".weightDevice[" + i + "]";
+      weights.add(new BlockIo.WeightDevice(number(d.major(), at + ".major"), number(d.minor(), at + ".minor"),
+          weight(d.weight()), weight(d.leafWeight())));
+    }
+    List<BlockIo.Throttle> throttles = new ArrayList<>();
+    throttles(throttles, BlockIo.Limit.READ_BPS, b.throttleReadBpsDevice(), field);
+    throttles(throttles, BlockIo.Limit.WRITE_BPS, b.throttleWriteBpsDevice(), field);
+    throttles(throttles, BlockIo.Limit.READ_IOPS, b.throttleReadIOPSDevice(), field);
+    throttles(throttles, BlockIo.Limit.WRITE_IOPS, b.throttleWriteIOPSDevice(), field);
+    return new BlockIo(weight(b.weight()), weight(b.leafWeight()), weights, throttles);
+  }
+
+  private static void throttles(List<BlockIo.Throttle> into, BlockIo.Limit limit,
+      List<LinuxResources.ThrottleDevice> devices, String field) {
+    List<LinuxResources.ThrottleDevice> list = JsonFields.list(devices, field + "." + limit.ociName());
+    for (int i = 0; i < list.size(); i++) {
+      LinuxResources.ThrottleDevice d = list.get(i);
+      String at = field + "." + limit.ociName() + "[" + i + "]";
+      into.add(new BlockIo.Throttle(limit, number(d.major(), at + ".major"), number(d.minor(), at + ".minor"),
+          u63(JsonFields.required(d.rate(), at + ".rate", "a rate per second"), at + ".rate")));
+    }
+  }
+
+  // runc's rule for weights: 0 means "not set"
+  private static OptionalInt weight(Integer value) {
+    return value == null || value == 0 ? OptionalInt.empty() : OptionalInt.of(value);
+  }
+
+  private static long number(Long value, String field) {
+    return JsonFields.required(value, field, "a device number");
+  }
+
+  private static long u63(BigInteger value, String field) {
+    if (value.signum() < 0 || value.bitLength() > 63) {
+      throw ShimException.invalidArgument(field + ": " + value + " (expected: an integer 0.." + Long.MAX_VALUE + ")");
+    }
+    return value.longValue();
   }
 
   private static DeviceRule rule(LinuxResources.DeviceRule rule, String field) {

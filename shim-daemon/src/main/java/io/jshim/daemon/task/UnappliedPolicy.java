@@ -40,8 +40,7 @@ public final class UnappliedPolicy {
 
   /** The fields {@code --allow-unapplied} takes, in config.json's spelling. */
   public static final Set<String> ALLOWABLE = Set.of("process.apparmorProfile", "process.selinuxLabel",
-      "linux.mountLabel", "linux.intelRdt", "linux.resources.blockIO",
-      "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma", "linux.resources.unified",
+      "linux.mountLabel", "linux.intelRdt", "linux.resources.network", "linux.resources.rdma",
       "linux.resources.memory.kernelTCP", "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
       "linux.resources.cpu.idle", "linux.resources");
 

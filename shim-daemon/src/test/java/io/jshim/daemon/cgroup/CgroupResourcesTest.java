@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jshim.daemon.error.ErrorKind;
 import io.jshim.daemon.error.ShimException;
+import java.util.List;
+import java.util.OptionalInt;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +105,39 @@ class CgroupResourcesTest {
     assertThat(new DeviceRule(true, 'b', 8, DeviceRule.ANY, "r").v1Lines()).containsExactly("b 8:* r");
     assertThat(new DeviceRule(false, 'a', DeviceRule.ANY, DeviceRule.ANY, "m").v1Lines())
         .containsExactly("c *:* m", "b *:* m");
+  }
+
+  @Test
+  void blockIoWeight_outsideTenToAThousand_isInvalid() {
+    assertInvalid(() -> new BlockIo(OptionalInt.of(5), OptionalInt.empty(), List.of(), List.of()),
+        "linux.resources.blockIO.weight: 5 (expected: 10..1000)");
+    assertInvalid(() -> new BlockIo.WeightDevice(8, 0, OptionalInt.of(1001), OptionalInt.empty()),
+        "linux.resources.blockIO.weightDevice.weight: 1001 (expected: 10..1000)");
+  }
+
+  @Test
+  void blockIoThrottle_negativeDeviceOrRate_isInvalid() {
+    assertInvalid(() -> new BlockIo.Throttle(BlockIo.Limit.READ_IOPS, -1, 0, 5),
+        "linux.resources.blockIO.throttleReadIOPSDevice: device -1:0");
+    assertInvalid(() -> new BlockIo.Throttle(BlockIo.Limit.WRITE_BPS, 8, 0, -5),
+        "linux.resources.blockIO.throttleWriteBpsDevice: rate -5 (expected: a rate >= 0)");
+  }
+
+  @Test
+  void hugepageLimit_sizeNotAsTheKernelNamesIt_isInvalid() {
+    assertInvalid(() -> resources().hugepageLimit("2M", 0).build(),
+        "linux.resources.hugepageLimits: pageSize \"2M\" (expected: a size such as 2MB or 1GB");
+    assertInvalid(() -> resources().hugepageLimit("2MB", 0).hugepageLimit("2MB", 1).build(),
+        "linux.resources.hugepageLimits: [2MB, 2MB] (expected: each page size at most once)");
+  }
+
+  @Test
+  void unified_pathOrCoreFileAsKey_isInvalid() {
+    assertInvalid(() -> resources().unified("../memory.max", "1").build(),
+        "linux.resources.unified: key \"../memory.max\" (expected: the name of a file");
+    assertInvalid(() -> resources().unified("cgroup.procs", "1").build(),
+        "linux.resources.unified: key \"cgroup.procs\" (expected: a controller's file such as memory.high;");
+    assertThat(resources().unified("memory.oom.group", "1").build().unified()).containsEntry("memory.oom.group", "1");
   }
 
   private static void assertInvalid(ThrowingCallable build, String messageStart) {

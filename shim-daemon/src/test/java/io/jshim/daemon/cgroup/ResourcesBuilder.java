@@ -1,7 +1,9 @@
 package io.jshim.daemon.cgroup;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -17,6 +19,9 @@ final class ResourcesBuilder {
   private Optional<String> mems = Optional.empty();
   private OptionalLong pids = OptionalLong.empty();
   private final List<DeviceRule> devices = new ArrayList<>();
+  private BlockIo blockIo = BlockIo.NONE;
+  private final List<HugepageLimit> hugepageLimits = new ArrayList<>();
+  private final Map<String, String> unified = new LinkedHashMap<>();
 
   static ResourcesBuilder resources() {
     return new ResourcesBuilder();
@@ -72,8 +77,23 @@ final class ResourcesBuilder {
     return this;
   }
 
+  ResourcesBuilder blockIo(BlockIo v) {
+    blockIo = v;
+    return this;
+  }
+
+  ResourcesBuilder hugepageLimit(String pageSize, long limit) {
+    hugepageLimits.add(new HugepageLimit(pageSize, limit));
+    return this;
+  }
+
+  ResourcesBuilder unified(String key, String value) {
+    unified.put(key, value);
+    return this;
+  }
+
   CgroupResources build() {
     return new CgroupResources(memoryLimit, memoryReservation, memorySwap, cpuShares, cpuQuota, cpuPeriod, cpus, mems,
-        pids, devices);
+        pids, devices, blockIo, hugepageLimits, unified);
   }
 }

@@ -169,11 +169,11 @@ class SpecFieldsTest {
 
       assertThatThrownBy(() -> tasks.update(UpdateTaskRequest.newBuilder().setId(id).setResources(Any.newBuilder()
           .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources")
-          .setValue(ByteString.copyFromUtf8("{\"pids\":{\"limit\":50},\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":0}]}")))
+          .setValue(ByteString.copyFromUtf8("{\"pids\":{\"limit\":50},\"rdma\":{\"mlx4_0\":{\"hcaHandles\":2}}}")))
           .build()))
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(e.getStatus().getDescription()).contains("update", "resources.hugepageLimits");
+            assertThat(e.getStatus().getDescription()).contains("update", "resources.rdma");
           });
     } finally {
       tasks.kill(KillRequest.newBuilder().setId(id).setSignal(9).build());
@@ -187,8 +187,7 @@ class SpecFieldsTest {
       "process.apparmorProfile | {\"process\":{\"apparmorProfile\":\"docker-default\"}} | unable to apply apparmor profile | this host has no AppArmor",
       "process.selinuxLabel | {\"process\":{\"selinuxLabel\":\"system_u:system_r:container_t:s0\"}} | selinux is disabled or not supported | this host has no SELinux",
       "linux.mountLabel | {\"linux\":{\"mountLabel\":\"system_u:object_r:container_file_t:s0\"}} | context= | this host has no SELinux",
-      "linux.intelRdt | {\"linux\":{\"intelRdt\":{\"closID\":\"c\",\"l3CacheSchema\":\"L3:0=ff\"}}} | Intel RDT/CAT is not enabled | this host has no Intel RDT",
-      "linux.resources.blockIO | {\"linux\":{\"resources\":{\"blockIO\":{\"weight\":100,\"throttleReadBpsDevice\":[{\"major\":1,\"minor\":3,\"rate\":1}]}}}} | | jshim does not apply it"})
+      "linux.intelRdt | {\"linux\":{\"intelRdt\":{\"closID\":\"c\",\"l3CacheSchema\":\"L3:0=ff\"}}} | Intel RDT/CAT is not enabled | this host has no Intel RDT"})
   void fieldThisHostCannotApply_refusedByRuncAndByJshimNamingIt(String field, String patch, String runcSays, String jshimSays)
       throws IOException {
     ObjectNode config = config("true");
