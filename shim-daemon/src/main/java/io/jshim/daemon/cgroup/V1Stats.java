@@ -12,15 +12,17 @@ import java.util.Optional;
  * @param cpuThrottling from the cpu controller's {@code cpu.stat}
  * @param memory from the memory controller
  * @param blkio from the blkio controller
+ * @param hugetlb from the hugetlb controller, one entry per page size; empty without it
  */
 public record V1Stats(Optional<PidsStats> pids, Optional<CpuUsage> cpuUsage, Optional<CpuThrottling> cpuThrottling,
-    Optional<Memory> memory, Optional<Blkio> blkio) implements CgroupStats {
+    Optional<Memory> memory, Optional<Blkio> blkio, List<HugetlbUsage> hugetlb) implements CgroupStats {
   public V1Stats {
     Objects.requireNonNull(pids, "pids");
     Objects.requireNonNull(cpuUsage, "cpuUsage");
     Objects.requireNonNull(cpuThrottling, "cpuThrottling");
     Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(blkio, "blkio");
+    hugetlb = List.copyOf(hugetlb);
   }
 
   /**

@@ -25,7 +25,15 @@ final class V1StatsReader {
         dirs.apply("cpuacct").flatMap(V1StatsReader::cpuUsage),
         dirs.apply("cpu").flatMap(V1StatsReader::cpuThrottling),
         dirs.apply("memory").flatMap(V1StatsReader::memory),
-        dirs.apply("blkio").flatMap(V1StatsReader::blkio));
+        dirs.apply("blkio").flatMap(V1StatsReader::blkio),
+        dirs.apply("hugetlb").map(V1StatsReader::hugetlb).orElse(List.of()));
+  }
+
+  static List<HugetlbUsage> hugetlb(Path dir) {
+    return Hugetlb.pageSizes(dir, "limit_in_bytes").stream().map(size -> new HugetlbUsage(size,
+        CgroupFs.readNumberOrZero(dir.resolve("hugetlb." + size + ".usage_in_bytes")),
+        CgroupFs.readNumberOrZero(dir.resolve("hugetlb." + size + ".max_usage_in_bytes")),
+        CgroupFs.readNumberOrZero(dir.resolve("hugetlb." + size + ".failcnt")))).toList();
   }
 
   static Optional<PidsStats> pids(Path dir) {

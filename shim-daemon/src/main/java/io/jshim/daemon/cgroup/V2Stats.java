@@ -12,15 +12,18 @@ import java.util.Optional;
  * @param memory {@code memory.current}, {@code memory.max}, {@code memory.stat} and the swap files
  * @param memoryEvents {@code memory.events}
  * @param io {@code io.stat}, one entry per device
+ * @param hugetlb the {@code hugetlb.<size>.*} files, one entry per page size; empty without the controller
  */
 public record V2Stats(Optional<PidsStats> pids, Optional<Cpu> cpu, Optional<Memory> memory,
-    Optional<MemoryEvents> memoryEvents, Optional<List<IoEntry>> io) implements CgroupStats {
+    Optional<MemoryEvents> memoryEvents, Optional<List<IoEntry>> io, List<HugetlbUsage> hugetlb)
+    implements CgroupStats {
   public V2Stats {
     Objects.requireNonNull(pids, "pids");
     Objects.requireNonNull(cpu, "cpu");
     Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(memoryEvents, "memoryEvents");
     io = io.map(List::copyOf);
+    hugetlb = List.copyOf(hugetlb);
   }
 
   /** {@code cpu.stat}, times in microseconds; the throttling counters are 0 without the cpu controller. */

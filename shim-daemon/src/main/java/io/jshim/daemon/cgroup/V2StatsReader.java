@@ -1,6 +1,7 @@
 package io.jshim.daemon.cgroup;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -10,7 +11,15 @@ final class V2StatsReader {
 
   static V2Stats read(Path dir) {
     return new V2Stats(pids(dir), cpu(dir), memory(dir), memoryEvents(dir),
-        CgroupFs.read(dir.resolve("io.stat")).map(CgroupFormats::ioStat));
+        CgroupFs.read(dir.resolve("io.stat")).map(CgroupFormats::ioStat), hugetlb(dir));
+  }
+
+  private static List<HugetlbUsage> hugetlb(Path dir) {
+    return Hugetlb.pageSizes(dir, "max").stream().map(size -> new HugetlbUsage(size,
+        CgroupFs.readNumberOrZero(dir.resolve("hugetlb." + size + ".current")),
+        CgroupFs.readNumber(dir.resolve("hugetlb." + size + ".max")).orElse(CgroupStats.UNLIMITED),
+        CgroupFs.read(dir.resolve("hugetlb." + size + ".events")).map(CgroupFormats::keyed).map(e -> e.get("max"))
+            .orElse(0L))).toList();
   }
 
   private static Optional<PidsStats> pids(Path dir) {

@@ -10,6 +10,7 @@ import io.jshim.proto.cgroups.v1.BlkIOEntry;
 import io.jshim.proto.cgroups.v1.BlkIOStat;
 import io.jshim.proto.cgroups.v1.CPUStat;
 import io.jshim.proto.cgroups.v1.CPUUsage;
+import io.jshim.proto.cgroups.v1.HugetlbStat;
 import io.jshim.proto.cgroups.v1.MemoryEntry;
 import io.jshim.proto.cgroups.v1.MemoryOomControl;
 import io.jshim.proto.cgroups.v1.MemoryStat;
@@ -66,6 +67,8 @@ final class CgroupMetricsMapper {
         .addAllIoMergedRecursive(blkio(b.ioMergedRecursive()))
         .addAllIoTimeRecursive(blkio(b.ioTimeRecursive()))
         .addAllSectorsRecursive(blkio(b.sectorsRecursive()))));
+    stats.hugetlb().forEach(h -> metrics.addHugetlb(HugetlbStat.newBuilder().setPagesize(h.pageSize())
+        .setUsage(h.usage()).setMax(h.max()).setFailcnt(h.failcnt())));
     return metrics.build();
   }
 
@@ -121,6 +124,8 @@ final class CgroupMetricsMapper {
         .addAllUsage(entries.stream().map(e -> io.jshim.proto.cgroups.v2.IOEntry.newBuilder().setMajor(e.major())
             .setMinor(e.minor()).setRbytes(e.rbytes()).setWbytes(e.wbytes()).setRios(e.rios()).setWios(e.wios())
             .build()).toList())));
+    stats.hugetlb().forEach(h -> metrics.addHugetlb(io.jshim.proto.cgroups.v2.HugeTlbStat.newBuilder()
+        .setPagesize(h.pageSize()).setCurrent(h.usage()).setMax(h.max()).setFailcnt(h.failcnt())));
     return metrics.build();
   }
 

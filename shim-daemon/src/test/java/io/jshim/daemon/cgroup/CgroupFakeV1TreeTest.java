@@ -51,6 +51,12 @@ class CgroupFakeV1TreeTest {
     file(pids, "pids.max", "max\n");
     file(blkio, "blkio.throttle.io_service_bytes_recursive", "8:0 Read 4096\n8:0 Write 0\nTotal 4096\n");
     file(blkio, "blkio.throttle.io_serviced_recursive", "8:0 Read 1\nTotal 1\n");
+    Path hugetlb = tree.v1("hugetlb", "hugetlb", "/").resolve("c");
+    file(hugetlb, "hugetlb.2MB.limit_in_bytes", "9223372036854771712\n");
+    file(hugetlb, "hugetlb.2MB.rsvd.limit_in_bytes", "9223372036854771712\n");
+    file(hugetlb, "hugetlb.2MB.usage_in_bytes", "2097152\n");
+    file(hugetlb, "hugetlb.2MB.max_usage_in_bytes", "6291456\n");
+    file(hugetlb, "hugetlb.2MB.failcnt", "1\n");
 
     V1Stats stats = (V1Stats) tree.cgroups().create("/c", CgroupResources.none()).stats();
 
@@ -66,6 +72,7 @@ class CgroupFakeV1TreeTest {
       assertThat(m.stat().get("shmem")).isEqualTo(7);
       assertThat(m.oomControl()).isEqualTo(new V1Stats.OomControl(false, true, 2));
     });
+    assertThat(stats.hugetlb()).containsExactly(new HugetlbUsage("2MB", 2097152, 6291456, 1));
     assertThat(stats.blkio()).hasValueSatisfying(b -> {
       assertThat(b.ioServiceBytesRecursive()).containsExactly(new V1Stats.BlkioEntry("Read", 8, 0, 4096),
           new V1Stats.BlkioEntry("Write", 8, 0, 0));
@@ -99,7 +106,7 @@ class CgroupFakeV1TreeTest {
     V1Stats stats = (V1Stats) tree.cgroups().create("/c", CgroupResources.none()).stats();
 
     assertThat(stats).isEqualTo(new V1Stats(Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty()));
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of()));
   }
 
   @Test

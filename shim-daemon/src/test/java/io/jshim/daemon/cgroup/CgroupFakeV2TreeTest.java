@@ -51,6 +51,11 @@ class CgroupFakeV2TreeTest {
     file(leaf, "memory.stat", "anon 4096\nfile 8192\nshmem 1\npgfault 12\nworkingset_refault_anon 3\n");
     file(leaf, "memory.events", "low 0\nhigh 0\nmax 4\noom 2\noom_kill 1\noom_group_kill 0\n");
     file(leaf, "io.stat", "8:0 rbytes=10 wbytes=20 rios=1 wios=2 dbytes=0 dios=0\n");
+    file(leaf, "hugetlb.2MB.current", "4194304\n");
+    file(leaf, "hugetlb.2MB.max", "8388608\n");
+    file(leaf, "hugetlb.2MB.rsvd.max", "8388608\n");
+    file(leaf, "hugetlb.2MB.events", "max 2\n");
+    file(leaf, "hugetlb.1GB.max", "max\n");
 
     Cgroup cgroup = cgroups.create("/c", CgroupResources.none());
     V2Stats stats = (V2Stats) cgroup.stats();
@@ -68,6 +73,8 @@ class CgroupFakeV2TreeTest {
     });
     assertThat(stats.memoryEvents()).contains(new V2Stats.MemoryEvents(0, 0, 4, 2, 1, 0));
     assertThat(stats.io()).contains(List.of(new V2Stats.IoEntry(8, 0, 10, 20, 1, 2)));
+    assertThat(stats.hugetlb()).containsExactly(new HugetlbUsage("1GB", 0, CgroupStats.UNLIMITED, 0),
+        new HugetlbUsage("2MB", 4194304, 8388608, 2));
     assertThat(cgroup.oomKillCount()).isEqualTo(1);
   }
 
@@ -76,7 +83,7 @@ class CgroupFakeV2TreeTest {
     V2Stats stats = (V2Stats) cgroups.create("/c", CgroupResources.none()).stats();
 
     assertThat(stats).isEqualTo(new V2Stats(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty()));
+        Optional.empty(), List.of()));
   }
 
   @Test

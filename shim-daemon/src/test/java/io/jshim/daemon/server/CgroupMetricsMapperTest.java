@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
 import io.jshim.daemon.cgroup.CgroupStats;
+import io.jshim.daemon.cgroup.HugetlbUsage;
 import io.jshim.daemon.cgroup.PidsStats;
 import io.jshim.daemon.cgroup.StatCounters;
 import io.jshim.daemon.cgroup.V1Stats;
@@ -26,7 +27,8 @@ class CgroupMetricsMapperTest {
             new StatCounters(Map.of("rss", 111L, "pgpgin", 5L, "hierarchical_memsw_limit", 77L, "total_cache", 9L)),
             new V1Stats.OomControl(false, true, 4))),
         Optional.of(new V1Stats.Blkio(List.of(new V1Stats.BlkioEntry("Read", 8, 0, 4096)), List.of(), List.of(),
-            List.of(), List.of(), List.of(), List.of(), List.of())));
+            List.of(), List.of(), List.of(), List.of(), List.of())),
+        List.of(new HugetlbUsage("2MB", 4096, 8192, 3)));
 
     Any any = CgroupMetricsMapper.toAny(stats);
     Metrics metrics = Metrics.parseFrom(any.getValue());
@@ -54,11 +56,12 @@ class CgroupMetricsMapperTest {
   @Test
   void toAny_v1StatsWithoutSections_leavesTheirMessagesUnset() throws Exception {
     V1Stats stats = new V1Stats(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty());
+        Optional.empty(), List.of());
 
     Metrics metrics = Metrics.parseFrom(CgroupMetricsMapper.toAny(stats).getValue());
 
     assertThat(metrics.hasPids() || metrics.hasCpu() || metrics.hasMemory() || metrics.hasBlkio()).isFalse();
+    assertThat(metrics.getHugetlbList()).isEmpty();
   }
 
   @Test
@@ -68,7 +71,8 @@ class CgroupMetricsMapperTest {
         Optional.of(new V2Stats.Memory(65536, CgroupStats.UNLIMITED, 70000, 0, 0, 0,
             new StatCounters(Map.of("anon", 4096L, "file", 8192L, "workingset_refault_file", 6L)))),
         Optional.of(new V2Stats.MemoryEvents(0, 0, 4, 2, 1, 0)),
-        Optional.of(List.of(new V2Stats.IoEntry(8, 0, 10, 20, 1, 2))));
+        Optional.of(List.of(new V2Stats.IoEntry(8, 0, 10, 20, 1, 2))),
+        List.of(new HugetlbUsage("2MB", 2097152, CgroupStats.UNLIMITED, 5)));
 
     Any any = CgroupMetricsMapper.toAny(stats);
     io.jshim.proto.cgroups.v2.Metrics metrics = io.jshim.proto.cgroups.v2.Metrics.parseFrom(any.getValue());
@@ -78,6 +82,12 @@ class CgroupMetricsMapperTest {
         .isEqualTo("18446744073709551615");
     assertThat(metrics.getCpu().getUsageUsec()).isEqualTo(500);
     assertThat(metrics.getCpu().getThrottledUsec()).isEqualTo(40);
+    assertThat(metrics.getHugetlbList()).singleElement().satisfies(h -> {
+      assertThat(h.getPagesize()).isEqualTo("2MB");
+      assertThat(h.getCurrent()).isEqualTo(2097152);
+      assertThat(Long.toUnsignedString(h.getMax())).as("no limit: the largest uint64").isEqualTo("18446744073709551615");
+      assertThat(h.getFailcnt()).isEqualTo(5);
+    });
     assertThat(metrics.getMemory().getUsage()).isEqualTo(65536);
     assertThat(metrics.getMemory().getMaxUsage()).isEqualTo(70000);
     assertThat(metrics.getMemory().getFile()).isEqualTo(8192);
