@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "numbers.h"
 #include "sha256.h"
 #include "shim_group.h"
 
@@ -397,6 +398,28 @@ elapsed_ms (const struct timespec *since)
          + (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
+int
+jshim_start_timeout_ms (const char *value, long *out, jshim_error_t *err)
+{
+  uint64_t ms;
+
+  if (value == NULL || *value == '\0')
+    {
+      *out = JSHIM_START_TIMEOUT_MS;
+      return 0;
+    }
+  if (jshim_parse_decimal (value, strlen (value), JSHIM_START_TIMEOUT_MAX_MS,
+                           &ms) < 0 || ms == 0)
+    {
+      jshim_fail (err, 0, EINVAL, "JSHIM_SHIM_START_TIMEOUT_MS: \"%s\" "
+                  "(expected: milliseconds 1..%d)", value,
+                  JSHIM_START_TIMEOUT_MAX_MS);
+      return -1;
+    }
+  *out = (long) ms;
+  return 0;
+}
+
 static int
 launch_daemon (const jshim_shim_args_t *args,
                const char *socket_path, const char *hash, jshim_error_t *err)
@@ -411,7 +434,11 @@ launch_daemon (const jshim_shim_args_t *args,
   ssize_t r;
   pid_t pid;
   struct timespec t0;
+  long timeout_ms;
 
+  if (jshim_start_timeout_ms (getenv ("JSHIM_SHIM_START_TIMEOUT_MS"),
+                              &timeout_ms, err) < 0)
+    return -1;
   if (daemon == NULL || *daemon == '\0')
     daemon = JSHIM_DAEMON_DEFAULT;
   if (jshim_shim_state_dir (hash, state_dir, sizeof (state_dir), err) < 0)
@@ -515,13 +542,13 @@ launch_daemon (const jshim_shim_args_t *args,
                         socket_path, log_name);
           goto out;
         }
-      if (elapsed_ms (&t0) >= JSHIM_START_TIMEOUT_MS)
+      if (elapsed_ms (&t0) >= timeout_ms)
         {
           kill (pid, SIGKILL);
           waitpid (pid, NULL, 0);
           jshim_fail (err, 0, ETIMEDOUT, "%s did not listen on %s within "
-                      "%d ms (killed it); see %s", daemon, socket_path,
-                      JSHIM_START_TIMEOUT_MS, log_name);
+                      "%ld ms (killed it); see %s", daemon, socket_path,
+                      timeout_ms, log_name);
           goto out;
         }
       {

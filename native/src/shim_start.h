@@ -13,9 +13,12 @@
 #define JSHIM_SHIM_SOCKET_DIR "/run/containerd/s"
 #define JSHIM_SHIM_STATE_DIR "/run/jshim"
 #define JSHIM_DAEMON_DEFAULT "/usr/local/bin/jshim-daemon"
-/* Waiting for the daemon's socket: poll period and limit. */
+/* Waiting for the daemon's socket: poll period, default limit (the
+   environment's JSHIM_SHIM_START_TIMEOUT_MS replaces it) and the largest
+   limit accepted. */
 #define JSHIM_START_POLL_MS 5
 #define JSHIM_START_TIMEOUT_MS 20000
+#define JSHIM_START_TIMEOUT_MAX_MS 3600000
 /* The daemon's --idle-shutdown-delay: containerd sends Shutdown after each
    container's Delete; the next container within this time finds the
    daemon still up instead of paying a JVM start. */
@@ -50,6 +53,13 @@ int jshim_shim_group_of (const char *config_path,
  */
 int jshim_shim_state_dir (const char *hash, char *out, size_t size,
                           jshim_error_t *err);
+
+/*
+ * The limit for the daemon's start from VALUE (JSHIM_SHIM_START_TIMEOUT_MS;
+ * NULL or empty: the default) into *OUT.  Returns 0, or -1 with ERR naming
+ * the variable when VALUE is not 1..JSHIM_START_TIMEOUT_MAX_MS digits.
+ */
+int jshim_start_timeout_ms (const char *value, long *out, jshim_error_t *err);
 
 /* The whole file at PATH (at most 64 MiB) into a malloc'd *DATA. */
 int jshim_read_file (const char *path, char **data, size_t *len,

@@ -353,6 +353,31 @@ test_sha256_padding_edges (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* start timeout                                                       */
+
+static void
+test_start_timeout_parse (void)
+{
+  jshim_error_t err;
+  long ms = 0;
+
+  CHECK_INT (jshim_start_timeout_ms (NULL, &ms, &err), 0);
+  CHECK_INT (ms, JSHIM_START_TIMEOUT_MS);
+  CHECK_INT (jshim_start_timeout_ms ("", &ms, &err), 0);
+  CHECK_INT (ms, JSHIM_START_TIMEOUT_MS);
+  CHECK_INT (jshim_start_timeout_ms ("180000", &ms, &err), 0);
+  CHECK_INT (ms, 180000);
+  CHECK_INT (jshim_start_timeout_ms ("3600000", &ms, &err), 0);
+  CHECK_INT (ms, 3600000);
+  CHECK_INT (jshim_start_timeout_ms ("0", &ms, &err), -1);
+  CHECK_CONTAINS (err.msg, "JSHIM_SHIM_START_TIMEOUT_MS: \"0\" (expected: "
+                  "milliseconds 1..3600000)");
+  CHECK_INT (jshim_start_timeout_ms ("3600001", &ms, &err), -1);
+  CHECK_INT (jshim_start_timeout_ms ("20s", &ms, &err), -1);
+  CHECK_INT (jshim_start_timeout_ms ("-5", &ms, &err), -1);
+}
+
+/* ------------------------------------------------------------------ */
 /* socket path                                                         */
 
 static void
@@ -1593,6 +1618,18 @@ test_start_timeout (void)
   CHECK (pid > 0 && !alive (pid));
 }
 
+static void
+test_start_timeout_bad_env (void)
+{
+  const char *b = make_bundle ("b12", plain_config);
+  struct result r;
+
+  start_in (b, "badtimeout", "JSHIM_SHIM_START_TIMEOUT_MS=20s", &r);
+  CHECK_INT (exit_code (&r), 1);
+  CHECK_STR (r.out, "");
+  CHECK_CONTAINS (r.err, "JSHIM_SHIM_START_TIMEOUT_MS: \"20s\"");
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -1624,6 +1661,8 @@ main (int argc, char **argv)
   run_test ("sha256: a million 'a'", test_sha256_million, false);
   run_test ("sha256: padding edges, byte-wise updates",
             test_sha256_padding_edges, false);
+  run_test ("start timeout: default, override, bad values refused",
+            test_start_timeout_parse, false);
   run_test ("socket path: known inputs", test_socket_path, false);
   run_test ("socket path: too long refused", test_socket_path_too_long,
             false);
@@ -1679,6 +1718,8 @@ main (int argc, char **argv)
             test_start_daemon_exits, false);
   run_test ("start: missing daemon, bad config, no namespace",
             test_start_failures, false);
+  run_test ("start: a bad JSHIM_SHIM_START_TIMEOUT_MS is refused",
+            test_start_timeout_bad_env, false);
   if (getenv ("JSHIM_TEST_SLOW") != NULL
       && strcmp (getenv ("JSHIM_TEST_SLOW"), "0") != 0)
     run_test ("start: daemon not listening in 20 s is killed",
