@@ -3,10 +3,14 @@ package io.jshim.client.cli;
 import io.jshim.client.ShimClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,24 +29,7 @@ import picocli.CommandLine.Spec;
     name = "jshimctl",
     mixinStandardHelpOptions = true,
     versionProvider = JshimCtl.Version.class,
-    description = "Drive a jshim container shim daemon over its Unix socket.",
-    subcommands = {
-      CreateCommand.class,
-      StartCommand.class,
-      WaitCommand.class,
-      KillCommand.class,
-      DeleteCommand.class,
-      StateCommand.class,
-      PsCommand.class,
-      PauseCommand.class,
-      ResumeCommand.class,
-      UpdateCommand.class,
-      StatsCommand.class,
-      StatusCommand.class,
-      RunCommand.class,
-      ExecCommand.class,
-      LogsCommand.class
-    })
+    description = "Drive a jshim container shim daemon over its Unix socket.")
 public final class JshimCtl implements Runnable {
   /** The socket used when neither {@code --socket} nor {@code JSHIM_SOCKET} names one. */
   public static final Path DEFAULT_SOCKET = Path.of("/run/jshim/jshim.sock");
@@ -55,7 +42,32 @@ public final class JshimCtl implements Runnable {
   /** The exit code of a usage error. */
   public static final int EXIT_USAGE = 2;
 
-  private static final String LOGBACK_CONFIG = "io/jshim/client/cli/jshimctl-logback.xml";
+  /**
+   * The verbs, in the order of the usage text. Added to the command line in code rather than listed in
+   * {@code @Command(subcommands)}: picocli builds the model of every listed class by reflection before it parses
+   * anything (about 190 ms of one call's 700 ms of CPU in a profile), and a call needs only its own verb's.
+   */
+  static final Map<String, Supplier<Object>> VERBS = verbs();
+
+  private static Map<String, Supplier<Object>> verbs() {
+    Map<String, Supplier<Object>> verbs = new LinkedHashMap<>();
+    verbs.put("create", CreateCommand::new);
+    verbs.put("start", StartCommand::new);
+    verbs.put("wait", WaitCommand::new);
+    verbs.put("kill", KillCommand::new);
+    verbs.put("delete", DeleteCommand::new);
+    verbs.put("state", StateCommand::new);
+    verbs.put("ps", PsCommand::new);
+    verbs.put("pause", PauseCommand::new);
+    verbs.put("resume", ResumeCommand::new);
+    verbs.put("update", UpdateCommand::new);
+    verbs.put("stats", StatsCommand::new);
+    verbs.put("status", StatusCommand::new);
+    verbs.put("run", RunCommand::new);
+    verbs.put("exec", ExecCommand::new);
+    verbs.put("logs", LogsCommand::new);
+    return Collections.unmodifiableMap(verbs);
+  }
 
   private final Map<String, String> env;
   private final Properties properties;
@@ -93,20 +105,54 @@ public final class JshimCtl implements Runnable {
    * @param args the command line
    */
   public static void main(String[] args) {
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
-    }
-    System.exit(new JshimCtl().commandLine().execute(args));
+    System.exit(new JshimCtl().commandLine(args).execute(args));
   }
 
   /**
-   * Builds the picocli command line with jshimctl's error handling: {@code jshimctl: <message>} on stderr, exit
-   * code {@value #EXIT_ERROR} for failures and {@value #EXIT_USAGE} for usage errors.
+   * Builds the picocli command line with every verb and jshimctl's error handling: {@code jshimctl: <message>} on
+   * stderr, exit code {@value #EXIT_ERROR} for failures and {@value #EXIT_USAGE} for usage errors.
    *
    * @return a command line ready to {@link CommandLine#execute(String...) execute}
    */
   public CommandLine commandLine() {
+    return commandLine(VERBS.keySet());
+  }
+
+  /**
+   * {@link #commandLine()} for one command line: with only the verb {@code args} name, when they name one (the
+   * same parse, help and errors as with every verb, for less start-up work); with every verb otherwise.
+   *
+   * @param args the command line to be executed
+   * @return a command line ready to {@link CommandLine#execute(String...) execute} {@code args}
+   */
+  public CommandLine commandLine(String... args) {
+    return commandLine(verbOf(args).map(Set::of).orElse(VERBS.keySet()));
+  }
+
+  /**
+   * The verb of {@code args}: the first argument that is not an option of jshimctl itself (only {@code --socket}
+   * takes a value), if it names one. Anything else before it (a help or version flag, an unknown option) gets the
+   * whole command line, which answers it as before.
+   */
+  static Optional<String> verbOf(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--socket")) {
+        i++;
+      } else if (!arg.startsWith("--socket=")) {
+        return VERBS.containsKey(arg) ? Optional.of(arg) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private CommandLine commandLine(Set<String> verbs) {
     CommandLine commandLine = new CommandLine(this);
+    VERBS.forEach((name, verb) -> {
+      if (verbs.contains(name)) {
+        commandLine.addSubcommand(name, verb.get());
+      }
+    });
     commandLine.setExecutionExceptionHandler((error, failed, parseResult) -> {
       failed.getErr().println("jshimctl: " + describe(error));
       failed.getErr().flush();
@@ -114,7 +160,7 @@ public final class JshimCtl implements Runnable {
     });
     commandLine.setParameterExceptionHandler(JshimCtl::usageError);
     // Everything after run's first positional parameter belongs to the container's command.
-    commandLine.getSubcommands().get("run").setStopAtPositional(true);
+    Optional.ofNullable(commandLine.getSubcommands().get("run")).ifPresent(run -> run.setStopAtPositional(true));
     return commandLine;
   }
 

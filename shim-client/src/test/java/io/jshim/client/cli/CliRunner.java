@@ -37,7 +37,8 @@ final class CliRunner {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine commandLine = new JshimCtl(env, properties, console).commandLine();
+    // the command line main() builds: only the verb args name, when they name one
+    CommandLine commandLine = new JshimCtl(env, properties, console).commandLine(args);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int code = commandLine.execute(args);
