@@ -50,11 +50,20 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
   static final String RECORD = "task.json";
   static final String CLEANUP = "cleanup";
   static final String WITNESSED_EXIT = "witnessed-exit";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      // a record cut short of its truncate is followed by the tail of the one before (see the class comment)
-      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * The mapper, made at the first record written or read: an idle daemon with no tasks then loads no Jackson
+   * (about 370 classes, and a thousand Locale objects from the date format's static set-up).
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        // a record cut short of its truncate is followed by the tail of the one before (see the class comment)
+        .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private Json() {}
+  }
 
   private final Path tasks;
   // the cleanup file as last written, per task: it rarely changes, and comparing in memory saves reading it back
@@ -88,7 +97,7 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
         replace(dir, CLEANUP, cleanup);
       }
       cleanupWritten.put(record.id(), cleanup);
-      overwrite(dir.resolve(RECORD), JSON.writeValueAsBytes(StoredTask.of(record)));
+      overwrite(dir.resolve(RECORD), Json.MAPPER.writeValueAsBytes(StoredTask.of(record)));
     } catch (IOException e) {
       cleanupWritten.remove(record.id());
       if (!Files.exists(dir.resolve(RECORD))) {
@@ -139,7 +148,7 @@ public final class FileTaskStore implements io.jshim.daemon.task.TaskStore {
       for (Path dir : dirs) {
         Path file = dir.resolve(RECORD);
         try {
-          TaskRecord record = JSON.readValue(file.toFile(), StoredTask.class).toRecord();
+          TaskRecord record = Json.MAPPER.readValue(file.toFile(), StoredTask.class).toRecord();
           if (!record.id().equals(dir.getFileName().toString())) {
             throw new IllegalArgumentException("id " + record.id() + " in the directory of " + dir.getFileName());
           }

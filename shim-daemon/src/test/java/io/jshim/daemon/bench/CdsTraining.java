@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * The training run behind the daemon's class-data archive (run by the build in shim-daemon's {@code package}
  * phase): starts the daemon through the launcher {@code bin/jshim-daemon} with {@code JSHIM_CDS_DUMP=FILE}, so
  * the JVM flags and class path are exactly the launcher's, answers a few RPCs (status, health, unknown ids, and as
- * root one container's Create, Start, State, Pids, Wait, Delete), then asks the daemon to shut down; the JVM
- * writes the archive as it exits. Never fails the build: without root the container part is skipped, and any
+ * root one container's Create, Start, State, Pids, Wait, Delete), then asks the daemon to shut down; the launcher
+ * then dumps the classes the daemon loaded into a static archive. Never fails the build: without root the container part is skipped, and any
  * other failure leaves no archive (the launcher then runs without one).
  *
  * <p>Arguments: {@code --launcher PATH --out FILE [--env K=V;K=V]} ({@code --env} replaces {@code JSHIM_CDS_DUMP},
