@@ -267,11 +267,23 @@ jshim_delete_cleanup_container (const jshim_shim_args_t *args,
       >= (int) sizeof (config))
     return jshim_fail (err, 0, ENAMETOOLONG, "%s/config.json: too long",
                        bundle);
-  /* no config: not a container start ever saw, so nothing was recorded */
-  if (access (config, F_OK) < 0 && errno == ENOENT)
-    return 0;
-  if (jshim_shim_group_of (config, args, hash, err) < 0
-      || jshim_shim_state_dir (hash, state_dir, sizeof (state_dir), err) < 0)
+  switch (jshim_shim_recorded_group (bundle, hash, err))
+    {
+    case 1:
+      break;
+    case 0:
+      /* no record: a bundle of an older front end's start, whose group is
+         computed by this one's rules; no config either: not a container
+         that start ever saw, so nothing was recorded */
+      if (access (config, F_OK) < 0 && errno == ENOENT)
+        return 0;
+      if (jshim_shim_group_of (config, args, hash, err) < 0)
+        return -1;
+      break;
+    default:
+      return -1;
+    }
+  if (jshim_shim_state_dir (hash, state_dir, sizeof (state_dir), err) < 0)
     return -1;
   if (snprintf (task_dir, sizeof (task_dir), "%s/tasks/%s", state_dir,
                 args->id) >= (int) sizeof (task_dir))
