@@ -28,7 +28,7 @@ typedef enum jshim_grouping
 #define JSHIM_SHIM_POD_PROG "containerd-shim-jshim-pod-v2"
 #define JSHIM_SHIM_NODE_PROG "containerd-shim-jshim-node-v2"
 /* The grouping of JSHIM_SHIM_PROG (and of any other name). */
-#define JSHIM_GROUPING_DEFAULT JSHIM_GROUP_BY_POD
+#define JSHIM_GROUPING_DEFAULT JSHIM_GROUP_BY_NAMESPACE
 
 /*
  * The grouping named by the base name of ARGV0 (a path, or NULL):

@@ -90,15 +90,15 @@ jshim_shim_state_dir (const char *hash, char *out, size_t size,
 
 int
 jshim_shim_group_of (const char *config_path, const jshim_shim_args_t *args,
-                     char hash[65], jshim_error_t *err)
+                     jshim_grouping_t grouping, char hash[65],
+                     jshim_error_t *err)
 {
   char *config = NULL, *key = NULL;
   size_t len = 0;
 
   if (jshim_read_file (config_path, &config, &len, err) < 0)
     return -1;
-  if (jshim_group_key (config, len, args->namespace, args->grouping, &key,
-                       err) < 0)
+  if (jshim_group_key (config, len, args->namespace, grouping, &key, err) < 0)
     {
       free (config);
       return -1;

@@ -41,10 +41,12 @@ int jshim_shim_socket_path (const char *dir, const char *address,
 
 /*
  * The group hash of the container whose OCI config is CONFIG_PATH (its
- * group key by ARGS' grouping, with ARGS' address and namespace).  Returns 0, or -1 with ERR.
+ * group key by GROUPING, with ARGS' address and namespace).  Returns 0, or
+ * -1 with ERR.
  */
 int jshim_shim_group_of (const char *config_path,
-                         const jshim_shim_args_t *args, char hash[65],
+                         const jshim_shim_args_t *args,
+                         jshim_grouping_t grouping, char hash[65],
                          jshim_error_t *err);
 
 /* The bundle's file where start records the group hash for delete. */
