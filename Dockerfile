@@ -34,8 +34,11 @@ COPY --from=build /src/native/target/native/jshim-spawn /src/native/target/nativ
 # containerd's front end (static): containerd runs it from its PATH, and it launches /usr/local/bin/jshim-daemon;
 # both are here for an image that adds containerd, or to copy out (docker cp) for a containerd on the host
 COPY --from=build /src/native/target/native/containerd-shim-jshim-v2 /usr/local/bin/containerd-shim-jshim-v2
-# /var/log/jshim: the default --log-root, which must exist
+# its other names (runtime types io.containerd.jshim-node.v2 and io.containerd.jshim-pod.v2: the name picks the
+# grouping); /var/log/jshim: the default --log-root, which must exist
 RUN ln -s /opt/jshim/bin/jshim-daemon /usr/local/bin/jshim-daemon \
+ && ln -s containerd-shim-jshim-v2 /usr/local/bin/containerd-shim-jshim-node-v2 \
+ && ln -s containerd-shim-jshim-v2 /usr/local/bin/containerd-shim-jshim-pod-v2 \
  && mkdir -p -m 0750 /var/log/jshim
 VOLUME /run/jshim
 ENTRYPOINT ["/opt/jshim/bin/jshim-daemon", "--socket", "/run/jshim/jshim.sock", "--state-dir", "/run/jshim/state"]

@@ -62,6 +62,7 @@ jshim_shim_parse_args (int argc, char **argv, jshim_shim_args_t *args,
 
   memset (args, 0, sizeof (*args));
   jshim_error_clear (err);
+  args->grouping = jshim_grouping_of_program (argc > 0 ? argv[0] : NULL);
 
   while (i < argc)
     {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "shim_group.h"
 
 typedef struct jshim_shim_args
 {
@@ -20,10 +21,12 @@ typedef struct jshim_shim_args
   bool debug;                 /* -debug */
   bool version;               /* -v */
   const char *action;         /* "start", "delete", or NULL (none given) */
+  jshim_grouping_t grouping;  /* from argv[0]'s base name */
 } jshim_shim_args_t;
 
 /*
- * Parse ARGV[1..ARGC-1] into ARGS (pointers into ARGV).  Returns 0, or -1
+ * Parse ARGV[1..ARGC-1] into ARGS (pointers into ARGV), and the grouping
+ * from ARGV[0] (see jshim_grouping_of_program).  Returns 0, or -1
  * with ERR describing the usage error (unknown flag, missing value, bad
  * boolean, unknown or extra action word).  A missing action is not an
  * error here (-v needs none); the caller decides.

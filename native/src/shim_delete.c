@@ -252,11 +252,28 @@ jshim_delete_cleanup_file (const char *task_dir, jshim_error_t *err)
   return ret;
 }
 
+/* STATE_DIR/tasks/ID of the group HASH into TASK_DIR (PATH_MAX bytes). */
+static int
+task_dir_of (const char *hash, const char *id, char *task_dir,
+             jshim_error_t *err)
+{
+  char state_dir[PATH_MAX];
+
+  if (jshim_shim_state_dir (hash, state_dir, sizeof (state_dir), err) < 0)
+    return -1;
+  if (snprintf (task_dir, PATH_MAX, "%s/tasks/%s", state_dir, id)
+      >= PATH_MAX)
+    return jshim_fail (err, 0, ENAMETOOLONG, "%s/tasks/%s: too long",
+                       state_dir, id);
+  return 0;
+}
+
 int
 jshim_delete_cleanup_container (const jshim_shim_args_t *args,
                                 const char *bundle, jshim_error_t *err)
 {
-  char config[PATH_MAX], state_dir[PATH_MAX], task_dir[PATH_MAX], hash[65];
+  char config[PATH_MAX], task_dir[PATH_MAX], hash[65];
+  jshim_grouping_t other;
 
   jshim_error_clear (err);
   if (!safe_id (args->id))
@@ -267,15 +284,33 @@ jshim_delete_cleanup_container (const jshim_shim_args_t *args,
       >= (int) sizeof (config))
     return jshim_fail (err, 0, ENAMETOOLONG, "%s/config.json: too long",
                        bundle);
-  /* no config: not a container start ever saw, so nothing was recorded */
+  switch (jshim_shim_recorded_group (bundle, hash, err))
+    {
+    case 1:
+      if (task_dir_of (hash, args->id, task_dir, err) < 0)
+        return -1;
+      return jshim_delete_cleanup_file (task_dir, err);
+    case 0:
+      break;
+    default:
+      return -1;
+    }
+  /* No record: a bundle of an older front end's start.  No config either:
+     not a container that start ever saw, so nothing was recorded. */
   if (access (config, F_OK) < 0 && errno == ENOENT)
     return 0;
-  if (jshim_shim_group_of (config, args, hash, err) < 0
-      || jshim_shim_state_dir (hash, state_dir, sizeof (state_dir), err) < 0)
+  if (jshim_shim_group_of (config, args, args->grouping, hash, err) < 0
+      || task_dir_of (hash, args->id, task_dir, err) < 0)
     return -1;
-  if (snprintf (task_dir, sizeof (task_dir), "%s/tasks/%s", state_dir,
-                args->id) >= (int) sizeof (task_dir))
-    return jshim_fail (err, 0, ENAMETOOLONG, "%s/tasks/%s: too long",
-                       state_dir, args->id);
+  /* That start may have grouped the other way (the default was per pod
+     before): the other grouping's task, when this one has none. */
+  if (access (task_dir, F_OK) < 0 && errno == ENOENT)
+    {
+      other = args->grouping == JSHIM_GROUP_BY_POD ? JSHIM_GROUP_BY_NAMESPACE
+                                                   : JSHIM_GROUP_BY_POD;
+      if (jshim_shim_group_of (config, args, other, hash, err) < 0
+          || task_dir_of (hash, args->id, task_dir, err) < 0)
+        return -1;
+    }
   return jshim_delete_cleanup_file (task_dir, err);
 }

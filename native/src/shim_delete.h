@@ -50,8 +50,10 @@ int jshim_delete_cleanup_file (const char *task_dir, jshim_error_t *err);
 
 /*
  * The cleanup of container ARGS->id after its daemon died: the task
- * directory is STATE_DIR/tasks/ID, STATE_DIR that of the container's group
- * (from BUNDLE/config.json, as start computes it).  Returns 0, or -1 with
+ * directory is STATE_DIR/tasks/ID, STATE_DIR that of the container's group:
+ * the one start recorded in BUNDLE/jshim-group, else from
+ * BUNDLE/config.json as start computes it by ARGS->grouping (or by the
+ * other grouping when that group has no such task).  Returns 0, or -1 with
  * ERR.
  */
 int jshim_delete_cleanup_container (const jshim_shim_args_t *args,

@@ -447,9 +447,25 @@ on_top_member (struct scan *s, const char *key, size_t key_len, void *data)
   return scan_object (s, 1, on_annotation, f);
 }
 
+jshim_grouping_t
+jshim_grouping_of_program (const char *argv0)
+{
+  const char *base;
+
+  if (argv0 == NULL)
+    return JSHIM_GROUPING_DEFAULT;
+  base = strrchr (argv0, '/');
+  base = base ? base + 1 : argv0;
+  if (strcmp (base, JSHIM_SHIM_NODE_PROG) == 0)
+    return JSHIM_GROUP_BY_NAMESPACE;
+  if (strcmp (base, JSHIM_SHIM_POD_PROG) == 0)
+    return JSHIM_GROUP_BY_POD;
+  return JSHIM_GROUPING_DEFAULT;
+}
+
 int
 jshim_group_key (const char *json, size_t len, const char *namespace,
-                 char **key, jshim_error_t *err)
+                 jshim_grouping_t grouping, char **key, jshim_error_t *err)
 {
   struct scan s = { json, json + len, json, err, 0 };
   struct found f = { NULL, NULL };
@@ -474,11 +490,12 @@ jshim_group_key (const char *json, size_t len, const char *namespace,
       free (f.sandbox);
       return 0;
     }
-  if (f.sandbox != NULL)
+  if (f.sandbox != NULL && grouping == JSHIM_GROUP_BY_POD)
     {
       *key = f.sandbox;
       return 0;
     }
+  free (f.sandbox);
   *key = strdup (namespace);
   if (*key == NULL)
     return jshim_fail_sys (err, 0, ENOMEM, "group key");

@@ -90,14 +90,15 @@ jshim_shim_state_dir (const char *hash, char *out, size_t size,
 
 int
 jshim_shim_group_of (const char *config_path, const jshim_shim_args_t *args,
-                     char hash[65], jshim_error_t *err)
+                     jshim_grouping_t grouping, char hash[65],
+                     jshim_error_t *err)
 {
   char *config = NULL, *key = NULL;
   size_t len = 0;
 
   if (jshim_read_file (config_path, &config, &len, err) < 0)
     return -1;
-  if (jshim_group_key (config, len, args->namespace, &key, err) < 0)
+  if (jshim_group_key (config, len, args->namespace, grouping, &key, err) < 0)
     {
       free (config);
       return -1;
@@ -209,17 +210,17 @@ try_connect (const char *path)
   return r;
 }
 
-/* Write BUNDLE/address = ADDRESS (no newline) through a temp file. */
+/* Write BUNDLE/NAME = TEXT (no newline) through a temp file. */
 static int
-write_address (const char *address, jshim_error_t *err)
+write_bundle_file (const char *name, const char *text, jshim_error_t *err)
 {
-  char tmp[] = ".address.XXXXXX";
-  size_t len = strlen (address);
+  char tmp[] = ".bundle-file.XXXXXX";
+  size_t len = strlen (text);
   int fd = mkostemp (tmp, O_CLOEXEC);
 
   if (fd < 0)
     return jshim_fail_sys (err, 0, errno, "create %s in the bundle", tmp);
-  if (fchmod (fd, 0644) < 0 || write (fd, address, len) != (ssize_t) len
+  if (fchmod (fd, 0644) < 0 || write (fd, text, len) != (ssize_t) len
       || fsync (fd) < 0)
     {
       int e = errno ? errno : EIO;
@@ -228,15 +229,57 @@ write_address (const char *address, jshim_error_t *err)
       unlink (tmp);
       return jshim_fail_sys (err, 0, e, "write %s in the bundle", tmp);
     }
-  if (close (fd) < 0 || rename (tmp, "address") < 0)
+  if (close (fd) < 0 || rename (tmp, name) < 0)
     {
       int e = errno;
 
       unlink (tmp);
-      return jshim_fail_sys (err, 0, e, "rename %s to address in the bundle",
-                             tmp);
+      return jshim_fail_sys (err, 0, e, "rename %s to %s in the bundle",
+                             tmp, name);
     }
   return 0;
+}
+
+static bool
+is_group_hash (const char *text, size_t len)
+{
+  size_t i;
+
+  if (len != 64)
+    return false;
+  for (i = 0; i < len; i++)
+    if (!((text[i] >= '0' && text[i] <= '9')
+          || (text[i] >= 'a' && text[i] <= 'f')))
+      return false;
+  return true;
+}
+
+int
+jshim_shim_recorded_group (const char *bundle, char hash[65],
+                           jshim_error_t *err)
+{
+  char path[PATH_MAX], *text = NULL;
+  size_t len = 0;
+
+  jshim_error_clear (err);
+  if (snprintf (path, sizeof (path), "%s/" JSHIM_GROUP_FILE, bundle)
+      >= (int) sizeof (path))
+    return jshim_fail (err, 0, ENAMETOOLONG, "%s/" JSHIM_GROUP_FILE
+                       ": too long", bundle);
+  if (access (path, F_OK) < 0 && errno == ENOENT)
+    return 0;
+  if (jshim_read_file (path, &text, &len, err) < 0)
+    return -1;
+  if (!is_group_hash (text, len))
+    {
+      free (text);
+      return jshim_fail (err, 0, EINVAL, "%s: not a group (expected 64 "
+                         "lower-case hex digits, as start writes)", path);
+    }
+  memcpy (hash, text, 64);
+  hash[64] = '\0';
+  free (text);
+  return 1;
 }
 
 /*
@@ -600,13 +643,18 @@ jshim_shim_start (const jshim_shim_args_t *args, jshim_error_t *err)
 
   if (jshim_read_file ("config.json", &config, &config_len, err) < 0)
     goto out;
-  if (jshim_group_key (config, config_len, args->namespace, &key, err) < 0)
+  if (jshim_group_key (config, config_len, args->namespace, args->grouping,
+                       &key, err) < 0)
     goto out;
   if (jshim_shim_socket_path (dir, args->address, args->namespace, key,
                               socket_path, sizeof (socket_path), err) < 0)
     goto out;
   jshim_shim_group_hash (args->address, args->namespace, key, hash);
   snprintf (address, sizeof (address), "unix://%s", socket_path);
+  /* for delete, which must find this group's state even when the grouping
+     rules have changed since (another default after an upgrade) */
+  if (write_bundle_file (JSHIM_GROUP_FILE, hash, err) < 0)
+    goto out;
   snprintf (lock_path, sizeof (lock_path), "%s.lock", socket_path);
 
   if (mkdir_p (dir, 0711, err) < 0)
@@ -645,7 +693,7 @@ jshim_shim_start (const jshim_shim_args_t *args, jshim_error_t *err)
         goto out;
     }
 
-  if (write_address (address, err) < 0)
+  if (write_bundle_file ("address", address, err) < 0)
     goto out;
   if (fputs (address, stdout) == EOF || fflush (stdout) == EOF)
     {

@@ -41,11 +41,24 @@ int jshim_shim_socket_path (const char *dir, const char *address,
 
 /*
  * The group hash of the container whose OCI config is CONFIG_PATH (its
- * group key, with ARGS' address and namespace).  Returns 0, or -1 with ERR.
+ * group key by GROUPING, with ARGS' address and namespace).  Returns 0, or
+ * -1 with ERR.
  */
 int jshim_shim_group_of (const char *config_path,
-                         const jshim_shim_args_t *args, char hash[65],
+                         const jshim_shim_args_t *args,
+                         jshim_grouping_t grouping, char hash[65],
                          jshim_error_t *err);
+
+/* The bundle's file where start records the group hash for delete. */
+#define JSHIM_GROUP_FILE "jshim-group"
+
+/*
+ * The group hash that start recorded in BUNDLE/JSHIM_GROUP_FILE into HASH.
+ * Returns 1, 0 when there is no such file (a bundle of an older start), or
+ * -1 with ERR (unreadable, or not 64 lower-case hex digits).
+ */
+int jshim_shim_recorded_group (const char *bundle, char hash[65],
+                               jshim_error_t *err);
 
 /*
  * The daemon state directory of the group HASH: $JSHIM_SHIM_STATE_DIR (or

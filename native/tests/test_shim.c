@@ -536,7 +536,19 @@ key_of (const char *json, jshim_error_t *err)
 {
   char *key = NULL;
 
-  if (jshim_group_key (json, strlen (json), "ns1", &key, err) < 0)
+  if (jshim_group_key (json, strlen (json), "ns1", JSHIM_GROUP_BY_POD, &key,
+                       err) < 0)
+    return NULL;
+  return key;
+}
+
+static char *
+namespace_key_of (const char *json, jshim_error_t *err)
+{
+  char *key = NULL;
+
+  if (jshim_group_key (json, strlen (json), "ns1", JSHIM_GROUP_BY_NAMESPACE,
+                       &key, err) < 0)
     return NULL;
   return key;
 }
@@ -578,6 +590,65 @@ test_group_rules (void)
   /* a repeated key: the last one wins */
   CHECK_KEY ("{\"annotations\":{\"io.kubernetes.cri.sandbox-id\":\"a\","
              "\"io.kubernetes.cri.sandbox-id\":\"b\"}}", "b");
+}
+
+static void
+test_group_rules_per_namespace (void)
+{
+  jshim_error_t e;
+  char *k;
+
+  /* the sandbox id no longer separates pods */
+  k = namespace_key_of ("{\"annotations\":{\"io.kubernetes.cri.sandbox-id\":"
+                        "\"sb\"}}", &e);
+  CHECK_STR (k, "ns1");
+  free (k);
+  /* the group annotation still wins */
+  k = namespace_key_of ("{\"annotations\":{\"io.kubernetes.cri.sandbox-id\":"
+                        "\"sb\",\"io.containerd.jshim.v2.group\":\"grp\"}}",
+                        &e);
+  CHECK_STR (k, "grp");
+  free (k);
+  k = namespace_key_of ("{}", &e);
+  CHECK_STR (k, "ns1");
+  free (k);
+  /* malformed input is refused the same way */
+  CHECK (namespace_key_of ("{\"annotations\":{\"io.kubernetes.cri.sandbox-id"
+                           "\":1}}", &e) == NULL);
+  CHECK_CONTAINS (e.msg, "is not a string");
+}
+
+static void
+test_grouping_of_program (void)
+{
+  CHECK_INT (jshim_grouping_of_program ("containerd-shim-jshim-v2"),
+             JSHIM_GROUPING_DEFAULT);
+  CHECK_INT (jshim_grouping_of_program ("/usr/local/bin/"
+                                        "containerd-shim-jshim-v2"),
+             JSHIM_GROUPING_DEFAULT);
+  CHECK_INT (jshim_grouping_of_program ("/usr/local/bin/"
+                                        "containerd-shim-jshim-node-v2"),
+             JSHIM_GROUP_BY_NAMESPACE);
+  CHECK_INT (jshim_grouping_of_program ("containerd-shim-jshim-node-v2"),
+             JSHIM_GROUP_BY_NAMESPACE);
+  CHECK_INT (jshim_grouping_of_program ("/x/containerd-shim-jshim-pod-v2"),
+             JSHIM_GROUP_BY_POD);
+  /* the base name only, exactly */
+  CHECK_INT (jshim_grouping_of_program ("/containerd-shim-jshim-node-v2/"
+                                        "shim"), JSHIM_GROUPING_DEFAULT);
+  CHECK_INT (jshim_grouping_of_program ("containerd-shim-jshim-node-v2x"),
+             JSHIM_GROUPING_DEFAULT);
+  CHECK_INT (jshim_grouping_of_program (""), JSHIM_GROUPING_DEFAULT);
+  CHECK_INT (jshim_grouping_of_program (NULL), JSHIM_GROUPING_DEFAULT);
+  {
+    jshim_shim_args_t a;
+    jshim_error_t e;
+    char *argv[] = { (char *) "/bin/containerd-shim-jshim-node-v2",
+                     (char *) "-v", NULL };
+
+    CHECK_INT (jshim_shim_parse_args (2, argv, &a, &e), 0);
+    CHECK_INT (a.grouping, JSHIM_GROUP_BY_NAMESPACE);
+  }
 }
 
 static void
@@ -1115,12 +1186,16 @@ test_delete_cleanup_kills_cgroup (void)
 static bool
 is_mount_point (const char *path)
 {
-  char *text = read_text ("/proc/self/mountinfo");
-  char needle[PATH_MAX + 4];
+  /* the whole table: with many containers up it outgrows read_text's 64 KiB */
+  char *text = NULL, needle[PATH_MAX + 4];
+  size_t len = 0;
+  jshim_error_t err;
   bool found;
 
+  if (jshim_read_file ("/proc/self/mountinfo", &text, &len, &err) < 0)
+    return false;
   snprintf (needle, sizeof (needle), " %s ", path);
-  found = text != NULL && strstr (text, needle) != NULL;
+  found = memmem (text, len, needle, strlen (needle)) != NULL;
   free (text);
   return found;
 }
@@ -1229,19 +1304,43 @@ make_bundle (const char *name, const char *config)
   return path;
 }
 
+/* start run as PROG (argv[0]), in BUNDLE. */
 static void
-start_in (const char *bundle, const char *ns, const char *extra_env,
-          struct result *r)
+start_as (const char *prog, const char *bundle, const char *ns,
+          const char *extra_env, struct result *r)
 {
   char *env[] = { env_sock, env_state, env_daemon, env_rec,
                   (char *) extra_env, NULL };
-  char *argv[] = { (char *) "containerd-shim-jshim-v2", (char *) "-namespace",
+  char *argv[] = { (char *) prog, (char *) "-namespace",
                    (char *) ns, (char *) "-address",
                    (char *) "/run/containerd/containerd.sock",
                    (char *) "-publish-binary", (char *) "/usr/bin/containerd",
                    (char *) "-id", (char *) "c1", (char *) "start", NULL };
 
   run_shim (bundle, env, argv, r);
+}
+
+static void
+start_in (const char *bundle, const char *ns, const char *extra_env,
+          struct result *r)
+{
+  start_as ("containerd-shim-jshim-v2", bundle, ns, extra_env, r);
+}
+
+/* delete of container ID run as PROG, for BUNDLE. */
+static void
+delete_as (const char *prog, const char *bundle, const char *ns,
+           const char *id, struct result *r)
+{
+  char *env[] = { env_sock, env_state, NULL };
+  char *argv[] = { (char *) prog, (char *) "-namespace", (char *) ns,
+                   (char *) "-address",
+                   (char *) "/run/containerd/containerd.sock",
+                   (char *) "-publish-binary", (char *) "/usr/bin/containerd",
+                   (char *) "-id", (char *) id, (char *) "-bundle",
+                   (char *) bundle, (char *) "delete", NULL };
+
+  run_shim ("/", env, argv, r);
 }
 
 static void
@@ -1597,6 +1696,181 @@ test_start_failures (void)
   CHECK_CONTAINS (r.err, "namespace cannot be empty");
 }
 
+static const char *
+sandbox_config (const char *sandbox)
+{
+  static char buf[256];
+
+  snprintf (buf, sizeof (buf), "{\"annotations\":{\"io.kubernetes.cri."
+            "sandbox-id\":\"%s\"}}", sandbox);
+  return buf;
+}
+
+/* BUNDLE/jshim-group holds the hash of WANT (unix://DIR/HASH). */
+static void
+check_group_file (const char *bundle, const char *want)
+{
+  char file[PATH_MAX + 64], *text;
+
+  snprintf (file, sizeof (file), "%s/jshim-group", bundle);
+  text = read_text (file);
+  CHECK_STR (text, strrchr (want, '/') + 1);
+  free (text);
+}
+
+static void
+test_start_grouping_by_name (void)
+{
+  char b1[PATH_MAX + 64], b2[PATH_MAX + 64], b3[PATH_MAX + 64];
+  char b4[PATH_MAX + 64], want[PATH_MAX];
+  struct result r;
+  int before = count_lines_with (launches, " ");
+  char link[PATH_MAX + 64], real_link[PATH_MAX], real_shim[PATH_MAX];
+  const char *const names[] = { "containerd-shim-jshim-node-v2",
+                                "containerd-shim-jshim-pod-v2" };
+  size_t i;
+
+  /* the build puts both names beside the program */
+  for (i = 0; i < 2; i++)
+    {
+      snprintf (link, sizeof (link), "%s/%s", out_dir, names[i]);
+      CHECK (realpath (link, real_link) != NULL
+             && realpath (shim_path, real_shim) != NULL
+             && strcmp (real_link, real_shim) == 0);
+    }
+
+  snprintf (b1, sizeof (b1), "%s", make_bundle ("n1", sandbox_config ("sa")));
+  snprintf (b2, sizeof (b2), "%s", make_bundle ("n2", sandbox_config ("sb")));
+  snprintf (b3, sizeof (b3), "%s", make_bundle ("n3", sandbox_config ("sa")));
+  snprintf (b4, sizeof (b4), "%s", make_bundle ("n4", sandbox_config ("sb")));
+
+  /* as containerd-shim-jshim-node-v2: two pods, one daemon, the namespace's */
+  expected_address ("nodens", "nodens", want, sizeof (want));
+  start_as ("/usr/bin/containerd-shim-jshim-node-v2", b1, "nodens", NULL, &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.out, want);
+  CHECK_STR (r.err, "");
+  check_group_file (b1, want);
+  start_as ("/usr/bin/containerd-shim-jshim-node-v2", b2, "nodens", NULL, &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.out, want);
+  check_address_file (b2, want);
+  check_group_file (b2, want);
+  CHECK_INT (count_lines_with (launches, " "), before + 1);
+
+  /* as containerd-shim-jshim-pod-v2: one daemon per sandbox */
+  expected_address ("nodens", "sa", want, sizeof (want));
+  start_as ("containerd-shim-jshim-pod-v2", b3, "nodens", NULL, &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.out, want);
+  check_group_file (b3, want);
+  expected_address ("nodens", "sb", want, sizeof (want));
+  start_as ("containerd-shim-jshim-pod-v2", b4, "nodens", NULL, &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.out, want);
+  CHECK_INT (count_lines_with (launches, " "), before + 3);
+
+  /* the default name: the default grouping */
+  expected_address ("nodens", JSHIM_GROUPING_DEFAULT == JSHIM_GROUP_BY_POD
+                    ? "sa" : "nodens", want, sizeof (want));
+  start_in (b1, "nodens", NULL, &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.out, want);
+  CHECK_INT (count_lines_with (launches, " "), before + 3);
+}
+
+/* STATE_DIR/HASH/tasks/ID/cleanup naming PID as the init. */
+static void
+record_cleanup (const char *hash, const char *id, pid_t pid)
+{
+  char dir[PATH_MAX + 256], file[PATH_MAX + 300], line[128];
+
+  snprintf (dir, sizeof (dir), "%s/%s", state_dir, hash);
+  mkdir (state_dir, 0700);
+  mkdir (dir, 0700);
+  snprintf (dir, sizeof (dir), "%s/%s/tasks", state_dir, hash);
+  mkdir (dir, 0700);
+  snprintf (dir, sizeof (dir), "%s/%s/tasks/%s", state_dir, hash, id);
+  mkdir (dir, 0700);
+  snprintf (file, sizeof (file), "%s/cleanup", dir);
+  snprintf (line, sizeof (line), "init %d %lld\n", (int) pid,
+            stat_start_time (pid));
+  write_file (file, line);
+}
+
+static bool
+killed (pid_t pid)
+{
+  int status = wait_end (pid);
+
+  if (status == -1)
+    {
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      return false;
+    }
+  return WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL;
+}
+
+static void
+test_delete_finds_group_of_start (void)
+{
+  char hash[65], other[65], file[PATH_MAX + 64];
+  char b[PATH_MAX + 64];
+  const char *addr = "/run/containerd/containerd.sock";
+  struct result r;
+  pid_t p, q;
+
+  /* what start recorded counts, whatever name delete runs under */
+  snprintf (b, sizeof (b), "%s", make_bundle ("d1", sandbox_config ("sd")));
+  jshim_shim_group_hash (addr, "delns", "delns", hash);
+  snprintf (file, sizeof (file), "%s/jshim-group", b);
+  write_file (file, hash);
+  p = sleeper ();
+  record_cleanup (hash, "c1", p);
+  delete_as ("containerd-shim-jshim-pod-v2", b, "delns", "c1", &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.err, "");
+  CHECK (killed (p));
+
+  /* no record (an older start): the grouping of delete's own name first */
+  snprintf (b, sizeof (b), "%s", make_bundle ("d2", sandbox_config ("sd")));
+  jshim_shim_group_hash (addr, "delns", "sd", other);
+  p = sleeper ();
+  q = sleeper ();
+  record_cleanup (other, "c2", p);
+  record_cleanup (hash, "c2", q);
+  delete_as ("containerd-shim-jshim-node-v2", b, "delns", "c2", &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.err, "");
+  CHECK (killed (q));
+  CHECK_INT (waitpid (p, NULL, WNOHANG), 0); /* the pod's: not it */
+  /* ... and the other grouping when that one has no such task (a start
+     under another default) */
+  delete_as ("containerd-shim-jshim-node-v2", b, "delns", "c2", &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_STR (r.err, "");
+  CHECK (killed (p));
+  p = sleeper ();
+  record_cleanup (hash, "c4", p);
+  delete_as ("containerd-shim-jshim-pod-v2", b, "delns", "c4", &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK (killed (p));
+
+  /* a damaged record: a warning naming it, nothing killed */
+  snprintf (b, sizeof (b), "%s", make_bundle ("d3", sandbox_config ("sd")));
+  snprintf (file, sizeof (file), "%s/jshim-group", b);
+  write_file (file, "not a hash");
+  p = sleeper ();
+  record_cleanup (other, "c3", p);
+  delete_as ("containerd-shim-jshim-pod-v2", b, "delns", "c3", &r);
+  CHECK_INT (exit_code (&r), 0);
+  CHECK_CONTAINS (r.err, "jshim-group: not a group (expected 64");
+  CHECK_INT (waitpid (p, NULL, WNOHANG), 0);
+  kill (p, SIGKILL);
+  waitpid (p, NULL, 0);
+}
+
 static void
 test_start_timeout (void)
 {
@@ -1672,6 +1946,10 @@ main (int argc, char **argv)
   run_test ("binary: usage error exit 2, -v", test_binary_usage_and_version,
             false);
   run_test ("group: rules", test_group_rules, false);
+  run_test ("group: per namespace, the sandbox id ignored",
+            test_group_rules_per_namespace, false);
+  run_test ("group: the grouping from the program's name",
+            test_grouping_of_program, false);
   run_test ("group: escapes and whitespace", test_group_escapes_whitespace,
             false);
   run_test ("group: malformed JSON refused", test_group_malformed, false);
@@ -1710,6 +1988,11 @@ main (int argc, char **argv)
             test_start_reuses_daemon, false);
   run_test ("start: group annotation and namespace give own daemons",
             test_start_groups, false);
+  run_test ("start: the program's name picks per namespace or per pod",
+            test_start_grouping_by_name, false);
+  run_test ("delete: the group start recorded, else its name's, else the "
+            "other",
+            test_delete_finds_group_of_start, false);
   run_test ("start: stale socket replaced", test_start_replaces_stale_socket,
             false);
   run_test ("start: concurrent starts launch one daemon",
