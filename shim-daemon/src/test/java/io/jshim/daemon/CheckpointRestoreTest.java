@@ -143,6 +143,11 @@ class CheckpointRestoreTest {
     assertThat(status("first")).as("the original runs on").isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
     killWaitDelete("second");
     killWaitDelete("first");
+
+    // restored, never started: Delete kills the stopped process, and its exit reaches the daemon
+    create("third", counterBundle(COUNTER), dir.resolve("out3"), image.toString());
+    assertThat(tasks.delete(DeleteRequest.newBuilder().setId("third").build()).getExitStatus()).isEqualTo(137);
+    assertThat(numbers(dir.resolve("out3"))).isEmpty();
   }
 
   @Test
@@ -160,6 +165,7 @@ class CheckpointRestoreTest {
         assertThatThrownBy(() -> tasks.checkpoint(CheckpointTaskRequest.newBuilder().setId("tcp")
             .setPath(image.toString()).build()))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              System.out.println("the failed checkpoint said: " + e.getStatus().getDescription());
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
               assertThat(e.getStatus().getDescription())
                   .contains("cannot checkpoint task tcp")

@@ -301,7 +301,12 @@ public final class TaskService {
         .filter(path -> Files.isRegularFile(Path.of("/proc", Integer.toString(init.pid()), "root", path))
             || isCharDevice(Path.of("/proc", Integer.toString(init.pid()), "root", path)))
         .toList();
-    checkpointer.dump(id, init.pid(), imageDir, options, new ExternalMounts(binds.binds(), maskedFiles));
+    try {
+      checkpointer.dump(id, init.pid(), imageDir, options, new ExternalMounts(binds.binds(), maskedFiles));
+    } catch (RuntimeException e) {
+      log.warn("task {}: checkpoint to {} failed: {}", id, imageDir, e.getMessage());
+      throw e;
+    }
     events.publish(new TaskEvent.Checkpointed(id, imageDir));
     log.info("task {}: checkpointed to {}{}", id, imageDir, options.exit() ? " and stopped" : "");
   }
