@@ -157,29 +157,29 @@ class CheckpointRestoreTest {
       server.setSoTimeout((int) WAIT_MS);
       // a connected TCP socket (the task shares the host's network): CRIU refuses it without open_tcp
       Path bundle = counterBundle("sleep 1000 | nc 127.0.0.1 " + server.getLocalPort());
-      create("tcp", bundle, dir.resolve("out"), "");
-      tasks.start(StartRequest.newBuilder().setId("tcp").build());
+      create("net", bundle, dir.resolve("out"), "");
+      tasks.start(StartRequest.newBuilder().setId("net").build());
       try (Socket peer = server.accept()) {
         Path image = dir.resolve("image");
 
-        assertThatThrownBy(() -> tasks.checkpoint(CheckpointTaskRequest.newBuilder().setId("tcp")
+        assertThatThrownBy(() -> tasks.checkpoint(CheckpointTaskRequest.newBuilder().setId("net")
             .setPath(image.toString()).build()))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
               System.out.println("the failed checkpoint said: " + e.getStatus().getDescription());
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
               assertThat(e.getStatus().getDescription())
-                  .contains("cannot checkpoint task tcp")
-                  .contains("criu's log " + image.resolve("dump.log") + " ends with:")
-                  .containsIgnoringCase("tcp");
+                  .contains("cannot checkpoint task net")
+                  .contains("criu's log " + image.resolve("dump.log") + " has these errors:")
+                  .contains("Connected TCP socket");
             });
 
-        assertThat(status("tcp")).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
+        assertThat(status("net")).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
         assertThat(image.resolve("jshim-checkpoint.json")).doesNotExist();
         peer.setSoTimeout(500);
         InputStream in = peer.getInputStream();
         assertThatThrownBy(in::read).as("the connection is still open").isInstanceOf(SocketTimeoutException.class);
       }
-      killWaitDelete("tcp");
+      killWaitDelete("net");
     }
   }
 

@@ -133,17 +133,26 @@ public final class Checkpointer {
     }
   }
 
+  /**
+   * What the error says about CRIU's log: its {@code Error} lines (CRIU writes the cause there, and then more lines
+   * while it undoes the dump), at most {@link #LOG_LINES} of them, else its last lines.
+   */
   static String tail(Path log) {
+    List<String> lines;
     try {
       // lenient: a log line may quote a file name that is not UTF-8
-      List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
-      if (lines.isEmpty()) {
-        return " is empty";
-      }
-      return " ends with:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()));
+      lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
       return " cannot be read (" + e.getMessage() + ")";
     }
+    if (lines.isEmpty()) {
+      return " is empty";
+    }
+    List<String> errors = lines.stream().filter(l -> l.contains("Error (")).toList();
+    if (!errors.isEmpty()) {
+      return " has these errors:\n" + String.join("\n", errors.subList(0, Math.min(errors.size(), LOG_LINES)));
+    }
+    return " ends with:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()));
   }
 
   private static void createDirectories(Path dir, String what) {
