@@ -21,6 +21,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,6 +185,54 @@ class CheckpointRestoreTest {
         assertThatThrownBy(in::read).as("the connection is still open").isInstanceOf(SocketTimeoutException.class);
       }
       killWaitDelete("net");
+    }
+  }
+
+  @Test
+  void failedDump_ofAnExternalUnixSocket_namesCriusLog_andLeavesTheTaskRunning() throws Exception {
+    assumeCriuWorks();
+    Path ext = Files.createDirectory(dir.resolve("ext"));
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(ext.resolve("sock")));
+      // the socket's directory bound in: CRIU is told of the bind mount, and refuses the socket's outside peer
+      DaemonFixture.BundleBuilder builder = fixture.bundle("/bin/jshim-testbin", "unix-connect", "/ext/sock", "1000")
+          .namespaces("pid", "mount", "ipc", "uts").testRootfs();
+      builder.customize(config -> config.putArray("mounts").addObject().put("destination", "/ext")
+          .put("type", "bind").put("source", ext.toString()).putArray("options").add("rbind"));
+      Path bundle = builder.write();
+      Files.createDirectories(bundle.resolve("rootfs/ext"));
+      Path out = dir.resolve("out");
+      create("unix", bundle, out, "");
+      tasks.start(StartRequest.newBuilder().setId("unix").build());
+      try (SocketChannel peer = server.accept()) {
+        await(() -> readQuietly(out).contains("connected"), out + " to say connected");
+        Path image = dir.resolve("image");
+
+        assertThatThrownBy(() -> tasks.checkpoint(CheckpointTaskRequest.newBuilder().setId("unix")
+            .setPath(image.toString()).build()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              System.out.println("the failed checkpoint said: " + e.getStatus().getDescription());
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription())
+                  .contains("cannot checkpoint task unix")
+                  .contains("criu's log " + image.resolve("dump.log") + " has these errors:")
+                  .contains("--ext-unix-sk");
+            });
+
+        assertThat(status("unix")).isEqualTo(io.jshim.proto.types.task.Status.RUNNING);
+        peer.configureBlocking(false);
+        assertThat(peer.read(ByteBuffer.allocate(16))).as("the connection is still open (0, not -1: end of file)")
+            .isZero();
+      }
+      killWaitDelete("unix");
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      return "";
     }
   }
 
