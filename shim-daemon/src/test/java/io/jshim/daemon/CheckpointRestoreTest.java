@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.jshim.proto.runc.v1.CheckpointOptions;
 import io.jshim.proto.task.v2.CheckpointTaskRequest;
 import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.DeleteRequest;
+import io.jshim.proto.task.v2.ExecProcessRequest;
 import io.jshim.proto.task.v2.KillRequest;
 import io.jshim.proto.task.v2.StartRequest;
 import io.jshim.proto.task.v2.StateRequest;
@@ -53,6 +55,7 @@ class CheckpointRestoreTest {
   private static final String COUNTER = "i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done";
   private static final int SIGKILL = 9;
   private static final long WAIT_MS = 120_000;
+  private static final int CRIU_CHECKS = 5;
 
   @TempDir
   Path dir;
@@ -74,13 +77,19 @@ class CheckpointRestoreTest {
     }
   }
 
-  /** Skips unless {@code criu check} passes here, quoting what it said. */
+  /**
+   * Skips unless {@code criu check} passes here, quoting what it said. Several times: on the 6.18 host it fails
+   * nearly always, but not always (its vDSO check depends on where the vDSO was mapped), while the daemon's dump
+   * then fails the same way.
+   */
   private static void assumeCriuWorks() throws Exception {
     Optional<Path> criu = Privileged.onPath("criu");
     Assumptions.assumeTrue(criu.isPresent(), "needs criu on PATH (Debian: the criu package)");
-    Process check = new ProcessBuilder(criu.get().toString(), "check").redirectErrorStream(true).start();
-    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    Assumptions.assumeTrue(check.waitFor() == 0, () -> "criu check fails on this kernel: " + output.strip());
+    for (int i = 0; i < CRIU_CHECKS; i++) {
+      Process check = new ProcessBuilder(criu.get().toString(), "check").redirectErrorStream(true).start();
+      String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      Assumptions.assumeTrue(check.waitFor() == 0, () -> "criu check fails on this kernel: " + output.strip());
+    }
   }
 
   @Test
@@ -123,7 +132,10 @@ class CheckpointRestoreTest {
   @Test
   void checkpointByDefault_leavesItRunning_andRestoresIntoANewId() throws Exception {
     assumeCriuWorks();
-    Path bundle = counterBundle(COUNTER);
+    Path data1 = Files.createDirectory(dir.resolve("data1"));
+    Path data2 = Files.createDirectory(dir.resolve("data2"));
+    Files.writeString(data2.resolve("mark-of-second"), "");
+    Path bundle = counterBundle(COUNTER, Optional.of(data1));
     Path out1 = dir.resolve("out1");
     create("first", bundle, out1, "");
     tasks.start(StartRequest.newBuilder().setId("first").build());
@@ -138,9 +150,18 @@ class CheckpointRestoreTest {
     awaitCount(out1, (int) afterDump + 3);
 
     Path out2 = dir.resolve("out2");
-    create("second", counterBundle(COUNTER), out2, image.toString());
+    create("second", counterBundle(COUNTER, Optional.of(data2)), out2, image.toString());
     tasks.start(StartRequest.newBuilder().setId("second").build());
     awaitCount(out2, 2);
+    // the restored mount namespace has the new bundle's source at /data (an exec sees it)
+    Path ls = dir.resolve("ls");
+    tasks.exec(ExecProcessRequest.newBuilder().setId("second").setExecId("ls").setStdout(ls.toString())
+        .setSpec(Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+            .setValue(ByteString.copyFromUtf8("{\"args\":[\"/bin/ls\",\"/data\"],\"cwd\":\"/\"}"))).build());
+    tasks.start(StartRequest.newBuilder().setId("second").setExecId("ls").build());
+    assertThat(tasks.wait(WaitRequest.newBuilder().setId("second").setExecId("ls").build()).getExitStatus()).isZero();
+    assertThat(Files.readString(ls)).isEqualTo("mark-of-second\n");
+    tasks.delete(DeleteRequest.newBuilder().setId("second").setExecId("ls").build());
 
     long first = numbers(out2).get(0);
     assertThat(first).as("restored from a dump taken between %d and %d", beforeDump, afterDump)
@@ -150,7 +171,7 @@ class CheckpointRestoreTest {
     killWaitDelete("first");
 
     // restored, never started: Delete kills the stopped process, and its exit reaches the daemon
-    create("third", counterBundle(COUNTER), dir.resolve("out3"), image.toString());
+    create("third", counterBundle(COUNTER, Optional.of(data2)), dir.resolve("out3"), image.toString());
     assertThat(tasks.delete(DeleteRequest.newBuilder().setId("third").build()).getExitStatus()).isEqualTo(137);
     assertThat(numbers(dir.resolve("out3"))).isEmpty();
   }
@@ -278,14 +299,23 @@ class CheckpointRestoreTest {
   // --- helpers
 
   private Path counterBundle(String script) throws IOException {
+    return counterBundle(script, Optional.empty());
+  }
+
+  /** The counter's bundle; with {@code data}, that host directory bind-mounted at /data. */
+  private Path counterBundle(String script, Optional<Path> data) throws IOException {
     DaemonFixture.BundleBuilder builder = fixture.bundle("/bin/sh", "-c", script)
         .namespaces("pid", "mount", "ipc", "uts");
+    data.ifPresent(source -> builder.customize(config -> config.putArray("mounts").addObject()
+        .put("destination", "/data").put("type", "bind").put("source", source.toString()).putArray("options")
+        .add("rbind")));
     Path bundle = builder.write();
     Path rootfs = bundle.resolve("rootfs");
     Files.createDirectories(rootfs.resolve("bin"));
     Files.createDirectories(rootfs.resolve("proc"));
+    Files.createDirectories(rootfs.resolve("data"));
     Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
-    for (String applet : List.of("sh", "sleep", "nc")) {
+    for (String applet : List.of("sh", "sleep", "nc", "ls")) {
       Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
     }
     builder.customize(config -> config.putObject("root").put("path", "rootfs"));
