@@ -62,6 +62,7 @@ class CheckpointRestoreTest {
 
   private DaemonFixture fixture;
   private TaskGrpc.TaskBlockingStub tasks;
+  private final List<String> created = new java.util.ArrayList<>();
 
   @BeforeEach
   void startDaemon() throws IOException {
@@ -72,9 +73,23 @@ class CheckpointRestoreTest {
 
   @AfterEach
   void stopDaemon() {
-    if (fixture != null) {
-      fixture.close();
+    if (fixture == null) {
+      return;
     }
+    // a failed test must not leave its tasks running: they outlive the daemon
+    for (String id : created) {
+      try {
+        tasks.kill(KillRequest.newBuilder().setId(id).setSignal(SIGKILL).setAll(true).build());
+      } catch (StatusRuntimeException gone) {
+        // exited or deleted already
+      }
+      try {
+        tasks.withDeadlineAfter(30, TimeUnit.SECONDS).delete(DeleteRequest.newBuilder().setId(id).build());
+      } catch (StatusRuntimeException gone) {
+        // deleted already
+      }
+    }
+    fixture.close();
   }
 
   /**
@@ -323,6 +338,7 @@ class CheckpointRestoreTest {
   }
 
   private int create(String id, Path bundle, Path stdout, String checkpoint) {
+    created.add(id);
     return tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString())
         .setStdout(stdout.toString()).setCheckpoint(checkpoint).build()).getPid();
   }
