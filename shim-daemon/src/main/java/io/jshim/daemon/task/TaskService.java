@@ -1,13 +1,13 @@
 package io.jshim.daemon.task;
 
 import io.jshim.daemon.cgroup.Cgroup;
-import io.jshim.daemon.checkpoint.CheckpointOptions;
-import io.jshim.daemon.checkpoint.Checkpointer;
-import io.jshim.daemon.checkpoint.ExternalMounts;
 import io.jshim.daemon.cgroup.CgroupMode;
 import io.jshim.daemon.cgroup.CgroupResources;
 import io.jshim.daemon.cgroup.CgroupStats;
 import io.jshim.daemon.cgroup.Cgroups;
+import io.jshim.daemon.checkpoint.CheckpointOptions;
+import io.jshim.daemon.checkpoint.Checkpointer;
+import io.jshim.daemon.checkpoint.ExternalMounts;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.LinuxResources;
 import io.jshim.daemon.io.ContainerLog;
