@@ -18,7 +18,7 @@ typedef struct jshim_error
   /* JSHIM_STAGE_* from sync.h, 0 = none: 1 ARGS, 2 CLONE, 3 HOSTNAME,
      4 MOUNT, 5 ROOTFS, 6 USER, 7 CWD, 8 EXEC, 9 SYNC, 10 RLIMIT,
      11 PROCESS, 12 CAPS, 13 SYSCTL, 14 DEVICES, 15 USERNS, 16 CGROUP,
-     17 JOIN, 18 CONSOLE, 20 HOOK */
+     17 JOIN, 18 CONSOLE, 20 HOOK, 21 ATTRS, 22 RUN */
   int stage;
   int err;                           /* errno value, 0 when not applicable */
   char msg[JSHIM_ERROR_MSG_MAX + 1]; /* NUL terminated, may be truncated */

@@ -21,6 +21,8 @@
  *               [--hook KIND TIMEOUT PATH NARGS ARG... NENV ENV...]...
  *               [--hook-state JSON] [--hooks-pause]
  *               -- PROG [ARGS...]
+ *   jshim-spawn --run [--cgroup DIR]... [--fds N] [--timeout S]
+ *               [--bind-self DIR] -- PATH [ARGS...]      (see run.h)
  *   jshim-spawn --run-hooks [--hook-state JSON] [--hook-cwd DIR]
  *               [--hook KIND TIMEOUT PATH NARGS ARG... NENV ENV...]...
  *
@@ -51,6 +53,7 @@
 #include "hooks.h"
 #include "ns.h"
 #include "options.h"
+#include "run.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "workload.h"
@@ -773,6 +776,10 @@ main (int argc, char **argv)
   dumpable_rc = geteuid () == 0 ? prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) : 0;
   dumpable_errno = errno;
   reset_signals ();
+  /* --run keeps the fds it is given above the sync socket (--fds) */
+  if (argc > 1 && strcmp (argv[1], "--run") == 0 && dumpable_rc == 0
+      && fcntl (JSHIM_SYNC_FD, F_GETFD) >= 0)
+    return jshim_run_main (argc, argv);
   jshim_close_fds_from (JSHIM_SYNC_FD + 1);
 
   if (fcntl (JSHIM_SYNC_FD, F_GETFD) < 0)

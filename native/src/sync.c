@@ -32,6 +32,7 @@ jshim_stage_name (int stage)
     case JSHIM_STAGE_SECCOMP: return "SECCOMP";
     case JSHIM_STAGE_HOOK: return "HOOK";
     case JSHIM_STAGE_ATTRS: return "ATTRS";
+    case JSHIM_STAGE_RUN: return "RUN";
     default: return "UNKNOWN";
     }
 }

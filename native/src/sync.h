@@ -63,6 +63,7 @@
 #define JSHIM_STAGE_HOOK 20    /* an OCI hook failed (--hook, --run-hooks) */
 #define JSHIM_STAGE_ATTRS 21   /* personality, ioprio, sched, domainname,
                                   time offsets, CPU affinity (attrs.h) */
+#define JSHIM_STAGE_RUN 22     /* --run: the program failed or timed out */
 
 /* The byte the daemon writes to let the workload exec. */
 #define JSHIM_GO_BYTE 'G'

@@ -19,6 +19,8 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
@@ -59,6 +61,8 @@ static const char usage_text[] =
   "  flood BYTES          write BYTES bytes of 64-byte lines to stdout\n"
   "  read-lines           read stdin to EOF, print lines=N bytes=M\n"
   "  sigwinch SECONDS     wait for SIGWINCH, print the new ROWS COLS\n"
+  "  unix-connect PATH SECONDS  connect a stream socket to the unix socket\n"
+  "                       PATH, print connected, sleep SECONDS\n"
   "  last-thread N SECONDS  end the main thread at once; a second thread\n"
   "                       exits the process with N after SECONDS\n"
   "  probe-exe SECONDS    for SECONDS (0: one pass) open /proc/PID/exe of\n"
@@ -66,6 +70,36 @@ static const char usage_text[] =
   "                       is read and written back (same byte); prints\n"
   "                       probes=N denied=N helper-opened=N helper-read=N\n"
   "                       helper-writable=N\n";
+
+/* A socket whose peer is outside the container: what CRIU refuses to dump
+   without --ext-unix-sk. */
+static int
+cmd_unix_connect (const char *path, double secs)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  struct timespec ts;
+  int fd;
+
+  if (strlen (path) >= sizeof (addr.sun_path))
+    {
+      fprintf (stderr, "unix-connect: path too long: %s\n", path);
+      return 1;
+    }
+  strcpy (addr.sun_path, path);
+  fd = socket (AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+    {
+      fprintf (stderr, "unix-connect %s: %s\n", path, strerror (errno));
+      return 1;
+    }
+  printf ("connected\n");
+  fflush (stdout);
+  ts.tv_sec = (time_t) secs;
+  ts.tv_nsec = (long) ((secs - (double) ts.tv_sec) * 1e9);
+  while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
+    ;
+  return 0;
+}
 
 static int
 usage (const char *why)
@@ -1085,6 +1119,13 @@ main (int argc, char **argv)
       if (argc != 3 || parse_seconds (argv[2], &secs) < 0)
         return usage ("sigwinch needs SECONDS");
       return finish (cmd_sigwinch (secs));
+    }
+
+  if (strcmp (cmd, "unix-connect") == 0)
+    {
+      if (argc != 4 || parse_seconds (argv[3], &secs) < 0)
+        return usage ("unix-connect needs PATH SECONDS");
+      return finish (cmd_unix_connect (argv[2], secs));
     }
 
   fprintf (stderr, "jshim-testbin: unknown command \"%s\"\n", cmd);

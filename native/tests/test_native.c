@@ -5261,6 +5261,102 @@ namespaces_work (void)
 #include "test_attrs.c"
 #include "test_seccomp.c"
 
+/* ------------------------------------------------------------------ */
+/* --run: a program run to completion, its end reported               */
+
+static void
+run_mode (const char *const *args, struct spawn_result *res)
+{
+  char *argv[16];
+  size_t n = 0;
+  struct spawn_opts opts = { .out_fd = -1, .after = SEND_GO };
+
+  argv[n++] = spawn_path;
+  argv[n++] = (char *) "--run";
+  for (; *args != NULL && n < 15; args++)
+    argv[n++] = (char *) *args;
+  argv[n] = NULL;
+  run_spawn (argv, (char *[]){ NULL }, &opts, res);
+}
+
+static void
+test_run_exit_zero (void)
+{
+  struct spawn_result res;
+
+  run_mode ((const char *[]){ "--", "/bin/sh", "-c", "exit 0", NULL }, &res);
+  CHECK (res.got_ready);
+  CHECK (!res.got_pid);
+  CHECK_INT (res.errors, 0);
+  CHECK (WIFEXITED (res.helper_status) && WEXITSTATUS (res.helper_status) == 0);
+}
+
+static void
+test_run_exit_status (void)
+{
+  struct spawn_result res;
+
+  run_mode ((const char *[]){ "--", "/bin/sh", "-c", "exit 7", NULL }, &res);
+  CHECK (!res.got_ready);
+  CHECK_INT (res.errors, 1);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_RUN);
+  CHECK_STR (res.err_msg, "/bin/sh exited with status 7");
+  run_mode ((const char *[]){ "--", "/bin/sh", "-c", "kill -TERM $$", NULL },
+            &res);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_RUN);
+  CHECK_STR (res.err_msg, "/bin/sh was killed by signal 15");
+}
+
+static void
+test_run_timeout (void)
+{
+  struct spawn_result res;
+  long long start = now_usec ();
+
+  run_mode ((const char *[]){ "--timeout", "1", "--", "/bin/sh", "-c",
+                              "exec sleep 20", NULL },
+            &res);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_RUN);
+  CHECK_INT (res.err_errno, ETIMEDOUT);
+  CHECK_STR (res.err_msg, "/bin/sh did not finish within 1 s and was killed");
+  CHECK (now_usec () - start < 10 * 1000000LL);
+}
+
+/* The sync socket and what the helper got above it stay out of the
+   program (the harness leaves a stray fd 20 in the helper). */
+static void
+test_run_closes_fds (void)
+{
+  struct spawn_result res;
+
+  run_mode ((const char *[]){ "--", "/bin/sh", "-c",
+                              "[ -e /proc/$$/fd/3 ] || [ -e /proc/$$/fd/20 ] "
+                              "&& exit 5; exit 0",
+                              NULL },
+            &res);
+  CHECK (res.got_ready);
+  CHECK_INT (res.errors, 0);
+}
+
+static void
+test_run_bad_args (void)
+{
+  struct spawn_result res;
+
+  run_mode ((const char *[]){ "--bogus", "--", "/bin/true", NULL }, &res);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_ARGS);
+  CHECK_CONTAINS (res.err_msg, "unknown option \"--bogus\"");
+  run_mode ((const char *[]){ "--", "true", NULL }, &res);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_ARGS);
+  CHECK_CONTAINS (res.err_msg, "expected an absolute path");
+  run_mode ((const char *[]){ "--fds", "x", "--", "/bin/true", NULL }, &res);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_ARGS);
+  CHECK_CONTAINS (res.err_msg, "invalid --fds \"x\"");
+  run_mode ((const char *[]){ "--", "/nonexistent/criu", NULL }, &res);
+  CHECK_INT (res.err_stage, JSHIM_STAGE_EXEC);
+  CHECK_INT (res.err_errno, ENOENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -5424,6 +5520,14 @@ main (int argc, char **argv)
   run_test ("record: CONSOLE carries a descriptor", test_record_console,
             NEED_NOTHING);
   run_test ("hooks: --hook parsing", test_hook_parse, NEED_NOTHING);
+  run_test ("run: status 0 is READY", test_run_exit_zero, NEED_NOTHING);
+  run_test ("run: status and signal are RUN errors", test_run_exit_status,
+            NEED_NOTHING);
+  run_test ("run: timeout kills", test_run_timeout, NEED_NOTHING);
+  run_test ("run: sync socket and stray fds closed", test_run_closes_fds,
+            NEED_NOTHING);
+  run_test ("run: bad arguments, missing program", test_run_bad_args,
+            NEED_NOTHING);
   run_test ("hooks: state gets status and pid", test_hook_state, NEED_NOTHING);
   run_test ("hooks: stdin, env, status, timeout, exec failure, flood",
             test_hook_run, NEED_NOTHING);

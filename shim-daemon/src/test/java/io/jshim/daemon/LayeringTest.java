@@ -113,6 +113,14 @@ class LayeringTest {
   }
 
   @Test
+  void checkpoint_runsCriuThroughSpawnAndKnowsNothingOfTheDomain() {
+    classes().that().resideInAPackage("io.jshim.daemon.checkpoint..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.jshim.daemon.checkpoint..",
+            "io.jshim.daemon.error..", "io.jshim.daemon.spawn..", "com.fasterxml.jackson..")
+        .check(classes);
+  }
+
+  @Test
   void nothing_spawnsThroughTheJdk() {
     // the reaper's waitpid(-1) would steal the exit of a JDK-spawned process (forbiddenapis also bans Runtime.exec)
     noClasses().should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class).check(classes);

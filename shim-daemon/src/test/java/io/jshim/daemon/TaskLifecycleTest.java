@@ -573,9 +573,11 @@ class TaskLifecycleTest {
   }
 
   @Test
-  void unimplementedRpc_answersUnimplemented() {
+  void checkpoint_unknownTaskOrNoPath_isRefused() {
+    assertCode(() -> tasks.checkpoint(io.jshim.proto.task.v2.CheckpointTaskRequest.newBuilder().setId("x")
+        .setPath(dir.resolve("images").toString()).build()), Status.Code.NOT_FOUND);
     assertCode(() -> tasks.checkpoint(io.jshim.proto.task.v2.CheckpointTaskRequest.newBuilder().setId("x").build()),
-        Status.Code.UNIMPLEMENTED);
+        Status.Code.INVALID_ARGUMENT);
   }
 
   private CreateTaskResponse create(String id, Path bundle, String stdout) {

@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.jshim.daemon.reaper.ExitStatus;
 import io.jshim.daemon.task.TaskEvent;
+import io.jshim.proto.events.TaskCheckpointed;
 import io.jshim.proto.events.TaskCreate;
 import io.jshim.proto.events.TaskDelete;
 import io.jshim.proto.events.TaskExecAdded;
@@ -57,8 +58,12 @@ final class EventMapper {
     if (event instanceof TaskEvent.Paused e) {
       return mapped("/tasks/paused", TaskPaused.newBuilder().setContainerId(e.taskId()).build());
     }
-    TaskEvent.Resumed e = (TaskEvent.Resumed) event;
-    return mapped("/tasks/resumed", TaskResumed.newBuilder().setContainerId(e.taskId()).build());
+    if (event instanceof TaskEvent.Resumed e) {
+      return mapped("/tasks/resumed", TaskResumed.newBuilder().setContainerId(e.taskId()).build());
+    }
+    TaskEvent.Checkpointed e = (TaskEvent.Checkpointed) event;
+    return mapped("/tasks/checkpointed", TaskCheckpointed.newBuilder().setContainerId(e.taskId())
+        .setCheckpoint(e.checkpoint().toString()).build());
   }
 
   static Timestamp timestamp(Instant instant) {

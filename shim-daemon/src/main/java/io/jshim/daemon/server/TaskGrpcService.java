@@ -67,13 +67,15 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
   @Override
   public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
     Calls.unary(response, () -> {
+      if (!request.getParentCheckpoint().isEmpty()) {
+        throw ShimException.invalidArgument("parent_checkpoint: " + request.getParentCheckpoint()
+            + ": restoring incremental checkpoints is not supported (expected: empty)");
+      }
       CreateSpec spec = new CreateSpec(request.getId(), Path.of(request.getBundle()),
           new StdioPaths(request.getStdin(), request.getStdout(), request.getStderr()), request.getTerminal(),
           request.getRootfsList().stream()
-              .map(m -> new RootfsMount(m.getType(), m.getSource(), m.getOptionsList())).toList());
-      if (!request.getCheckpoint().isEmpty() || !request.getParentCheckpoint().isEmpty()) {
-        throw ShimException.unimplemented("checkpoint: restore from a checkpoint is not supported (expected: empty)");
-      }
+              .map(m -> new RootfsMount(m.getType(), m.getSource(), m.getOptionsList())).toList(),
+          CheckpointOptionsMapper.absolute(request.getCheckpoint(), "checkpoint"));
       return CreateTaskResponse.newBuilder().setPid(tasks.create(spec).pid()).build();
     });
   }
@@ -168,7 +170,13 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
 
   @Override
   public void checkpoint(CheckpointTaskRequest request, StreamObserver<Empty> response) {
-    unimplemented(response, "Checkpoint");
+    Calls.unary(response, () -> {
+      io.jshim.proto.runc.v1.CheckpointOptions options =
+          CheckpointOptionsMapper.unpack(request.hasOptions(), request.getOptions());
+      tasks.checkpoint(request.getId(), CheckpointOptionsMapper.imageDir(request.getPath(), options),
+          CheckpointOptionsMapper.toDomain(options));
+      return Empty.getDefaultInstance();
+    });
   }
 
   @Override
@@ -260,9 +268,5 @@ final class TaskGrpcService extends TaskGrpc.TaskImplBase {
         observer.onCompleted();
       }
     });
-  }
-
-  private static void unimplemented(StreamObserver<?> response, String rpc) {
-    response.onError(StatusMapper.toStatus(ShimException.unimplemented(rpc + " is not implemented by jshim yet")));
   }
 }

@@ -99,13 +99,25 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
   }
 
   private void startHelper(List<String> argv, List<String> env, int[] stdio, int childEnd) {
+    startHelper(argv, env, stdio, childEnd, List.of());
+  }
+
+  /** {@code extra} become the helper's fds 4, 5, ... */
+  private void startHelper(List<String> argv, List<String> env, int[] stdio, int childEnd, List<Integer> extra) {
     List<Integer> lowCopies = new ArrayList<>();
     try {
-      int[] source = {stdio[0], stdio[1], stdio[2], childEnd};
+      int[] source = new int[SYNC_FD + 1 + extra.size()];
+      source[0] = stdio[0];
+      source[1] = stdio[1];
+      source[2] = stdio[2];
+      source[SYNC_FD] = childEnd;
+      for (int i = 0; i < extra.size(); i++) {
+        source[SYNC_FD + 1 + i] = extra.get(i);
+      }
       int[] fds = new int[source.length];
       for (int i = 0; i < source.length; i++) {
-        // a source inside 0..3 could be clobbered by an earlier dup2 of the spawn's file actions
-        fds[i] = source[i] > SYNC_FD ? source[i] : posix.dupAtLeast(source[i], SYNC_FD + 1);
+        // a source inside the target range could be clobbered by an earlier dup2 of the spawn's file actions
+        fds[i] = source[i] >= source.length ? source[i] : posix.dupAtLeast(source[i], source.length);
         if (fds[i] != source[i]) {
           lowCopies.add(fds[i]);
         }
@@ -313,6 +325,55 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
       }
       if (record.type() != SyncRecord.Type.READY) {
         throw new SpawnException(SpawnStage.SYNC, 0, "the hook runner sent a " + record.type()
+            + " record (expected: READY or ERROR)", OptionalInt.empty());
+      }
+    }
+  }
+
+  @Override
+  public void run(ProgramRun run) {
+    List<String> argv = new ArrayList<>(List.of(helper.toString(), "--run"));
+    run.cgroupDirs().forEach(dir -> argv.addAll(List.of("--cgroup", dir)));
+    argv.addAll(List.of("--fds", Integer.toString(run.fds().size()), "--timeout",
+        Long.toString(run.timeout().toSeconds())));
+    run.bindSelf().ifPresent(dir -> argv.addAll(List.of("--bind-self", dir)));
+    argv.add("--");
+    argv.add(run.path());
+    argv.addAll(run.args());
+    int nul = posix.open("/dev/null", Posix.O_RDWR, 0);
+    int[] pair;
+    try {
+      pair = posix.socketPair();
+    } catch (RuntimeException e) {
+      posix.closeQuietly(nul);
+      throw e;
+    }
+    try (SyncChannel sync = new SyncChannel(posix, pair[0])) {
+      try {
+        startHelper(argv, List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            new int[] {nul, nul, nul}, pair[1], run.fds());
+      } finally {
+        posix.closeQuietly(nul);
+      }
+      // the helper kills the program at its timeout and then reports; without one it may take as long as it likes
+      Duration limit = run.timeout().isZero() ? Duration.ofDays(1) : timeout.plus(run.timeout());
+      Optional<SyncRecord> outcome;
+      try {
+        outcome = sync.next(limit);
+      } catch (SysException e) {
+        if (e.errno() == Errnos.EAGAIN) {
+          throw new SpawnException(SpawnStage.RUN, 0, "no word from the helper running " + run.path() + " within "
+              + limit.toMillis() + " ms", OptionalInt.empty());
+        }
+        throw e;
+      }
+      SyncRecord record = outcome.orElseThrow(() -> new SpawnException(SpawnStage.SYNC, 0,
+          "the helper exited without reporting how " + run.path() + " ended", OptionalInt.empty()));
+      if (record.type() == SyncRecord.Type.ERROR) {
+        throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), OptionalInt.empty());
+      }
+      if (record.type() != SyncRecord.Type.READY) {
+        throw new SpawnException(SpawnStage.SYNC, 0, "the helper running " + run.path() + " sent a " + record.type()
             + " record (expected: READY or ERROR)", OptionalInt.empty());
       }
     }

@@ -49,8 +49,8 @@ public final class SpawnException extends ShimException {
     if (stage == SpawnStage.ARGS || stage == SpawnStage.HOSTNAME || stage == SpawnStage.CWD) {
       return ErrorKind.INVALID_ARGUMENT;
     }
-    if (stage == SpawnStage.HOOK) {
-      // the bundle's own program failed, not the daemon
+    if (stage == SpawnStage.HOOK || stage == SpawnStage.RUN) {
+      // the program failed (a bundle's hook, a tool the daemon ran), not the daemon
       return ErrorKind.FAILED_PRECONDITION;
     }
     if (errno == Errnos.EPERM) {

@@ -25,6 +25,7 @@ public enum SpawnStage {
   SECCOMP(19, "load the seccomp filter"),
   HOOK(20, "run an OCI hook"),
   ATTRS(21, "set kernel attributes (personality, I/O priority, scheduler, domainname, time offsets, CPU affinity)"),
+  RUN(22, "run a program to completion"),
   UNKNOWN(0, "start");
 
   private final int code;

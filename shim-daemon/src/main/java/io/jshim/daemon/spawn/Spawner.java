@@ -19,4 +19,13 @@ public interface Spawner {
    * @throws SpawnException (stage HOOK) naming the hook that failed and how
    */
   void runHooks(List<HookCommand> hooks, String state, String cwd);
+
+  /**
+   * Runs a program to completion in the daemon's namespaces (as {@link ProgramRun} says) and waits for it. The
+   * program is the helper's child, not the daemon's, so the reaper never sees it.
+   *
+   * @throws SpawnException stage RUN when it exited non-zero, was killed or ran past its timeout; EXEC when it
+   *     could not be executed
+   */
+  void run(ProgramRun run);
 }

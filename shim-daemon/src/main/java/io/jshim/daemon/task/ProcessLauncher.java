@@ -12,8 +12,11 @@ import io.jshim.daemon.spawn.SpawnException;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.ToIntFunction;
 
 /** Spawns a held process of a task: its stdio opened, its exit claimed from the reaper, its terminal attached. */
 final class ProcessLauncher {
@@ -62,4 +65,42 @@ final class ProcessLauncher {
     }
   }
 
+  /**
+   * Restores a held process: {@code restore} is given the process's stdio fds and returns the pid of what it
+   * restored, held stopped and the daemon's child by then (re-parented to it, the subreaper). The reaper window is
+   * open from before the restore runs to the claim, so an exit in between is kept.
+   *
+   * @param resume lets the stopped process tree go on (Start)
+   */
+  ShimProcess restore(StdioPaths paths, Optional<LogSink> log, ToIntFunction<int[]> restore, IntConsumer resume,
+      Function<ProcessIo, CompletionStage<?>> settle, ShimProcess.Hooks hooks) {
+    ProcessIo io = ProcessIo.open(paths, false, log, ioLoop);
+    try (Window window = reaper.openWindow()) {
+      int pid = restore.applyAsInt(io.childFds());
+      Child child = window.claim(pid);
+      io.spawned();
+      return new ShimProcess(new StoppedHold(pid, resume), child, io, exit -> settle.apply(io), hooks);
+    } catch (RuntimeException e) {
+      io.close();
+      throw e;
+    }
+  }
+
+  /** The hold of a restored process: it is stopped (SIGSTOP), and its release is a SIGCONT of its tree. */
+  private record StoppedHold(int pid, IntConsumer resume) implements HeldProcess {
+    @Override
+    public void release() {
+      resume.accept(pid);
+    }
+
+    @Override
+    public OptionalInt takeConsole() {
+      return OptionalInt.empty();
+    }
+
+    @Override
+    public void abandon() {
+      // nothing holds it but the stop: a Delete's SIGKILL ends it
+    }
+  }
 }

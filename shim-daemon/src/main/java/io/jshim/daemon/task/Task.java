@@ -137,6 +137,23 @@ final class Task {
     return init;
   }
 
+  Path bundle() {
+    return bundle;
+  }
+
+  StdioPaths stdio() {
+    return stdio;
+  }
+
+  boolean terminal() {
+    return terminal;
+  }
+
+  /** The namespaces the init process was created with. */
+  Namespaces namespaces() {
+    return namespaces;
+  }
+
   Optional<ContainerLog> containerLog() {
     return containerLog;
   }

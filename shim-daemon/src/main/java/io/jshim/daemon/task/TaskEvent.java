@@ -46,4 +46,7 @@ public sealed interface TaskEvent {
 
   /** The task was thawed. */
   record Resumed(String taskId) implements TaskEvent {}
+
+  /** The task was checkpointed into {@code checkpoint} (containerd's /tasks/checkpointed). */
+  record Checkpointed(String taskId, Path checkpoint) implements TaskEvent {}
 }

@@ -5,6 +5,9 @@ import io.jshim.daemon.cgroup.CgroupMode;
 import io.jshim.daemon.cgroup.CgroupResources;
 import io.jshim.daemon.cgroup.CgroupStats;
 import io.jshim.daemon.cgroup.Cgroups;
+import io.jshim.daemon.checkpoint.CheckpointOptions;
+import io.jshim.daemon.checkpoint.Checkpointer;
+import io.jshim.daemon.checkpoint.ExternalMounts;
 import io.jshim.daemon.error.ShimException;
 import io.jshim.daemon.oci.LinuxResources;
 import io.jshim.daemon.io.ContainerLog;
@@ -20,14 +23,18 @@ import io.jshim.daemon.reaper.Reaper;
 import io.jshim.daemon.spawn.Filesystem;
 import io.jshim.daemon.spawn.HookSetup;
 import io.jshim.daemon.spawn.LinuxSetup;
+import io.jshim.daemon.spawn.Mount;
+import io.jshim.daemon.spawn.Namespace;
 import io.jshim.daemon.spawn.Namespaces;
 import io.jshim.daemon.spawn.Seccomp;
 import io.jshim.daemon.spawn.SpawnRequest;
 import io.jshim.daemon.spawn.Spawner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskService {
   private static final Logger log = LoggerFactory.getLogger(TaskService.class);
   private static final int SIGKILL = 9;
+  private static final int SIGCONT = 18;
   private static final int MAX_SIGNAL = 64;
   /** Where tasks without linux.cgroupsPath get their cgroup, relative to the daemon's own. */
   private static final String DEFAULT_CGROUP_PARENT = "jshim/";
@@ -75,6 +83,7 @@ public final class TaskService {
   private final BundleReader bundles = new BundleReader();
   private final UnappliedPolicy unapplied;
   private final TaskRegistry registry = new TaskRegistry();
+  private final Checkpointer checkpointer;
 
   /**
    * @param cgroups the host's cgroups; empty when the daemon may not manage them (not root)
@@ -108,6 +117,7 @@ public final class TaskService {
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
     this.events = Objects.requireNonNull(events, "events");
     this.logs = new ContainerLogs(Objects.requireNonNull(logRoot, "logRoot"), Objects.requireNonNull(clock, "clock"));
+    this.checkpointer = Checkpointer.onPath(spawner);
   }
 
   /** Creates the task's init process, held before execve. Returns its view (pid, status CREATED). */
@@ -166,7 +176,9 @@ public final class TaskService {
           containerLog, !spec.rootfs().isEmpty(), ExecSeccomp.of(config.seccomp()));
       ProcessConfig init = config.process();
       List<String> cgroupDirs = cgroupDirs(cgroup);
-      ShimProcess initProcess = launcher.launch(spec.stdio(), terminal, init.consoleSize(),
+      ShimProcess initProcess = spec.checkpoint().isPresent()
+          ? restoreInit(task, spec.checkpoint().get(), config, terminal, containerLog, cgroupDirs)
+          : launcher.launch(spec.stdio(), terminal, init.consoleSize(),
           containerLog.map(LogSink.class::cast),
           fds -> new SpawnRequest(init.args(), init.env(), init.cwd(), init.uid(), init.gid(), config.namespaces(),
               config.hostname(), config.rootfs(), init.options(), config.linux(), filesystem, cgroupDirs, fds, terminal,
@@ -197,6 +209,114 @@ public final class TaskService {
       // a failed create is a deleted container: its poststop hooks run (runtime spec, lifecycle step 13; runc too)
       poststopQuietly(id, taskHooks);
       throw e;
+    }
+  }
+
+  /**
+   * The init process of a Create from a checkpoint: restored by CRIU inside the task's cgroup and held stopped; Start
+   * lets the whole tree go on (SIGCONT). What CRIU does not restore jshim refuses, before anything runs.
+   */
+  private ShimProcess restoreInit(Task task, Path image, BundleConfig config, boolean terminal,
+      Optional<ContainerLog> containerLog, List<String> cgroupDirs) {
+    String id = task.id();
+    if (terminal) {
+      throw ShimException.invalidArgument("checkpoint: task " + id + " asks for a terminal, which jshim does not "
+          + "restore (expected: terminal false in the request and in process.terminal)");
+    }
+    if (config.namespaces().has(Namespace.USER)) {
+      throw ShimException.invalidArgument("checkpoint: task " + id + " has a user namespace, which jshim does not "
+          + "restore (expected: no user namespace in linux.namespaces)");
+    }
+    if (!config.hooks().isEmpty()) {
+      throw ShimException.invalidArgument("checkpoint: task " + id + " has OCI hooks, which a restore would not run "
+          + "(expected: no hooks in the bundle of a restored task)");
+    }
+    Optional<String> root = config.namespaces().has(Namespace.MOUNT) ? config.rootfs() : Optional.empty();
+    ExternalMounts mounts = externalMounts(config);
+    ShimProcess restored = launcher.restore(task.stdio(), containerLog.map(LogSink.class::cast),
+        fds -> checkpointer.restore(id, image, Optional.empty(), root, fds, cgroupDirs, mounts),
+        pid -> resumeTree(task, pid), io -> settleInit(task, io), initHooks(task));
+    log.info("task {}: restored pid {} from checkpoint {}", id, restored.pid(), image);
+    return restored;
+  }
+
+  // --leave-stopped stops every restored process, not only the init
+  private void resumeTree(Task task, int pid) {
+    reaper.signal(pid, SIGCONT);
+    task.cgroup().ifPresent(c -> {
+      for (int member : c.pids()) {
+        if (member != pid) {
+          reaper.signal(member, SIGCONT);
+        }
+      }
+    });
+  }
+
+  private static ExternalMounts externalMounts(BundleConfig config) {
+    Map<String, String> binds = new LinkedHashMap<>();
+    for (Mount mount : config.filesystem().mounts()) {
+      if (mount.isBind()) {
+        binds.put(mount.target(), mount.source());
+      }
+    }
+    return new ExternalMounts(binds, List.of());
+  }
+
+  /**
+   * Dumps a running task's process tree with CRIU into {@code imageDir}. By default the task keeps running; with
+   * {@code options.exit()} CRIU kills it after the dump, and its exit (137) is relayed as any other. A failed dump
+   * leaves the task running as it was and names CRIU's log.
+   *
+   * @throws ShimException FAILED_PRECONDITION for a task that is not running, is paused, has a terminal, a user
+   *     namespace or running execs, or when the dump fails
+   */
+  public void checkpoint(String id, Path imageDir, CheckpointOptions options) {
+    Task task = registry.get(TaskIds.validate(id));
+    ShimProcess init = task.init();
+    if (!(init.state() instanceof ProcessState.Running)) {
+      throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it is " + init.state().name()
+          + " (expected: running)");
+    }
+    if (task.paused()) {
+      throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it is paused (expected: running; "
+          + "resume it first)");
+    }
+    if (task.terminal()) {
+      throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it has a terminal, which jshim does "
+          + "not checkpoint (expected: a task created without a terminal)");
+    }
+    if (task.namespaces().has(Namespace.USER)) {
+      throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it has a user namespace, which jshim "
+          + "does not checkpoint (expected: a task without one)");
+    }
+    List<Integer> running = task.startedExecs().stream().filter(p -> p.state() instanceof ProcessState.Running)
+        .map(ShimProcess::pid).toList();
+    if (!running.isEmpty()) {
+      throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": exec processes " + running
+          + " are running, and CRIU dumps only the init's process tree (expected: no running exec)");
+    }
+    BundleConfig config = bundles.read(task.bundle());
+    ExternalMounts binds = externalMounts(config);
+    List<String> maskedFiles = config.linux().maskedPaths().stream()
+        .filter(path -> Files.isRegularFile(Path.of("/proc", Integer.toString(init.pid()), "root", path))
+            || isCharDevice(Path.of("/proc", Integer.toString(init.pid()), "root", path)))
+        .toList();
+    try {
+      checkpointer.dump(id, init.pid(), imageDir, options, new ExternalMounts(binds.binds(), maskedFiles));
+    } catch (RuntimeException e) {
+      log.warn("task {}: checkpoint to {} failed: {}", id, imageDir, e.getMessage());
+      throw e;
+    }
+    events.publish(new TaskEvent.Checkpointed(id, imageDir));
+    log.info("task {}: checkpointed to {}{}", id, imageDir, options.exit() ? " and stopped" : "");
+  }
+
+  // a masked file shows as the null device it is bound to
+  private static boolean isCharDevice(Path path) {
+    try {
+      return !Files.isDirectory(path) && Files.exists(path) && !Files.isRegularFile(path);
+    } catch (SecurityException e) {
+      return false;
     }
   }
 

@@ -102,9 +102,9 @@ class EventForwarderTest {
         new TaskEvent.Created("c", Path.of("/b"), new StdioPaths("", "", ""), true, 1),
         new TaskEvent.Started("c", 1), new TaskEvent.ExecAdded("c", "e"), new TaskEvent.ExecStarted("c", "e", 2),
         new TaskEvent.Exited("c", "e", EXIT), new TaskEvent.Deleted("c", "c", EXIT), new TaskEvent.Oom("c"),
-        new TaskEvent.Paused("c"), new TaskEvent.Resumed("c")))
+        new TaskEvent.Paused("c"), new TaskEvent.Resumed("c"), new TaskEvent.Checkpointed("c", Path.of("/img"))))
         .extracting(e -> EventMapper.map(e).topic())
         .containsExactly("/tasks/create", "/tasks/start", "/tasks/exec-added", "/tasks/exec-started", "/tasks/exit",
-            "/tasks/delete", "/tasks/oom", "/tasks/paused", "/tasks/resumed");
+            "/tasks/delete", "/tasks/oom", "/tasks/paused", "/tasks/resumed", "/tasks/checkpointed");
   }
 }
