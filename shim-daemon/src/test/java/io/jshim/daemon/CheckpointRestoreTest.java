@@ -13,6 +13,8 @@ import io.jshim.proto.task.v2.CreateTaskRequest;
 import io.jshim.proto.task.v2.DeleteRequest;
 import io.jshim.proto.task.v2.ExecProcessRequest;
 import io.jshim.proto.task.v2.KillRequest;
+import io.jshim.proto.task.v2.PauseRequest;
+import io.jshim.proto.task.v2.ResumeRequest;
 import io.jshim.proto.task.v2.StartRequest;
 import io.jshim.proto.task.v2.StateRequest;
 import io.jshim.proto.task.v2.TaskGrpc;
@@ -189,6 +191,36 @@ class CheckpointRestoreTest {
     create("third", counterBundle(COUNTER, Optional.of(data2)), dir.resolve("out3"), image.toString());
     assertThat(tasks.delete(DeleteRequest.newBuilder().setId("third").build()).getExitStatus()).isEqualTo(137);
     assertThat(numbers(dir.resolve("out3"))).isEmpty();
+  }
+
+  @Test
+  void checkpointOfAPausedTask_asContainerdAsksForIt_leavesItPaused_andTheRestoreCountsOn() throws Exception {
+    assumeCriuWorks();
+    Path bundle = counterBundle(COUNTER);
+    Path out1 = dir.resolve("out1");
+    create("paused", bundle, out1, "");
+    tasks.start(StartRequest.newBuilder().setId("paused").build());
+    awaitCount(out1, 5);
+    tasks.pause(PauseRequest.newBuilder().setId("paused").build());
+    Thread.sleep(500); // what the counter wrote before the freeze is in the file by now
+    long atPause = last(out1);
+    Path image = dir.resolve("image-paused");
+
+    tasks.checkpoint(CheckpointTaskRequest.newBuilder().setId("paused").setPath(image.toString()).build());
+
+    assertThat(status("paused")).as("left as it was found").isEqualTo(io.jshim.proto.types.task.Status.PAUSED);
+    Thread.sleep(500);
+    assertThat(last(out1)).as("still frozen after the dump").isEqualTo(atPause);
+    tasks.resume(ResumeRequest.newBuilder().setId("paused").build());
+    awaitCount(out1, (int) atPause + 3);
+
+    Path out2 = dir.resolve("out2");
+    create("unpaused", bundle, out2, image.toString());
+    tasks.start(StartRequest.newBuilder().setId("unpaused").build());
+    awaitCount(out2, 2);
+    assertThat(numbers(out2).get(0)).as("restored from the paused state at %d", atPause).isEqualTo(atPause + 1);
+    killWaitDelete("unpaused");
+    killWaitDelete("paused");
   }
 
   @Test

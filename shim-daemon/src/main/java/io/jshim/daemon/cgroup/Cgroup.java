@@ -2,6 +2,7 @@ package io.jshim.daemon.cgroup;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One container's cgroup, created by {@link Cgroups#create}. Safe for use from several threads: changes are
@@ -35,6 +36,12 @@ public interface Cgroup {
 
   /** True if the kernel reports the cgroup frozen. */
   boolean frozen();
+
+  /**
+   * The directory whose freezer {@link #freeze()} drives (v1: the freezer hierarchy's, v2: the cgroup itself), for
+   * tools that freeze through it (CRIU's {@code --freeze-cgroup}); empty without a freezer.
+   */
+  Optional<Path> freezerDir();
 
   /** OOM kills inside the cgroup so far; 0 when the kernel does not count them or the memory controller is missing. */
   long oomKillCount();

@@ -131,6 +131,11 @@ final class V1Cgroup implements Cgroup {
   }
 
   @Override
+  public Optional<Path> freezerDir() {
+    return dir("freezer");
+  }
+
+  @Override
   public boolean frozen() {
     return dir("freezer").map(d -> readState(d.resolve("freezer.state")).equals(FROZEN)).orElse(false);
   }

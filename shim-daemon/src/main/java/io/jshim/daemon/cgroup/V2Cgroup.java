@@ -70,6 +70,11 @@ final class V2Cgroup implements Cgroup {
   }
 
   @Override
+  public Optional<Path> freezerDir() {
+    return Files.exists(dir.resolve("cgroup.freeze")) ? Optional.of(dir) : Optional.empty();
+  }
+
+  @Override
   public synchronized void freeze() {
     Path freeze = freezeFile("freeze");
     CgroupFs.writeControl(freeze, "1");

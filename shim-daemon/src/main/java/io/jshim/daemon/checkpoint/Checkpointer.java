@@ -53,13 +53,14 @@ public final class Checkpointer {
    *
    * @throws ShimException FAILED_PRECONDITION without criu or when the dump fails (naming its log)
    */
-  public void dump(String taskId, int pid, Path imageDir, CheckpointOptions options, ExternalMounts mounts) {
+  public void dump(String taskId, int pid, Path imageDir, CheckpointOptions options, ExternalMounts mounts,
+      Optional<Path> frozenCgroup) {
     Criu binary = criu();
     Path workDir = options.workPath().orElse(imageDir);
     createDirectories(imageDir, "image");
     createDirectories(workDir, "work");
     List<OpenFile> stdio = OpenFile.stdio(proc, pid);
-    List<String> args = binary.dumpArgs(pid, imageDir, workDir, options, stdio, mounts);
+    List<String> args = binary.dumpArgs(pid, imageDir, workDir, options, stdio, mounts, frozenCgroup);
     run(binary, args, List.of(), List.of(), Optional.empty(), workDir.resolve(Criu.DUMP_LOG),
         "checkpoint task " + taskId + " (pid " + pid + ")");
     new ImageDescriptor(ImageDescriptor.VERSION, taskId, pid, stdio.stream().map(OpenFile::key).toList(),

@@ -47,11 +47,16 @@ public final class Criu {
   /**
    * {@code criu dump} of the tree under {@code pid}: leaves it running unless {@code options.exit()}; stdio that is
    * not a pipe and the external mounts are named, so that CRIU dumps them by name.
+   *
+   * @param frozenCgroup the freezer directory of a paused task, empty for a running one
    */
   List<String> dumpArgs(int pid, Path imageDir, Path workDir, CheckpointOptions options, List<OpenFile> stdio,
-      ExternalMounts mounts) {
+      ExternalMounts mounts, Optional<Path> frozenCgroup) {
     List<String> args = new ArrayList<>(List.of("dump", "--tree", Integer.toString(pid), "--images-dir",
         imageDir.toString(), "--work-dir", workDir.toString(), "--log-file", DUMP_LOG, "-v4"));
+    // CRIU cannot seize a frozen task by ptrace (it would wait for the thaw); through the freezer cgroup it takes the
+    // tasks as they are and leaves the cgroup as it found it, frozen
+    frozenCgroup.ifPresent(dir -> args.addAll(List.of("--freeze-cgroup", dir.toString())));
     if (!options.exit()) {
       args.add("--leave-running");
     }

@@ -263,12 +263,13 @@ public final class TaskService {
   }
 
   /**
-   * Dumps a running task's process tree with CRIU into {@code imageDir}. By default the task keeps running; with
+   * Dumps a running or paused task's process tree with CRIU into {@code imageDir} (a paused one through its
+   * freezer, left paused). By default the task keeps running; with
    * {@code options.exit()} CRIU kills it after the dump, and its exit (137) is relayed as any other. A failed dump
    * leaves the task running as it was and names CRIU's log.
    *
-   * @throws ShimException FAILED_PRECONDITION for a task that is not running, is paused, has a terminal, a user
-   *     namespace or running execs, or when the dump fails
+   * @throws ShimException FAILED_PRECONDITION for a task that is not running, is paused without a freezer, has a
+   *     terminal, a user namespace or running execs, or when the dump fails
    */
   public void checkpoint(String id, Path imageDir, CheckpointOptions options) {
     Task task = registry.get(TaskIds.validate(id));
@@ -277,9 +278,14 @@ public final class TaskService {
       throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it is " + init.state().name()
           + " (expected: running)");
     }
+    // containerd's client pauses every task it checkpoints (and resumes it afterwards)
+    Optional<Path> frozenCgroup = Optional.empty();
     if (task.paused()) {
-      throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it is paused (expected: running; "
-          + "resume it first)");
+      frozenCgroup = task.cgroup().flatMap(Cgroup::freezerDir);
+      if (frozenCgroup.isEmpty()) {
+        throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it is paused and its cgroup has no"
+            + " freezer for CRIU to take it through (expected: a running task, or a freezer controller)");
+      }
     }
     if (task.terminal()) {
       throw ShimException.failedPrecondition("cannot checkpoint task " + id + ": it has a terminal, which jshim does "
@@ -302,7 +308,7 @@ public final class TaskService {
             || isCharDevice(Path.of("/proc", Integer.toString(init.pid()), "root", path)))
         .toList();
     try {
-      checkpointer.dump(id, init.pid(), imageDir, options, new ExternalMounts(binds.binds(), maskedFiles));
+      checkpointer.dump(id, init.pid(), imageDir, options, new ExternalMounts(binds.binds(), maskedFiles), frozenCgroup);
     } catch (RuntimeException e) {
       log.warn("task {}: checkpoint to {} failed: {}", id, imageDir, e.getMessage());
       throw e;

@@ -23,7 +23,7 @@ class CriuTest {
   @Test
   void dump_leavesRunningByDefault_namesExternalFilesOnceAndBindMounts() {
     List<String> args = CRIU.dumpArgs(42, Path.of("/img"), Path.of("/work"), CheckpointOptions.defaults(), STDIO,
-        new ExternalMounts(Map.of("/data", "/srv/data"), List.of("/proc/kcore")));
+        new ExternalMounts(Map.of("/data", "/srv/data"), List.of("/proc/kcore")), Optional.empty());
 
     assertThat(args).containsExactly("dump", "--tree", "42", "--images-dir", "/img", "--work-dir", "/work",
         "--log-file", "dump.log", "-v4", "--leave-running", "--external", "file[2a:4]", "--external",
@@ -31,11 +31,20 @@ class CriuTest {
   }
 
   @Test
+  void dump_ofAPausedTask_goesThroughItsFreezerCgroup() {
+    List<String> args = CRIU.dumpArgs(7, Path.of("/img"), Path.of("/img"), CheckpointOptions.defaults(), List.of(),
+        ExternalMounts.none(), Optional.of(Path.of("/sys/fs/cgroup/freezer/jshim/t")));
+
+    assertThat(args).containsSubsequence("--freeze-cgroup", "/sys/fs/cgroup/freezer/jshim/t").contains("--leave-running");
+  }
+
+  @Test
   void dump_options_becomeCriuFlags() {
     CheckpointOptions options = new CheckpointOptions(true, true, true, true, true, Optional.of("soft"),
         Optional.empty());
 
-    List<String> args = CRIU.dumpArgs(1, Path.of("/img"), Path.of("/img"), options, List.of(), ExternalMounts.none());
+    List<String> args = CRIU.dumpArgs(1, Path.of("/img"), Path.of("/img"), options, List.of(), ExternalMounts.none(),
+        Optional.empty());
 
     assertThat(args).doesNotContain("--leave-running")
         .contains("--tcp-established", "--ext-unix-sk", "--file-locks", "--manage-cgroups=soft")

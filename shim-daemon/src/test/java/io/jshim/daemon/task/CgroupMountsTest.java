@@ -97,6 +97,11 @@ class CgroupMountsTest {
     }
 
     @Override
+    public java.util.Optional<Path> freezerDir() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public long oomKillCount() {
       return 0;
     }
