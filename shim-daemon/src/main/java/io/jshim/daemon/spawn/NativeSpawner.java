@@ -293,41 +293,7 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     List<String> argv = new ArrayList<>(List.of(helper.toString(), "--run-hooks", "--hook-state", state, "--hook-cwd",
         cwd));
     hooks.forEach(hook -> argv.addAll(hook.helperArgs()));
-    int nul = posix.open("/dev/null", Posix.O_RDWR, 0);
-    int[] pair;
-    try {
-      pair = posix.socketPair();
-    } catch (RuntimeException e) {
-      posix.closeQuietly(nul);
-      throw e;
-    }
-    try (SyncChannel sync = new SyncChannel(posix, pair[0])) {
-      try {
-        startHelper(argv, List.of(), new int[] {nul, nul, nul}, pair[1]);
-      } finally {
-        posix.closeQuietly(nul);
-      }
-      Duration limit = hookLimit(hooks);
-      Optional<SyncRecord> outcome;
-      try {
-        outcome = sync.next(limit);
-      } catch (SysException e) {
-        if (e.errno() == Errnos.EAGAIN) {
-          throw new SpawnException(SpawnStage.HOOK, 0, "no word from the hook runner within " + limit.toMillis()
-              + " ms", OptionalInt.empty());
-        }
-        throw e;
-      }
-      SyncRecord record = outcome.orElseThrow(() -> new SpawnException(SpawnStage.SYNC, 0,
-          "the hook runner exited without reporting the hooks' outcome", OptionalInt.empty()));
-      if (record.type() == SyncRecord.Type.ERROR) {
-        throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), OptionalInt.empty());
-      }
-      if (record.type() != SyncRecord.Type.READY) {
-        throw new SpawnException(SpawnStage.SYNC, 0, "the hook runner sent a " + record.type()
-            + " record (expected: READY or ERROR)", OptionalInt.empty());
-      }
-    }
+    runToCompletion(argv, List.of(), List.of(), hookLimit(hooks), SpawnStage.HOOK, "the hook runner");
   }
 
   @Override
@@ -340,6 +306,21 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     argv.add("--");
     argv.add(run.path());
     argv.addAll(run.args());
+    // the helper kills the program at its timeout and then reports; without one it may take as long as it likes
+    Duration limit = run.timeout().isZero() ? Duration.ofDays(1) : timeout.plus(run.timeout());
+    runToCompletion(argv, List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), run.fds(),
+        limit, SpawnStage.RUN, "the helper running " + run.path());
+  }
+
+  /**
+   * Starts the helper with {@code argv} (stdio on /dev/null, {@code fds} passed on) and waits up to {@code limit}
+   * for its one report: READY, or an ERROR thrown as the helper's own stage.
+   *
+   * @param timeoutStage the stage a report that does not come in time is blamed on
+   * @param who the helper's part, for messages
+   */
+  private void runToCompletion(List<String> argv, List<String> env, List<Integer> fds, Duration limit,
+      SpawnStage timeoutStage, String who) {
     int nul = posix.open("/dev/null", Posix.O_RDWR, 0);
     int[] pair;
     try {
@@ -350,30 +331,27 @@ public final class NativeSpawner implements Spawner, AutoCloseable {
     }
     try (SyncChannel sync = new SyncChannel(posix, pair[0])) {
       try {
-        startHelper(argv, List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-            new int[] {nul, nul, nul}, pair[1], run.fds());
+        startHelper(argv, env, new int[] {nul, nul, nul}, pair[1], fds);
       } finally {
         posix.closeQuietly(nul);
       }
-      // the helper kills the program at its timeout and then reports; without one it may take as long as it likes
-      Duration limit = run.timeout().isZero() ? Duration.ofDays(1) : timeout.plus(run.timeout());
       Optional<SyncRecord> outcome;
       try {
         outcome = sync.next(limit);
       } catch (SysException e) {
         if (e.errno() == Errnos.EAGAIN) {
-          throw new SpawnException(SpawnStage.RUN, 0, "no word from the helper running " + run.path() + " within "
-              + limit.toMillis() + " ms", OptionalInt.empty());
+          throw new SpawnException(timeoutStage, 0, "no word from " + who + " within " + limit.toMillis() + " ms",
+              OptionalInt.empty());
         }
         throw e;
       }
       SyncRecord record = outcome.orElseThrow(() -> new SpawnException(SpawnStage.SYNC, 0,
-          "the helper exited without reporting how " + run.path() + " ended", OptionalInt.empty()));
+          who + " exited without reporting its outcome", OptionalInt.empty()));
       if (record.type() == SyncRecord.Type.ERROR) {
         throw new SpawnException(SpawnStage.of(record.value()), record.errno(), record.message(), OptionalInt.empty());
       }
       if (record.type() != SyncRecord.Type.READY) {
-        throw new SpawnException(SpawnStage.SYNC, 0, "the helper running " + run.path() + " sent a " + record.type()
+        throw new SpawnException(SpawnStage.SYNC, 0, who + " sent a " + record.type()
             + " record (expected: READY or ERROR)", OptionalInt.empty());
       }
     }
